@@ -1,0 +1,122 @@
+"""Errors the planner raises on purpose, each with the exit code the CLI maps it to.
+
+Anything else that escapes is a bug. The CLI turns these into one line per problem
+on stderr and never shows a traceback for them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an input file.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in the user's words.
+    file : str
+        File name (not the full path) the problem is in.
+    sheet : str, optional
+        Sheet name as the user spelled it.
+    row : int, optional
+        Excel row number (1-based, header is row 1).
+    column : str, optional
+        Column header as the user spelled it.
+    hint : str, optional
+        How to fix it ("did you mean ...").
+    severity : str
+        ``"error"`` (blocks the solve) or ``"warning"`` (reported, ignored).
+    """
+
+    message: str
+    file: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+    def location(self) -> str:
+        """``file, sheet S, row R, column C`` with the parts that are known."""
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}" if self.location() else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class PlannerError(Exception):
+    """Base of the planner's deliberate errors; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        """The message as one line per problem."""
+        return [str(self)]
+
+
+class InputError(PlannerError):
+    """Bad input or bad usage: every problem found, not only the first (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, issues: list[Issue] | Issue | str):
+        if isinstance(issues, str):
+            issues = [Issue(issues)]
+        elif isinstance(issues, Issue):
+            issues = [issues]
+        self.issues = [i for i in issues if i.severity == "error"] or list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+    def lines(self) -> list[str]:
+        return [str(i) for i in self.issues]
+
+
+class CatalogError(PlannerError):
+    """The shipped or a user-supplied catalog is inconsistent (names file and entry)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A need of a group that no compliant product can meet, and why."""
+
+    group: str
+    need: str
+    reason: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        text = f"group '{self.group}' cannot be licensed for '{self.need}': {self.reason}"
+        return text + (f"; closest fix: {self.fix}" if self.fix else "")
+
+
+class NoCompliantPlan(PlannerError):
+    """The organization has no compliant plan (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, shortfalls: list[Shortfall]):
+        self.shortfalls = shortfalls
+        super().__init__("\n".join(str(s) for s in shortfalls) or "no compliant plan exists")
+
+    def lines(self) -> list[str]:
+        return [str(s) for s in self.shortfalls] or [str(self)]
+
+
+class SolverError(PlannerError):
+    """No solver could be run (missing, crashed on every fallback)."""
+
+    exit_code = 2

@@ -1,0 +1,128 @@
+"""The plan as data: a dataclass of DataFrames that every renderer reads.
+
+Renderers (Excel, console, JSON) only format a :class:`Plan`; they never compute.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PURCHASE_COLUMNS = [
+    "action", "product", "product_name", "quantity", "unit_price", "monthly_cost",
+    "annual_cost", "note",
+]
+ASSIGNMENT_COLUMNS = ["group", "users", "products", "annual_cost_per_user", "why"]
+ALTERNATIVE_COLUMNS = [
+    "group", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
+]
+COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
+ACTIONS = ("buy", "keep", "drop", "true-up", "step-up")
+
+
+@dataclass
+class Plan:
+    """A purchase plan and the evidence behind it.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal`` (proven), ``feasible`` (time limit hit; see ``gap``) or ``infeasible``.
+    currency : str
+        Currency of every amount.
+    at : str
+        ``now`` or ``renewal``: which planning point was solved.
+    price_list : str
+        Catalog price list used for new purchases.
+    annual_cost : float
+        Cost of the plan over the next 12 months [currency/year]: new purchases, renewals
+        and the running commitments that are paid either way.
+    baseline_annual_cost : float
+        Cost of renewing today's holdings as they are [currency/year].
+    committed_annual_cost : float
+        Part of ``annual_cost`` that is already committed (running subscriptions and SA).
+    gap : float or None
+        Relative optimality gap; 0 when proven optimal.
+    purchases, assignments, alternatives, compliance : pandas.DataFrame
+        The four tables of the plan workbook (columns in ``*_COLUMNS``).
+    """
+
+    status: str
+    currency: str
+    at: str
+    price_list: str
+    annual_cost: float
+    baseline_annual_cost: float
+    committed_annual_cost: float
+    gap: float | None
+    purchases: pd.DataFrame
+    assignments: pd.DataFrame
+    alternatives: pd.DataFrame
+    compliance: pd.DataFrame
+    organization: str = ""
+    source_file: str = ""
+    solver: str = ""
+    solve_seconds: float = 0.0
+    messages: list[str] = field(default_factory=list)
+    assignment_products: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    @property
+    def savings(self) -> float:
+        """Baseline minus plan cost [currency/year]; negative when the needs cost more."""
+        return self.baseline_annual_cost - self.annual_cost
+
+    @property
+    def proven_optimal(self) -> bool:
+        """True when the solver proved no cheaper compliant plan exists."""
+        return self.status == "optimal"
+
+    @property
+    def compliant(self) -> bool:
+        """True when every audit check passed."""
+        return bool(len(self.compliance)) and bool(self.compliance["passed"].all())
+
+    def to_json(self) -> dict:
+        """The machine-readable result described in SPEC.md (``--json``)."""
+
+        def num(x):
+            if x is None or (isinstance(x, float) and math.isnan(x)):
+                return None
+            return round(float(x), 2)
+
+        purchases = [
+            {
+                "action": r.action,
+                "product": r.product,
+                "product_name": r.product_name,
+                "quantity": int(r.quantity),
+                "unit_price": num(r.unit_price),
+                "monthly_cost": num(r.monthly_cost),
+                "annual_cost": num(r.annual_cost),
+                "note": r.note,
+            }
+            for r in self.purchases.itertuples(index=False)
+        ]
+        assignments = []
+        for r in self.assignments.itertuples(index=False):
+            assignments.append({
+                "group": r.group,
+                "users": int(r.users),
+                "products": [p.strip() for p in str(r.products).split("+") if p.strip()],
+                "annual_cost_per_user": num(r.annual_cost_per_user),
+            })
+        return {
+            "status": self.status,
+            "currency": self.currency,
+            "at": self.at,
+            "price_list": self.price_list,
+            "annual_cost": num(self.annual_cost),
+            "baseline_annual_cost": num(self.baseline_annual_cost),
+            "committed_annual_cost": num(self.committed_annual_cost),
+            "savings": num(self.savings),
+            "gap": None if self.gap is None else float(self.gap),
+            "proven_optimal": self.proven_optimal,
+            "compliant": self.compliant,
+            "purchases": purchases,
+            "assignments": assignments,
+        }
