@@ -1,0 +1,150 @@
+"""``planner roles``: least-privilege VL role planning, assignment status, templates.
+
+Thin glue over the library: read, compute, render. Deliberate errors
+(:class:`~planner.errors.PlannerError`) become one line per problem on stderr and the
+error's exit code; ``--json`` keeps stdout to JSON alone.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..errors import InputError, Issue, PlannerError
+from .catalog import load_role_catalog
+from .console import print_plan, print_status
+from .people import read_people
+from .plan import plan_roles
+from .report import plan_workbook, save, status_workbook
+from .roster import read_roster
+from .status import assess
+from .template import template as build_template
+
+app = typer.Typer(
+    help="Volume Licensing roles: least-privilege role plans, assignment status, templates.",
+    no_args_is_help=True, pretty_exceptions_show_locals=False)
+
+
+class Solver(str, Enum):
+    """MILP solvers the plan command can use."""
+
+    highs = "highs"
+    cbc = "cbc"
+
+
+class Kind(str, Enum):
+    """Input workbooks the template command writes."""
+
+    people = "people"
+    roster = "roster"
+
+
+def _run(body: Callable[[], None]) -> None:
+    """Run a command body, mapping PlannerError to its lines on stderr and exit code."""
+    try:
+        body()
+    except PlannerError as err:
+        for line in err.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
+def _output(given: Path | None, source: Path, suffix: str) -> Path:
+    return given if given is not None else source.with_name(f"{source.stem}-{suffix}.xlsx")
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(Issue(f"--as-of '{text}' is not a date; use YYYY-MM-DD")) from None
+
+
+@app.command()
+def plan(
+    people: Path = typer.Argument(..., metavar="PEOPLE.xlsx", help="People workbook."),
+    output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
+                                help="Plan workbook [default: PEOPLE-roles.xlsx beside "
+                                     "the input]."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
+    solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver."),
+) -> None:
+    """Give each person the least-privilege VL roles covering their tasks; flag today's roles.
+
+    Exit 1 when a person needs tasks no allowed role set covers (Administrator and
+    Invoice Reader can't be combined).
+    """
+    def body() -> None:
+        catalog = load_role_catalog()
+        sheet = read_people(people, catalog)
+        _warn(sheet.warnings)
+        result = plan_roles(sheet.people, catalog, solver.value, sheet.file, sheet.sheet)
+        out = save(plan_workbook(result, catalog), _output(output, people, "roles"),
+                   inputs=(people,))
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(catalog), indent=2))
+        else:
+            print_plan(result, catalog, Console())
+            typer.echo(f"wrote {out}")
+    _run(body)
+
+
+@app.command()
+def status(
+    roster: Path = typer.Argument(..., metavar="ROSTER.xlsx", help="Roster workbook."),
+    output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
+                                help="Status workbook [default: ROSTER-status.xlsx beside "
+                                     "the input]."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+    pending_days: int = typer.Option(None, "--pending-days", metavar="N",
+                                     help="Chase invitations sent more than N days ago "
+                                          "[default: 14]."),
+    progress_days: int = typer.Option(None, "--progress-days", metavar="N",
+                                      help="Flag assignments in progress for more than N "
+                                           "days [default: 1]."),
+    as_of: str = typer.Option(None, "--as-of", metavar="DATE",
+                              help="Measure ages to this date (YYYY-MM-DD) [default: today]."),
+) -> None:
+    """Count VL assignment statuses and list the action each one needs."""
+    def body() -> None:
+        catalog = load_role_catalog()
+        day = _as_of(as_of)
+        data = read_roster(roster, catalog)
+        _warn(data.warnings)
+        report = assess(data, catalog, day, pending_days, progress_days)
+        out = save(status_workbook(report, catalog), _output(output, roster, "status"),
+                   inputs=(roster,))
+        if as_json:
+            typer.echo(json.dumps(report.to_dict(catalog), indent=2))
+        else:
+            print_status(report, catalog, Console())
+            typer.echo(f"wrote {out}")
+    _run(body)
+
+
+@app.command()
+def template(
+    output: Path = typer.Argument(..., metavar="OUT.xlsx", help="Workbook to write."),
+    kind: Kind = typer.Option(Kind.people, "--kind", help="people (for plan) or roster "
+                                                          "(for status)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a self-explaining input workbook with example rows."""
+    def body() -> None:
+        if output.exists() and not force:
+            raise InputError(Issue("file exists; pass --force to overwrite it", output.name))
+        out = save(build_template(kind.value, load_role_catalog()), output)
+        typer.echo(f"wrote {out}")
+    _run(body)

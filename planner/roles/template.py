@@ -1,0 +1,102 @@
+"""Self-explaining input workbooks for ``roles plan`` (People) and ``roles status`` (Roster).
+
+Each has an Instructions sheet, the input sheet with example rows that the commands accept
+as they are, and reference sheets listing the valid values.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .catalog import RoleCatalog
+from .report import add_sources, write_table
+
+KINDS = ("people", "roster")
+
+PEOPLE_HELP = [
+    "One row per person (and per License ID if their tasks differ between agreements).",
+    "person: name. email: sign-in email (may be blank).",
+    "tasks: comma-separated task ids from the Tasks sheet; blank = needs no VL task.",
+    "current_roles (optional column): roles held today, comma-separated; current or "
+    "retired VLSC names both work. Delete the column to skip the review.",
+    "license_id (optional): the Agreement (License ID) the row is about.",
+    "Replace the example rows, then run: planner roles plan THIS.xlsx",
+]
+ROSTER_HELP = [
+    "One row per VL user as listed on Billing > Your products > Volume Licensing > "
+    "Manage VL role assignments.",
+    "person (or Display name), email (or Sign-in email), status as shown on the page.",
+    "since: the date the status began (e.g. when the invitation was sent), Excel date or "
+    "YYYY-MM-DD; used to chase old invitations (--pending-days, default 14).",
+    "roles (optional): the Volume licensing roles column; license_id (optional).",
+    "Replace the example rows, then run: planner roles status THIS.xlsx",
+]
+PEOPLE_EXAMPLE = [
+    ["Ana Ruiz", "ana@contoso.com", "view_invoices, download_invoices", "Invoice Reader", ""],
+    ["Ben Okafor", "ben@contoso.com", "view_contracts, download_software", "Administrator", ""],
+    ["Chen Li", "chen@contoso.com", "manage_role_assignments, view_orders, view_contract_keys",
+     "Administrator", ""],
+    ["Dee Patel", "dee@contoso.com", "reserve_online_services, manage_subscriptions",
+     "Online services manager, Licensing Info Viewer", ""],
+]
+ROSTER_EXAMPLE = [
+    ["Ana Ruiz", "ana@contoso.com", "Active", date(2025, 1, 6), "Invoice Reader", ""],
+    ["Ben Okafor", "ben@contoso.com", "Invitation sent", date(2025, 1, 6), "Product download manager",
+     ""],
+    ["Chen Li", "chen@contoso.com", "Failed", date(2025, 1, 8), "Administrator", ""],
+    ["Dee Patel", "dee@contoso.com", "Invitation expired", date(2024, 11, 2),
+     "Online services manager", ""],
+    ["Eve Novak", "eve@fabrikam.com", "User not found", date(2025, 1, 9), "Benefits reader", ""],
+    ["Femi Ade", "femi@contoso.com", "Assignment in Progress", date(2025, 1, 10),
+     "Product keys reader", ""],
+]
+
+
+def _instructions(wb: Workbook, lines: list[str]) -> None:
+    write_table(wb, "Instructions", ["how to fill this workbook"], [[line] for line in lines])
+
+
+def people_template(catalog: RoleCatalog) -> Workbook:
+    """Instructions, People (example rows), Tasks, Roles and Sources sheets."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _instructions(wb, PEOPLE_HELP)
+    write_table(wb, "People", ["person", "email", "tasks", "current_roles", "license_id"],
+                PEOPLE_EXAMPLE)
+    write_table(wb, "Tasks", ["task", "description", "roles_permitting"],
+                [[t.id, t.description,
+                  ", ".join(catalog.role_names(catalog.roles_permitting(t.id)))]
+                 for t in catalog.tasks])
+    write_table(wb, "Roles", ["name", "vlsc_name", "aliases", "description"],
+                [[r.name, r.vlsc_name, ", ".join(r.aliases), r.description]
+                 for r in catalog.roles])
+    add_sources(wb, catalog)
+    wb.active = 1
+    return wb
+
+
+def roster_template(catalog: RoleCatalog) -> Workbook:
+    """Instructions, Roster (example rows, status dropdown), Statuses and Sources sheets."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _instructions(wb, ROSTER_HELP)
+    ws = write_table(wb, "Roster", ["person", "email", "status", "since", "roles", "license_id"],
+                     ROSTER_EXAMPLE)
+    labels = ",".join(s.label for s in catalog.statuses)
+    dropdown = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+    dropdown.add("C2:C1000")
+    ws.add_data_validation(dropdown)
+    write_table(wb, "Statuses", ["status", "meaning", "action", "stale_after_days",
+                                 "stale_action"],
+                [[s.label, s.meaning, s.action, s.stale_after_days, s.stale_action]
+                 for s in catalog.statuses])
+    add_sources(wb, catalog)
+    wb.active = 1
+    return wb
+
+
+def template(kind: str, catalog: RoleCatalog) -> Workbook:
+    """The input workbook for ``kind`` (``people`` or ``roster``)."""
+    return people_template(catalog) if kind == "people" else roster_template(catalog)
