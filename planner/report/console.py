@@ -1,0 +1,140 @@
+"""The plan as a terminal summary (rich), printed on stderr so ``--json`` stdout stays clean."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..results import Plan
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+STATUS_STYLES = {"optimal": "bold green", "feasible": "bold yellow", "infeasible": "bold red"}
+
+
+def money(amount: Any, currency: str) -> str:
+    """An amount with its currency: a symbol for USD, EUR and GBP, else the code after.
+
+    Parameters
+    ----------
+    amount : float or None
+        The amount [currency]; None or NaN gives ``n/a``.
+    currency : str
+        ISO currency code.
+
+    Returns
+    -------
+    str
+        E.g. ``$1,234.50``, ``-£12.00`` or ``1,234.50 CHF``.
+
+    Examples
+    --------
+    >>> money(-12, "GBP")
+    '-£12.00'
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "n/a"
+    amount = float(amount)
+    sign = "-" if amount < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(str(currency).upper())
+    digits = f"{abs(amount):,.2f}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
+
+
+def render_summary(plan: Plan, console: Console | None = None) -> Console:
+    """Print the plan's header, totals, purchases and assignments.
+
+    Parameters
+    ----------
+    plan : planner.results.Plan
+        The plan to show.
+    console : rich.console.Console, optional
+        Where to print; by default a console on stderr, so stdout stays free for
+        ``--json``.
+
+    Returns
+    -------
+    rich.console.Console
+        The console printed to (handy with ``Console(record=True)``).
+    """
+    console = console or Console(stderr=True)
+    console.print(_header(plan))
+    console.print(_purchases_table(plan))
+    console.print(_assignments_table(plan))
+    for message in plan.messages:
+        console.print(Text(f"note: {message}", style="dim"))
+    return console
+
+
+def status_text(plan: Plan) -> Text:
+    """The solver status in words, e.g. ``optimal (proven optimal)``, coloured."""
+    words = {
+        "optimal": "optimal (proven optimal)",
+        "feasible": "feasible (stopped at the time limit; not proven optimal)",
+        "infeasible": "infeasible (no compliant plan)",
+    }
+    return Text(words.get(plan.status, plan.status), style=STATUS_STYLES.get(plan.status, ""))
+
+
+def _header(plan: Plan) -> Panel:
+    """Organization, status, gap, price list and planning point, then the totals."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    gap = "n/a" if plan.gap is None else f"{plan.gap:.2%}"
+    for label, value in (("Status", status_text(plan)), ("Gap", gap),
+                         ("Price list", plan.price_list), ("Planning point", plan.at),
+                         ("Input", Path(plan.source_file).name if plan.source_file else "")):
+        facts.add_row(label, value if isinstance(value, Text) else Text(str(value or "")))
+    title = Text(f"License plan: {plan.organization or 'organization'}", style="bold")
+    return Panel(Group(facts, Text(""), _totals(plan)), title=title, title_align="left")
+
+
+def _totals(plan: Plan) -> Table:
+    totals = Table.grid(padding=(0, 2))
+    totals.add_column(style="bold")
+    totals.add_column(justify="right")
+    savings_style = "green" if plan.savings >= 0 else "red"
+    totals.add_row("Annual cost", Text(money(plan.annual_cost, plan.currency), style="bold"))
+    totals.add_row("  of which committed", money(plan.committed_annual_cost, plan.currency))
+    totals.add_row("Baseline (renew as is)", money(plan.baseline_annual_cost, plan.currency))
+    totals.add_row("Savings", Text(money(plan.savings, plan.currency), style=savings_style))
+    return totals
+
+
+def _purchases_table(plan: Plan) -> Table:
+    table = Table(title="Purchases", title_justify="left", show_footer=True)
+    table.add_column("action", footer="total")
+    table.add_column("product")
+    table.add_column("quantity", justify="right")
+    table.add_column("unit price", justify="right")
+    table.add_column("annual cost", justify="right",
+                     footer=money(plan.purchases["annual_cost"].sum(), plan.currency)
+                     if len(plan.purchases) else money(0, plan.currency))
+    for r in plan.purchases.itertuples(index=False):
+        table.add_row(Text(str(r.action)), Text(str(r.product)), _count(r.quantity),
+                      money(r.unit_price, plan.currency), money(r.annual_cost, plan.currency))
+    return table
+
+
+def _assignments_table(plan: Plan) -> Table:
+    table = Table(title="Assignments", title_justify="left")
+    table.add_column("group")
+    table.add_column("users", justify="right")
+    table.add_column("products")
+    table.add_column("annual cost / user", justify="right")
+    for r in plan.assignments.itertuples(index=False):
+        table.add_row(Text(str(r.group)), _count(r.users), Text(str(r.products)),
+                      money(r.annual_cost_per_user, plan.currency))
+    return table
+
+
+def _count(value: Any) -> str:
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "n/a"
