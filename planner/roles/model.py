@@ -62,16 +62,15 @@ def tie_cost(person: Person, catalog: RoleCatalog) -> dict[str, int]:
 def add_variables(m: RoleModel, people: list[Person], catalog: RoleCatalog) -> None:
     """``assign[p,r]`` for every role; ``granted[p,t]`` for unneeded tasks;
     ``uncovered[p,t]`` for needed tasks. All binary."""
+    binary = m.problem.add_variable
     for p in people:
         for r in catalog.roles:
-            m.assign[p.key, r.id] = pulp.LpVariable(f"assign[{p.key},{r.id}]", cat="Binary")
+            m.assign[p.key, r.id] = binary(f"assign[{p.key},{r.id}]", cat="Binary")
         for t in catalog.tasks:
             if t.id in p.tasks:
-                m.uncovered[p.key, t.id] = pulp.LpVariable(f"uncovered[{p.key},{t.id}]",
-                                                           cat="Binary")
+                m.uncovered[p.key, t.id] = binary(f"uncovered[{p.key},{t.id}]", cat="Binary")
             else:
-                m.granted[p.key, t.id] = pulp.LpVariable(f"granted[{p.key},{t.id}]",
-                                                         cat="Binary")
+                m.granted[p.key, t.id] = binary(f"granted[{p.key},{t.id}]", cat="Binary")
 
 
 def add_coverage(m: RoleModel, people: list[Person], catalog: RoleCatalog) -> None:
