@@ -1,0 +1,673 @@
+"""Raw workbook rows to a validated :class:`~planner.inputs.OrgInputs`, or every problem.
+
+Each sheet's columns are declared once, as a pydantic row model (:class:`GroupRow`,
+:class:`HoldingRow`, :class:`PriceRow`, :class:`OrganizationFields`) whose field types
+convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
+is an error). Rules that need the catalog or span rows and sheets are small ``check_*``
+functions returning ``list[Issue]``. :func:`read_org` and :func:`org_from_frames` run them
+all and raise one :class:`~planner.errors.InputError` listing every error, each located by
+file, sheet, row and column; warnings travel in :attr:`OrgInputs.warnings`.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Callable, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+
+from .catalog import Catalog, load_catalog
+from .errors import InputError, Issue
+from .inputs import (AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
+                     OrgInputs, PriceOverride)
+from .sheets import Table, normalise
+from .workbook import SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LIST_SEPARATORS = re.compile(r"[,;\n]")
+YES = {"y", "yes", "true", "1"}
+NO = {"n", "no", "false", "0"}
+
+
+# ------------------------------------------------------------------ cell converters
+
+def _number(value: Any, what: str = "a number", hint: str = "") -> float:
+    """A finite number from a numeric cell or numeric text; booleans are refused."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).upper()} is a yes/no value, not {what}")
+    try:
+        number = float(value if isinstance(value, (int, float)) else str(value).strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"'{value}' is not {what}{hint}")
+    return number
+
+
+def _whole(minimum: int) -> Callable[[Any], int]:
+    """Converter to a whole number >= ``minimum`` (12.0 is 12; 12.5 is an error)."""
+    def convert(value: Any) -> int:
+        number = _number(value, "a whole number")
+        if not number.is_integer():
+            raise ValueError(f"{value} is not a whole number")
+        if number < minimum:
+            raise ValueError(f"must be at least {minimum}, got {int(number)}")
+        return int(number)
+    return convert
+
+
+def _amount(value: Any) -> float:
+    number = _number(value, "a number", "; write the amount only, without a currency symbol")
+    if number < 0:
+        raise ValueError(f"must be at least 0, got {value}")
+    return number
+
+
+def _percent(value: Any) -> float:
+    text = value.strip().removesuffix("%") if isinstance(value, str) else value
+    try:
+        number = _number(text)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a percentage; write 15 or 15% for 15 %") from None
+    if not 0 <= number < 100:
+        raise ValueError(f"must be at least 0 and below 100 [%], got {value}")
+    return number
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _currency(value: Any) -> str:
+    text = _text(value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ValueError(f"'{value}' is not a 3-letter currency code such as USD or EUR")
+    return text
+
+
+def _choice(values: tuple[str, ...]) -> Callable[[Any], str]:
+    """Converter to one of ``values``, ignoring case, spaces and hyphens."""
+    lookup = {normalise(v): v for v in values}
+
+    def convert(value: Any) -> str:
+        key = normalise(value)
+        if isinstance(value, bool) or key not in lookup:
+            raise ValueError(f"'{value}' is not one of {', '.join(values)}")
+        return lookup[key]
+    return convert
+
+
+def _yes_no(value: Any) -> bool:
+    key = _text(value).lower()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(f"'{value}' is not Y or N")
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a valid date") from None
+    raise ValueError(f"'{value}' is not a date; use an Excel date or YYYY-MM-DD text "
+                     "(e.g. 2026-12-31)")
+
+
+def _id_list(value: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.strip() for p in LIST_SEPARATORS.split(str(value)) if p.strip()))
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Count = Annotated[int, BeforeValidator(_whole(0))]
+Positive = Annotated[int, BeforeValidator(_whole(1))]
+Amount = Annotated[float, BeforeValidator(_amount)]
+Percent = Annotated[float, BeforeValidator(_percent)]
+Currency = Annotated[str, BeforeValidator(_currency)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Day = Annotated[date, BeforeValidator(_day)]
+IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
+Agreement = Annotated[str, BeforeValidator(_choice(AGREEMENTS))]
+Worker = Annotated[str, BeforeValidator(_choice(WORKER_KINDS))]
+PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
+
+
+# ------------------------------------------------------------------ column spec
+
+class _Row(BaseModel):
+    """Base of the row models: a blank cell takes the field's default."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_default(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+class OrganizationFields(_Row):
+    """The Organization sheet's fields (one ``field``, ``value`` row each)."""
+
+    name: Text | None = None
+    currency: Currency = "USD"
+    agreement: Agreement = "EA"
+    renewal_date: Day | None = None
+    as_of: Day | None = None
+    price_list: Text | None = None
+    discount_pct: Percent = 0.0
+
+
+class GroupRow(_Row):
+    """One Groups row: a persona."""
+
+    group: Text
+    users: Count
+    worker: Worker = "information"
+    devices_per_user: Count = 1
+    primary_device: PrimaryDevice = "windows_pro"
+    needs: IdList
+    devices: Count | None = None
+    notes: Text = ""
+
+
+class HoldingRow(_Row):
+    """One Holdings row: licences already owned or subscribed."""
+
+    product: Text
+    quantity: Positive
+    group: Text | None = None
+    sa: YesNo = False
+    ends: Day | None = None
+    paid_up: YesNo = False
+
+
+class PriceRow(_Row):
+    """One Prices row: a negotiated unit price [currency/unit/month]."""
+
+    product: Text
+    unit_price: Amount
+    note: Text = ""
+    currency: Currency | None = None
+
+
+ROW_MODELS: dict[str, type[_Row]] = {
+    "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow,
+}
+"""Internal sheet name -> row model of the sheets read row by row."""
+
+M = TypeVar("M", bound=_Row)
+
+
+def _errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """``(field, message)`` for each error of a row model, in the user's words."""
+    out = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        message = ("missing value; this column is required" if err["type"] == "missing"
+                   else err["msg"].removeprefix("Value error, "))
+        out.append((field, message))
+    return out
+
+
+def parse_rows(table: Table, model: type[M]) -> tuple[list[tuple[int, M]], list[Issue]]:
+    """Validate every row of ``table`` against ``model``.
+
+    Parameters
+    ----------
+    table : planner.sheets.Table
+        Rows keyed by internal column names.
+    model : type
+        One of the row models (:data:`ROW_MODELS`).
+
+    Returns
+    -------
+    rows : list of (int, model)
+        Excel row number and validated row, for the rows without errors.
+    issues : list of Issue
+        One per bad cell, located by row and column.
+    """
+    rows, issues = [], []
+    for row, record in table.rows:
+        try:
+            rows.append((row, model.model_validate(record)))
+        except ValidationError as exc:
+            issues += [table.issue(msg, row, field) for field, msg in _errors(exc)]
+    return rows, issues
+
+
+@dataclass
+class OrgSheet:
+    """Where each Organization field was written, to locate issues about it."""
+
+    file: str
+    table: Table | None = None
+    rows: dict[str, int] | None = None
+
+    def issue(self, field: str, message: str, hint: str | None = None,
+              severity: str = "error") -> Issue:
+        """An issue on the ``value`` cell of ``field`` (the sheet only if not written)."""
+        row = (self.rows or {}).get(field)
+        if self.table is None:
+            return Issue(message, self.file, SHEET_NAMES["organization"][0], hint=hint,
+                         severity=severity)
+        return self.table.issue(message, row, "value" if row else None, hint, severity)
+
+
+# ------------------------------------------------------------------ checks
+
+def _did_you_mean(close: str | None, valid: list[str] | None = None) -> str | None:
+    if close:
+        return f"did you mean '{close}'?"
+    return "valid: " + ", ".join(valid) if valid else None
+
+
+def check_columns(table: Table, model: type[_Row]) -> list[Issue]:
+    """Errors for the required columns (fields without a default) ``table`` lacks."""
+    return [table.issue(f"missing column '{name}'", 1, hint="add this column to the header row")
+            for name, info in model.model_fields.items()
+            if info.is_required() and name not in table.spelled]
+
+
+def check_sheets(raw: RawOrg) -> list[Issue]:
+    """An error when the Groups sheet is missing; a warning when Organization is."""
+    found = ", ".join(raw.sheet_titles) or "none"
+    issues = []
+    if "groups" not in raw.tables and not any(normalise(t) in _titles("groups")
+                                              for t in raw.sheet_titles):
+        issues.append(Issue(f"missing sheet '{SHEET_NAMES['groups'][0]}'", raw.file,
+                            hint=f"sheets found: {found}"))
+    if "organization" not in raw.tables and not any(normalise(t) in _titles("organization")
+                                                    for t in raw.sheet_titles):
+        issues.append(Issue(f"no '{SHEET_NAMES['organization'][0]}' sheet; using the defaults",
+                            raw.file, severity="warning"))
+    return issues
+
+
+def _titles(sheet: str) -> set[str]:
+    return {normalise(t) for t in SHEET_NAMES[sheet]}
+
+
+def check_organization_fields(table: Table) -> list[Issue]:
+    """Unknown fields (warning), duplicate fields and values without a field name."""
+    issues, first = [], {}
+    known = list(OrganizationFields.model_fields)
+    for row, record in table.rows:
+        name = record.get("field")
+        if name is None:
+            issues.append(table.issue("value without a field name", row, "field"))
+        elif name not in known:
+            close = difflib.get_close_matches(normalise(name), known, n=1)
+            issues.append(table.issue(f"unknown field '{name}' ignored", row, "field",
+                                      _did_you_mean(close[0] if close else None, known),
+                                      "warning"))
+        elif name in first:
+            issues.append(table.issue(f"duplicate field '{name}' (first given on row "
+                                      f"{first[name]})", row, "field",
+                                      "keep one row per field"))
+        else:
+            first[name] = row
+    return issues
+
+
+def check_price_list(org: Organization, where: OrgSheet, catalog: Catalog) -> list[Issue]:
+    """An error when ``price_list`` is not a catalog price list id."""
+    if org.price_list is None or org.price_list in catalog.price_lists:
+        return []
+    return [where.issue("price_list", f"unknown price list '{org.price_list}'",
+                        _did_you_mean(catalog.suggest(org.price_list, "price_list"),
+                                      catalog.price_list_ids()))]
+
+
+def check_discount(org: Organization, where: OrgSheet) -> list[Issue]:
+    """A warning for a discount below 1 %, which is usually a fraction meant as percent."""
+    if not 0 < org.discount_pct < 1:
+        return []
+    return [where.issue("discount_pct",
+                        f"discount_pct {org.discount_pct:g} is read as {org.discount_pct:g} %",
+                        f"write {org.discount_pct * 100:g} for {org.discount_pct * 100:g} %",
+                        "warning")]
+
+
+def check_groups_present(table: Table | None, rows: list) -> list[Issue]:
+    """An error when the Groups sheet has no rows at all."""
+    if table is None or table.rows:
+        return []
+    return [table.issue("no groups; add at least one row", hint="one row per persona")]
+
+
+def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Issue]:
+    """An error for each group name used twice (names compare ignoring case)."""
+    issues, first = [], {}
+    for row, g in rows:
+        key = g.group.casefold()
+        if key in first:
+            issues.append(table.issue(f"duplicate group '{g.group}' (first on row {first[key]})",
+                                      row, "group", "group names must be unique"))
+        else:
+            first[key] = row
+    return issues
+
+
+def check_needs(table: Table, rows: list[tuple[int, GroupRow]], catalog: Catalog) -> list[Issue]:
+    """An error for each need or profile id the catalog lacks, and for empty ``needs``."""
+    issues = []
+    for row, g in rows:
+        if not g.needs:
+            issues.append(table.issue("no needs; list at least one need or profile id", row,
+                                      "needs", "separate ids with commas"))
+        for token in g.needs:
+            if _need_id(token, catalog) is None:
+                issues.append(table.issue(f"unknown need '{token}'", row, "needs",
+                                          _did_you_mean(catalog.suggest(token, "need"))))
+    return issues
+
+
+def _need_id(token: str, catalog: Catalog) -> str | None:
+    key = token.strip().lower()
+    return key if key in catalog.needs.index or key in catalog.profiles else None
+
+
+def _product_ids(catalog: Catalog) -> dict[str, str]:
+    """Normalised id, SKU part number or name -> product id (ambiguous spellings dropped)."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for pid, prod in catalog.items.items():
+        for spelling in (pid, prod.sku, prod.name):
+            if spelling:
+                spellings[normalise(spelling)].add(pid)
+    lookup = {key: ids.pop() for key, ids in spellings.items() if len(ids) == 1}
+    lookup.update({normalise(pid): pid for pid in catalog.items})
+    return lookup
+
+
+def check_products(table: Table, rows: list[tuple[int, Any]], catalog: Catalog) -> list[Issue]:
+    """An error for each ``product`` that is not a catalog product (id, SKU or name)."""
+    lookup = _product_ids(catalog)
+    return [table.issue(f"unknown product '{r.product}'", row, "product",
+                        _did_you_mean(catalog.suggest(r.product, "product")))
+            for row, r in rows if normalise(r.product) not in lookup]
+
+
+def check_holding_groups(table: Table, rows: list[tuple[int, HoldingRow]],
+                         group_names: list[str]) -> list[Issue]:
+    """An error for each holding assigned to a group that is not on the Groups sheet."""
+    known = {g.casefold() for g in group_names}
+    issues = []
+    for row, h in rows:
+        if h.group is not None and h.group.casefold() not in known:
+            close = difflib.get_close_matches(h.group, group_names, n=1)
+            hint = _did_you_mean(close[0] if close else None) or "leave blank for a shared pool"
+            issues.append(table.issue(f"group '{h.group}' is not on the Groups sheet", row,
+                                      "group", hint))
+    return issues
+
+
+def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: str,
+                     catalog: Catalog) -> list[Issue]:
+    """Errors for a product priced twice and for a row currency other than ``currency``."""
+    lookup = _product_ids(catalog)
+    issues, first = [], {}
+    for row, p in rows:
+        pid = lookup.get(normalise(p.product))
+        if pid in first:
+            issues.append(table.issue(f"duplicate price for '{p.product}' (first on row "
+                                      f"{first[pid]})", row, "product", "keep one row"))
+        elif pid:
+            first[pid] = row
+        if p.currency is not None and p.currency != currency:
+            issues.append(table.issue(
+                f"currency {p.currency} differs from the Organization currency {currency}",
+                row, "currency", "prices must be in the workbook's currency"))
+    return issues
+
+
+def check_currency_coverage(org: Organization, where: OrgSheet, holdings: tuple[Holding, ...],
+                            prices: tuple[PriceOverride, ...], catalog: Catalog) -> list[Issue]:
+    """Whether products can be priced in the workbook currency.
+
+    Catalog price lists are in USD. When ``currency`` differs from the chosen list's
+    (``price_list``, else the list in force on ``as_of``), it is an error unless the
+    Prices sheet has rows and prices every held product; otherwise a warning remains,
+    because a product bought new without a Prices row keeps its unconverted list price.
+    """
+    chosen = (org.price_list if org.price_list in catalog.price_lists
+              else catalog.default_price_list(org.as_of))
+    list_currency = catalog.price_lists[chosen].currency
+    if org.currency == list_currency:
+        return []
+    unpriced = sorted({h.product for h in holdings} - {p.product for p in prices})
+    if unpriced or not prices:
+        hint = f"not priced: {', '.join(unpriced)}" if unpriced else "the Prices sheet is empty"
+        return [where.issue("currency",
+                            f"currency {org.currency} differs from the price list's "
+                            f"{list_currency}; set currency to {list_currency} or price "
+                            "products on the Prices sheet", hint)]
+    return [where.issue("currency",
+                        f"products without a Prices row keep {chosen}'s {list_currency} prices, "
+                        f"unconverted, as if in {org.currency}", severity="warning")]
+
+
+def check_sa_backing(table: Table, holdings: tuple[Holding, ...], catalog: Catalog) -> list[Issue]:
+    """An error on each Cloud Add-on row when add-ons outnumber their SA-covered licences.
+
+    Cloud Add-ons to SA (kind ``cloud_addon_sa``) need as many on-premises licences of the
+    family named by their ``sa_backing`` with active SA (``sa`` = Y).
+    """
+    addons: dict[str, list[Holding]] = defaultdict(list)
+    covered: dict[str, int] = defaultdict(int)
+    for h in holdings:
+        prod = catalog.items[h.product]
+        if prod.kind == "cloud_addon_sa":
+            addons[prod.sa_backing].append(h)
+        elif h.sa and prod.family:
+            covered[prod.family] += h.quantity
+    issues = []
+    for family, held in addons.items():
+        total = sum(h.quantity for h in held)
+        if total <= covered[family]:
+            continue
+        products = sorted({h.product for h in held})
+        what = products[0] if len(products) == 1 else f"Cloud Add-ons ({', '.join(products)})"
+        issues += [table.issue(f"{total} {what} held but only {covered[family]} SA-covered "
+                               f"{family} licences", h.row, "quantity",
+                               f"hold {family} licences with sa = Y for every add-on")
+                   for h in held]
+    return issues
+
+
+# ------------------------------------------------------------------ assembly
+
+def _organization(raw: RawOrg, issues: list[Issue]) -> tuple[Organization, OrgSheet]:
+    table = raw.tables.get("organization")
+    where = OrgSheet(raw.file, table, {})
+    record: dict[str, Any] = {}
+    if table is not None:
+        issues += check_organization_fields(table)
+        for row, rec in table.rows:
+            name = rec.get("field")
+            if name in OrganizationFields.model_fields and name not in where.rows:
+                where.rows[name] = row
+                record[name] = rec.get("value")
+    try:
+        fields = OrganizationFields.model_validate(record)
+    except ValidationError as exc:
+        errors = _errors(exc)
+        issues += [where.issue(name, msg) for name, msg in errors]
+        fields = OrganizationFields.model_validate(
+            {k: v for k, v in record.items() if k not in {name for name, _ in errors}})
+    values = fields.model_dump(exclude_none=True)
+    values.setdefault("name", Path(raw.file).stem or Organization.name)
+    return Organization(**values), where
+
+
+def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | None, list]:
+    """Parsed rows of one sheet ([] when it is missing or lacks a required column)."""
+    table = raw.tables.get(sheet)
+    if table is None:
+        return None, []
+    missing = check_columns(table, ROW_MODELS[sheet])
+    issues += missing
+    if missing:
+        return table, []
+    rows, row_issues = parse_rows(table, ROW_MODELS[sheet])
+    issues += row_issues
+    return table, rows
+
+
+def _groups(table: Table | None, rows: list[tuple[int, GroupRow]], catalog: Catalog,
+            issues: list[Issue]) -> tuple[Group, ...]:
+    if table is None:
+        return ()
+    issues += check_groups_present(table, rows)
+    issues += check_group_names(table, rows)
+    issues += check_needs(table, rows, catalog)
+    return tuple(
+        Group(name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
+              primary_device=g.primary_device, needs=tuple(_need_id(t, catalog) for t in g.needs),
+              devices=g.devices, notes=g.notes, row=row)
+        for row, g in rows)
+
+
+def _holdings(table: Table | None, rows: list[tuple[int, HoldingRow]], group_names: list[str],
+              catalog: Catalog, issues: list[Issue]) -> tuple[Holding, ...]:
+    if table is None:
+        return ()
+    bad_product, bad_group = check_products(table, rows, catalog), \
+        check_holding_groups(table, rows, group_names)
+    issues += bad_product + bad_group
+    lookup, canonical = _product_ids(catalog), {g.casefold(): g for g in group_names}
+    return tuple(
+        Holding(product=pid, quantity=h.quantity,
+                group=canonical.get(h.group.casefold()) if h.group else None,
+                sa=h.sa, ends=h.ends, paid_up=h.paid_up, row=row)
+        for row, h in rows if (pid := lookup.get(normalise(h.product))))
+
+
+def _prices(table: Table | None, rows: list[tuple[int, PriceRow]], currency: str,
+            catalog: Catalog, issues: list[Issue]) -> tuple[PriceOverride, ...]:
+    if table is None:
+        return ()
+    issues += check_products(table, rows, catalog) + check_price_rows(table, rows, currency,
+                                                                      catalog)
+    lookup = _product_ids(catalog)
+    return tuple(PriceOverride(pid, p.unit_price, p.note, row)
+                 for row, p in rows if (pid := lookup.get(normalise(p.product))))
+
+
+def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
+    """Issues in sheet order (Organization, Groups, Holdings, Prices), then by row."""
+    order = {t.sheet: n for n, t in enumerate(raw.tables.values())}
+    return sorted(issues, key=lambda i: (i.sheet is not None, order.get(i.sheet, len(order)),
+                                         i.row or 0))
+
+
+def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
+    """Validate raw rows into :class:`~planner.inputs.OrgInputs`.
+
+    Parameters
+    ----------
+    raw : planner.workbook.RawOrg
+        What :func:`planner.workbook.read_workbook` or
+        :func:`planner.workbook.raw_from_frames` returned.
+    catalog : planner.catalog.Catalog, optional
+        The catalog ids are checked against (the shipped one by default).
+
+    Returns
+    -------
+    OrgInputs
+        With the warnings as text in ``warnings``.
+
+    Raises
+    ------
+    planner.errors.InputError
+        Listing every error found, each with file, sheet, row and column.
+    """
+    catalog = catalog or load_catalog()
+    issues = list(raw.issues) + check_sheets(raw)
+    org, where = _organization(raw, issues)
+    issues += check_price_list(org, where, catalog) + check_discount(org, where)
+    group_table, group_rows = _sheet_rows(raw, "groups", issues)
+    groups = _groups(group_table, group_rows, catalog, issues)
+    group_names = [_text(rec["group"]) for _, rec in (group_table.rows if group_table else [])
+                   if rec.get("group") is not None]
+    holding_table, holding_rows = _sheet_rows(raw, "holdings", issues)
+    holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
+    price_table, price_rows = _sheet_rows(raw, "prices", issues)
+    prices = _prices(price_table, price_rows, org.currency, catalog, issues)
+    issues += check_currency_coverage(org, where, holdings, prices, catalog)
+    if holding_table is not None:
+        issues += check_sa_backing(holding_table, holdings, catalog)
+    issues = _sorted(issues, raw)
+    if any(i.severity == "error" for i in issues):
+        raise InputError(issues)
+    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, source=raw.file,
+                     warnings=tuple(str(i) for i in issues))
+
+
+def read_org(path: str | os.PathLike, catalog: Catalog | None = None) -> OrgInputs:
+    """Read and validate an organization workbook (ORG.xlsx); the file is never written.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The workbook.
+    catalog : planner.catalog.Catalog, optional
+        The catalog ids are checked against (the shipped one by default).
+
+    Returns
+    -------
+    OrgInputs
+        The validated organization; ``source`` is the file name.
+
+    Raises
+    ------
+    planner.errors.InputError
+        Listing every error in the file (exit code 2).
+    """
+    return validate_raw(read_workbook(path), catalog)
+
+
+def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
+                    prices: pd.DataFrame | None = None,
+                    organization: dict[str, Any] | None = None,
+                    catalog: Catalog | None = None) -> OrgInputs:
+    """Validate an organization built in code, with exactly the workbook's rules.
+
+    Issues name the sheet the frame stands for and row = position in the frame + 2.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        Columns as on the Groups sheet (``group``, ``users``, ``needs``, ...); ``needs``
+        may hold lists of ids.
+    holdings, prices : pandas.DataFrame, optional
+        Columns as on the Holdings and Prices sheets.
+    organization : dict, optional
+        Organization field -> value (``currency``, ``as_of``, ...).
+    catalog : planner.catalog.Catalog, optional
+        The catalog ids are checked against (the shipped one by default).
+
+    Returns
+    -------
+    OrgInputs
+
+    Raises
+    ------
+    planner.errors.InputError
+        Listing every error found.
+    """
+    return validate_raw(raw_from_frames(groups, holdings, prices, organization), catalog)
