@@ -56,8 +56,8 @@ ORGANIZATION_FIELDS = (
     Column("currency", "ISO currency code of every price in this workbook; default USD."),
     Column("agreement", "Licensing agreement; default EA.", "agreement"),
     Column("renewal_date", "Next agreement renewal (anniversary or end of term).", "date"),
-    Column("as_of", "Planning date; default today.", "date"),
-    Column("price_list", "Catalog price list for new purchases; default the newest in force "
+    Column("as_of", "Planning date; blank = today.", "date"),
+    Column("price_list", "Catalog price list for new purchases; blank = the list in force "
                          "on as_of.", "price_list"),
     Column("discount_pct", "Discount off all list prices [%], e.g. 12.5; a Prices row "
                            "overrides it for its product.", "percent"),

@@ -49,6 +49,15 @@ def test_feasible_plan_is_not_called_optimal():
     assert "1.23%" in text
 
 
+def test_infeasible_plan_without_purchases():
+    plan = make_plan(status="infeasible", gap=None, annual_cost=0.0,
+                     purchases=make_plan().purchases.iloc[0:0])
+    text = rendered(plan)
+    assert "infeasible (no compliant plan)" in text
+    assert "Gap             n/a" in text
+    assert "total" in text and "$0.00" in text
+
+
 def test_user_text_is_not_read_as_markup():
     plan = make_plan()
     plan.assignments.loc[0, "group"] = "[bold]Ops[/bold]"

@@ -184,3 +184,10 @@ def test_with_the_shipped_catalog(tmp_path):
         assert token.strip() in catalog.needs.index or token.strip() in catalog.profiles
     organization = {r[0].value: r[1].value for r in wb["Organization"].iter_rows(min_row=2)}
     assert organization["price_list"] in catalog.price_list_ids()
+
+
+def test_the_workbook_reader_accepts_it(path):
+    workbook = pytest.importorskip("planner.workbook")
+    raw = workbook.read_workbook(path)
+    assert raw.issues == []
+    assert set(raw.tables) >= {"organization", "groups", "holdings"}

@@ -71,7 +71,18 @@ def render_summary(plan: Plan, console: Console | None = None) -> Console:
 
 
 def status_text(plan: Plan) -> Text:
-    """The solver status in words, e.g. ``optimal (proven optimal)``, coloured."""
+    """The solver status in words, coloured.
+
+    Parameters
+    ----------
+    plan : planner.results.Plan
+        The plan whose ``status`` to describe.
+
+    Returns
+    -------
+    rich.text.Text
+        E.g. ``optimal (proven optimal)`` in green.
+    """
     words = {
         "optimal": "optimal (proven optimal)",
         "feasible": "feasible (stopped at the time limit; not proven optimal)",
@@ -112,9 +123,8 @@ def _purchases_table(plan: Plan) -> Table:
     table.add_column("product")
     table.add_column("quantity", justify="right")
     table.add_column("unit price", justify="right")
-    table.add_column("annual cost", justify="right",
-                     footer=money(plan.purchases["annual_cost"].sum(), plan.currency)
-                     if len(plan.purchases) else money(0, plan.currency))
+    total = money(plan.purchases["annual_cost"].sum(), plan.currency)
+    table.add_column("annual cost", justify="right", footer=total)
     for r in plan.purchases.itertuples(index=False):
         table.add_row(Text(str(r.action)), Text(str(r.product)), _count(r.quantity),
                       money(r.unit_price, plan.currency), money(r.annual_cost, plan.currency))

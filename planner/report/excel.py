@@ -152,7 +152,18 @@ def style_header(ws: Worksheet, comments: dict[str, str] | None = None, row: int
 
 
 def note(text: str) -> Comment:
-    """A cell comment sized to its text."""
+    """A cell comment sized to its text.
+
+    Parameters
+    ----------
+    text : str
+        The explanation.
+
+    Returns
+    -------
+    openpyxl.comments.Comment
+        Authored by ``planner``, tall enough to show ``text`` whole.
+    """
     lines = max(1, math.ceil(len(text) / 45))
     return Comment(text, "planner", height=30 + 18 * lines, width=320)
 
@@ -201,6 +212,16 @@ def format_table(ws: Worksheet, last_row: int, comments: dict[str, str] | None =
 def currency_format(currency: str) -> str:
     """Excel number format for amounts in ``currency`` (a symbol for USD, EUR and GBP).
 
+    Parameters
+    ----------
+    currency : str
+        ISO currency code (any case).
+
+    Returns
+    -------
+    str
+        Two decimals with thousands separators, prefixed by the symbol or code.
+
     Examples
     --------
     >>> currency_format("EUR")
@@ -218,7 +239,7 @@ def currency_format(currency: str) -> str:
 def _plain(value: Any) -> Any:
     """A value openpyxl can store: Python scalars, None for missing."""
     if isinstance(value, pd.Timestamp):
-        return None if value is pd.NaT else value.to_pydatetime()
+        return value.to_pydatetime()
     if isinstance(value, np.generic):
         value = value.item()
     try:
