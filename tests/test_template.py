@@ -186,8 +186,9 @@ def test_with_the_shipped_catalog(tmp_path):
     assert organization["price_list"] in catalog.price_list_ids()
 
 
-def test_the_workbook_reader_accepts_it(path):
-    workbook = pytest.importorskip("planner.workbook")
-    raw = workbook.read_workbook(path)
-    assert raw.issues == []
-    assert set(raw.tables) >= {"organization", "groups", "holdings"}
+def test_the_examples_pass_validation(tmp_path):
+    validate = pytest.importorskip("planner.validate")
+    org = validate.read_org(write_template(tmp_path / "org.xlsx"))
+    assert org.warnings == ()
+    assert [g.name for g in org.groups] == ["Office staff"]
+    assert org.holdings[0].ends == org.org.renewal_date
