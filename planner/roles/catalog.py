@@ -140,8 +140,16 @@ class RoleCatalog:
 
 
 def suggest(word: str, choices) -> list[str]:
-    """Up to three of ``choices`` that look like ``word`` (for "did you mean")."""
-    return difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    """Up to three of ``choices`` that look like ``word`` (for "did you mean").
+
+    Only the close ones: ratio at least 0.6 and within 0.1 of the best match, so an
+    obvious typo gets one suggestion rather than three.
+    """
+    scored = sorted(((difflib.SequenceMatcher(None, word, c).ratio(), c) for c in choices),
+                    reverse=True)
+    if not scored or scored[0][0] < 0.6:
+        return []
+    return [c for ratio, c in scored[:3] if ratio >= max(0.6, scored[0][0] - 0.1)]
 
 
 def _read(name: str) -> list[dict[str, str]]:

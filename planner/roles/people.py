@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import InputError, Issue
 from ..sheets import open_workbook, read_table
 from .catalog import RoleCatalog
-from .rows import (Email, IdList, OptionalIdList, OptionalText, RowModel, Text, pick_sheet,
+from .rows import (Email, IdList, OptionalText, RowModel, Text, pick_sheet, raise_if_errors,
                    resolve_ids, validate_rows)
 
 SHEET = "people"
@@ -33,7 +33,7 @@ class PersonRow(RowModel):
     person: Text
     email: Email = None
     tasks: IdList = ()
-    current_roles: OptionalIdList = None
+    current_roles: IdList = ()
     license_id: OptionalText = None
 
 
@@ -91,7 +91,7 @@ def read_people(path: str | os.PathLike, catalog: RoleCatalog) -> PeopleSheet:
     for row, rec in validate_rows(table, PersonRow, issues):
         tasks = resolve_ids(rec.tasks, task_lookup, "task", table, row, "tasks", issues)
         current = None
-        if rec.current_roles is not None:
+        if "current_roles" in table.spelled:
             current = resolve_ids(rec.current_roles, role_lookup, "role", table, row,
                                   "current_roles", issues, role_shown)
         if not rec.tasks:
@@ -104,7 +104,5 @@ def read_people(path: str | os.PathLike, catalog: RoleCatalog) -> PeopleSheet:
                                       hint="merge the tasks into one row"))
         seen.setdefault(ident, row)
         people.append(Person(rec.person, tasks, rec.email, current, rec.license_id, row))
-    if any(i.severity == "error" for i in issues):
-        raise InputError(issues)
-    warnings = tuple(i for i in issues if i.severity != "error")
+    warnings = raise_if_errors(issues)
     return PeopleSheet(path.name, table.sheet, tuple(people), warnings)

@@ -21,8 +21,8 @@ from pathlib import Path
 from ..errors import InputError, Issue
 from ..sheets import Table, open_workbook, read_table
 from .catalog import RoleCatalog
-from .rows import (Day, Email, IdList, OptionalText, RowModel, Text, pick_sheet, resolve_ids,
-                   validate_rows)
+from .rows import (Day, Email, IdList, OptionalText, RowModel, Text, pick_sheet,
+                   raise_if_errors, resolve_ids, validate_rows)
 
 SHEET = "roster"
 COLUMNS = ["person", "email", "status", "since", "roles", "license_id"]
@@ -111,7 +111,5 @@ def read_roster(path: str | os.PathLike, catalog: RoleCatalog) -> Roster:
         if status:
             assignments.append(Assignment(rec.person, status[0], rec.email, rec.since, roles,
                                           rec.license_id, row))
-    if any(i.severity == "error" for i in issues):
-        raise InputError(issues)
-    warnings = tuple(i for i in issues if i.severity != "error")
+    warnings = raise_if_errors(issues)
     return Roster(path.name, table.sheet, tuple(assignments), warnings)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from ..errors import Issue
+from ..errors import InputError, Issue
 from ..sheets import Table, find_sheet, normalise
 from .catalog import suggest
 
@@ -49,10 +49,6 @@ def split_list(value: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in LIST_SEPARATORS.split(str(value)) if p.strip())
 
 
-def _optional_list(value: Any) -> tuple[str, ...] | None:
-    return None if value is None else split_list(value)
-
-
 def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
         return value
@@ -68,7 +64,6 @@ Text = Annotated[str, BeforeValidator(_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 Email = Annotated[str | None, BeforeValidator(_email)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
-OptionalIdList = Annotated[tuple[str, ...] | None, BeforeValidator(_optional_list)]
 Day = Annotated[date | None, BeforeValidator(_day)]
 
 
@@ -147,3 +142,11 @@ def pick_sheet(wb, wanted: str) -> str:
     if find_sheet(wb, wanted) is None and len(wb.worksheets) == 1:
         return normalise(wb.worksheets[0].title)
     return wanted
+
+
+def raise_if_errors(issues: list[Issue]) -> tuple[Issue, ...]:
+    """Raise InputError with every error in row order; else return the warnings."""
+    issues = sorted(issues, key=lambda i: i.row or 0)
+    if any(i.severity == "error" for i in issues):
+        raise InputError(issues)
+    return tuple(issues)
