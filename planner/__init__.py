@@ -1,0 +1,37 @@
+"""planner: the cheapest compliant mix of Microsoft 365 licenses, and why.
+
+Public API (what notebooks and scripts use)::
+
+    import planner
+    org = planner.read_org("scenarios/contoso.xlsx")
+    result = planner.plan(org, at="now")
+    result.purchases            # pandas DataFrame
+"""
+from __future__ import annotations
+
+from .catalog import load_catalog
+from .errors import InputError, NoCompliantPlan, PlannerError
+from .inputs import Group, Holding, Organization, OrgInputs, PriceOverride
+from .pipeline import plan
+from .results import Plan
+
+__version__ = "0.1.0"
+
+
+def read_org(path, catalog=None) -> OrgInputs:
+    """Read and validate an organization workbook (see :func:`planner.validate.read_org`)."""
+    from .validate import read_org as _read_org
+
+    return _read_org(path, catalog=catalog)
+
+
+def solve(source, at: str = "now", **kwargs) -> Plan:
+    """Plan from a workbook path or an :class:`OrgInputs`; keyword arguments go to :func:`plan`."""
+    inputs = source if isinstance(source, OrgInputs) else read_org(source)
+    return plan(inputs, at=at, **kwargs)
+
+
+__all__ = [
+    "Group", "Holding", "InputError", "NoCompliantPlan", "Organization", "OrgInputs", "Plan",
+    "PlannerError", "PriceOverride", "load_catalog", "plan", "read_org", "solve",
+]

@@ -1,0 +1,208 @@
+"""The integer program: how many users of each group hold each bundle.
+
+``build_model`` reads like a table of contents: one ``add_*`` function per rule family,
+each stating its algebra in its docstring. Variables:
+
+- ``users[g,b]`` (integer >= 0): users of group g licensed with bundle b;
+- ``keep[h]`` (integer, 0..quantity): units of holding h kept (renewed, or running);
+- ``buy[p]`` (integer >= 0): new units of product p;
+- ``active[F]`` (binary): platform family F (desktop platform, CAL suite) is in use;
+- ``unlicensed[g]`` (>= 0, heavily penalised): users no bundle could cover; non-zero
+  only when the organization has no compliant plan, and then it names the group.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pulp
+
+from .catalog import Catalog
+from .inputs import OrgInputs
+from .options import Options
+from .pricing import Pricing
+
+MONTHS = 12
+UNLICENSED_PENALTY = 1e7  # [currency/user/year]; dwarfs any licence price
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", str(text)).strip("_")[:40] or "x"
+
+
+@dataclass
+class PlanningModel:
+    """The built problem and the handles to read its solution."""
+
+    problem: pulp.LpProblem
+    users: dict[tuple[int, int], pulp.LpVariable]
+    keep: dict[int, pulp.LpVariable]
+    buy: dict[str, pulp.LpVariable]
+    active: dict[str, pulp.LpVariable]
+    unlicensed: dict[int, pulp.LpVariable]
+    options: Options
+    pricing: Pricing
+    catalog: Catalog
+    inputs: OrgInputs
+    demand: dict[str, pulp.LpAffineExpression] = field(default_factory=dict)
+
+
+def _demand_terms(m: PlanningModel, predicate) -> dict[str, list]:
+    """Per product, the (users variable, units per user) of bundles matching ``predicate``."""
+    terms: dict[str, list] = defaultdict(list)
+    for (gi, bi), var in m.users.items():
+        go = m.options.groups[gi]
+        bundle = go.bundles[bi]
+        for p in bundle.products:
+            if predicate(go, bundle, p):
+                terms[p].append((var, go.per_user(m.catalog, p)))
+    return terms
+
+
+def add_variables(m: PlanningModel) -> None:
+    """Create users[g,b], keep[h], buy[p], active[F] and unlicensed[g]."""
+    for gi, go in enumerate(m.options.groups):
+        gname = _slug(go.group.name)
+        for bi, _ in enumerate(go.bundles):
+            m.users[gi, bi] = pulp.LpVariable(f"users[{gname},{bi}]", 0, go.group.users, cat="Integer")
+        m.unlicensed[gi] = pulp.LpVariable(f"unlicensed[{gname}]", 0, go.group.users)
+    used = {p for go in m.options.groups for b in go.bundles for p in b.products}
+    for hi, h in enumerate(m.inputs.holdings):
+        if h.product in used:
+            m.keep[hi] = pulp.LpVariable(f"keep[{hi}_{h.product}]", 0, h.quantity, cat="Integer")
+    for p in sorted(used):
+        if m.pricing.buy_price(p) is not None:
+            m.buy[p] = pulp.LpVariable(f"buy[{p}]", 0, None, cat="Integer")
+    families = {m.catalog.product(p).family for p in used} - {""}
+    for fam in sorted(families | set(m.options.committed_families)):
+        m.active[fam] = pulp.LpVariable(f"active[{fam}]", 0, 1, cat="Binary")
+
+
+def add_headcount(m: PlanningModel) -> None:
+    """Every user is licensed exactly once: sum_b users[g,b] + unlicensed[g] = headcount[g]."""
+    for gi, go in enumerate(m.options.groups):
+        bundles = [m.users[gi, bi] for bi in range(len(go.bundles))]
+        m.problem += (pulp.lpSum(bundles) + m.unlicensed[gi] == go.group.users,
+                      f"headcount[{_slug(go.group.name)}]")
+
+
+def add_supply(m: PlanningModel) -> None:
+    """Units used never exceed units kept and bought.
+
+    For each product p: sum_h keep[h] + buy[p] >= sum_{g,b ∋ p} units_per_user[g,p] users[g,b]
+    (device-licensed products count the group's devices per user). A holding assigned to
+    group X serves only X: sum_{h of p for X} keep[h] <= demand of X for p (rounded up).
+    """
+    terms = _demand_terms(m, lambda go, b, p: True)
+    for p, parts in terms.items():
+        m.demand[p] = pulp.lpSum(coef * var for var, coef in parts)
+        supply = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings) if h.product == p and hi in m.keep]
+        if p in m.buy:
+            supply.append(m.buy[p])
+        m.problem += (pulp.lpSum(supply) >= m.demand[p], f"supply[{p}]")
+    by_group = defaultdict(list)
+    for hi, h in enumerate(m.inputs.holdings):
+        if h.group and hi in m.keep:
+            by_group[h.group, h.product].append(m.keep[hi])
+    for (gname, p), keeps in by_group.items():
+        gi = next((i for i, go in enumerate(m.options.groups) if go.group.name == gname), None)
+        parts = [] if gi is None else [
+            m.users[gi, bi] * m.options.groups[gi].per_user(m.catalog, p)
+            for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
+        slack = 0.999 if m.catalog.product(p).basis == "device" else 0
+        m.problem += (pulp.lpSum(keeps) <= pulp.lpSum(parts) + slack,
+                      f"assigned_holding[{_slug(gname)},{p}]")
+
+
+def add_step_up_sources(m: PlanningModel) -> None:
+    """A step-up moves an existing licence up: its sources come from running holdings.
+
+    For each source product s: sum of users on bundles whose step-up consumes s
+    <= sum of keep[h] over running holdings h of s.
+    """
+    consumers: dict[str, list] = defaultdict(list)
+    for (gi, bi), var in m.users.items():
+        bundle = m.options.groups[gi].bundles[bi]
+        for p in bundle.products:
+            for src in m.catalog.product(p).step_from:
+                consumers[src].append(var)
+    for src, users in consumers.items():
+        running = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings)
+                   if h.product == src and hi in m.keep and m.pricing.running(h)]
+        m.problem += (pulp.lpSum(users) <= pulp.lpSum(running), f"step_up_source[{src}]")
+
+
+def add_sa_backing(m: PlanningModel) -> None:
+    """Cloud Add-ons to SA need as many on-premises licences with active SA.
+
+    For each family F: sum of users on add-ons backed by F
+    <= sum keep[h] over SA-covered holdings of F + sum buy[p] over products of F
+    (new platform licences come with SA).
+    """
+    backed: dict[str, list] = defaultdict(list)
+    for (gi, bi), var in m.users.items():
+        for p in m.options.groups[gi].bundles[bi].products:
+            fam = m.catalog.product(p).sa_backing
+            if fam:
+                backed[fam].append(var)
+    for fam, users in backed.items():
+        sa = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings)
+              if hi in m.keep and h.sa and m.catalog.product(h.product).family == fam]
+        sa += [var for p, var in m.buy.items() if m.catalog.product(p).family == fam]
+        m.problem += (pulp.lpSum(users) <= pulp.lpSum(sa), f"sa_backing[{fam}]")
+
+
+def add_platform_commitment(m: PlanningModel) -> None:
+    """An Enterprise Agreement platform covers every qualified user or none.
+
+    users on bundles carrying family F <= headcount * active[F]; running SA keeps
+    active[F] = 1. Under EA/EAS, for each group with a qualifying primary device and each
+    family F the organization holds: users on bundles with neither F nor a per-user
+    platform licence (M365 E3/E5/E7) <= headcount * (1 - active[F]).
+    """
+    held = {m.catalog.product(h.product).family for h in m.inputs.holdings} - {""}
+    for fam, act in m.active.items():
+        if fam in m.options.committed_families:
+            m.problem += (act == 1, f"running_sa[{fam}]")
+        for gi, go in enumerate(m.options.groups):
+            carrying = [m.users[gi, bi] for bi, b in enumerate(go.bundles) if fam in b.families]
+            if carrying:
+                m.problem += (pulp.lpSum(carrying) <= go.group.users * act,
+                              f"family_in_use[{_slug(go.group.name)},{fam}]")
+            if m.options.platform_agreement and go.qualified and fam in held:
+                lacking = [m.users[gi, bi] for bi, b in enumerate(go.bundles)
+                           if fam not in b.families and not b.user_platform]
+                if lacking:
+                    m.problem += (pulp.lpSum(lacking) <= go.group.users * (1 - act),
+                                  f"enterprise_wide[{_slug(go.group.name)},{fam}]")
+
+
+def add_objective(m: PlanningModel) -> None:
+    """Minimise the avoidable annual spend (running commitments are paid either way).
+
+    cost = 12 * (sum over expiring holdings of keep[h] * renewal price
+                 + sum_p buy[p] * price) + penalty * sum_g unlicensed[g]
+    """
+    terms = []
+    for hi, var in m.keep.items():
+        h = m.inputs.holdings[hi]
+        if not m.pricing.running(h):
+            terms.append(MONTHS * m.pricing.renewal_price(h) * var)
+    terms += [MONTHS * m.pricing.buy_price(p) * var for p, var in m.buy.items()]
+    terms += [UNLICENSED_PENALTY * var for var in m.unlicensed.values()]
+    m.problem += pulp.lpSum(terms)
+
+
+def build_model(inputs: OrgInputs, options: Options, pricing: Pricing, catalog: Catalog) -> PlanningModel:
+    """Build the integer program for one organization at one planning point."""
+    m = PlanningModel(pulp.LpProblem("licence_plan", pulp.LpMinimize), {}, {}, {}, {}, {},
+                      options, pricing, catalog, inputs)
+    add_variables(m)
+    add_objective(m)
+    add_headcount(m)
+    add_supply(m)
+    add_step_up_sources(m)
+    add_sa_backing(m)
+    add_platform_commitment(m)
+    return m

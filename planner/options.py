@@ -1,0 +1,324 @@
+"""Per-group licence bundles: the sets of products one user may hold to be compliant.
+
+A bundle covers every need of the group, meets each product's eligibility (qualifying
+OS, frontline, 5-device rule, agreement) and per-user prerequisites (an add-on's base,
+an add-on's SA platform, a step-up's source licence), and is minimal: no product can be
+dropped. Where an Enterprise Agreement platform may be active, a bundle without a
+per-user platform licence also comes in variants that carry the platform families, so
+the model can honour the enterprise-wide commitment. Pure Python; no solver here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product as cartesian
+
+from .catalog import FAMILIES, Catalog, Product
+from .errors import Shortfall
+from .inputs import Group, OrgInputs
+from .pricing import Pricing
+
+MAX_BUNDLE_SIZE = 7
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Products one user of a group holds, in catalog order."""
+
+    products: tuple[str, ...]
+    user_platform: bool
+    families: frozenset[str]
+    for_commitment: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        """``a + b + c``."""
+        return " + ".join(self.products)
+
+
+@dataclass
+class GroupOptions:
+    """The compliant bundles of one group and what they are per user."""
+
+    group: Group
+    needs: tuple[str, ...]
+    bundles: list[Bundle]
+    qualified: bool
+    shortfalls: list[Shortfall] = field(default_factory=list)
+
+    def per_user(self, catalog: Catalog, product: str) -> float:
+        """Units of ``product`` one user needs: 1 per user, or the group's devices per user."""
+        if catalog.product(product).basis == "device":
+            users = self.group.users
+            return self.group.device_count / users if users else float(self.group.devices_per_user)
+        return 1.0
+
+
+@dataclass
+class Options:
+    """Bundles of every group plus the org-level facts the model needs."""
+
+    groups: list[GroupOptions]
+    family_members: dict[str, tuple[str, ...]]
+    committed_families: frozenset[str]
+    platform_agreement: bool
+
+
+def _held_for(inputs: OrgInputs, group: str) -> list:
+    return [h for h in inputs.holdings if h.group in (None, "", group)]
+
+
+def _ineligible_reason(prod: Product, group: Group, agreement: str) -> str | None:
+    if "frontline" in prod.eligibility and group.worker != "frontline":
+        return f"{prod.id} is for frontline workers only (group worker is '{group.worker}')"
+    if "qualifying_os" in prod.eligibility and not group.qualifying_os:
+        return (f"{prod.id} includes Windows Enterprise per user, which needs a qualifying OS "
+                f"(Windows Pro/Enterprise) on the primary device (group has "
+                f"primary_device={group.primary_device})")
+    if prod.max_devices is not None and group.devices_per_user > prod.max_devices:
+        return (f"{prod.id} covers at most {prod.max_devices} devices of a kind per user "
+                f"(group has {group.devices_per_user} devices per user)")
+    return None
+
+
+class _Enumerator:
+    """Finds minimal bundles for one set of candidate products (memoised by signature)."""
+
+    def __init__(self, catalog: Catalog, agreement: str, family_members: dict[str, tuple[str, ...]]):
+        self.catalog = catalog
+        self.agreement = agreement
+        self.family_members = family_members
+        self._provides: dict[str, frozenset[str]] = {}
+        self._cache: dict[tuple, list[frozenset[str]]] = {}
+
+    def provides(self, pid: str) -> frozenset[str]:
+        if pid not in self._provides:
+            self._provides[pid] = self.catalog.provides(pid, self.agreement)
+        return self._provides[pid]
+
+    def covered(self, chosen) -> set[str]:
+        out: set[str] = set()
+        for p in chosen:
+            out |= self.provides(p)
+        return out
+
+    def _unmet(self, chosen: frozenset[str], needs, cands) -> list[str] | None:
+        """Products that could fix the first unmet need or prerequisite; None if valid."""
+        have = self.covered(chosen)
+        for need in needs:
+            if need not in have:
+                return [p for p in cands if need in self.provides(p)]
+        for pid in sorted(chosen):
+            prod = self.catalog.product(pid)
+            if prod.requires_products and not prod.requires_products & chosen:
+                return [p for p in cands if p in prod.requires_products]
+            others = self.covered(chosen - {pid})
+            for need in sorted(prod.requires_needs - others):
+                return [p for p in cands if p != pid and need in self.provides(p)]
+            for fam in sorted(prod.requires_families):
+                if not any(self.catalog.product(p).family == fam for p in chosen):
+                    return [p for p in self.family_members.get(fam, ()) if p in cands]
+            for src in prod.step_from:
+                if src not in chosen:
+                    return [src] if src in cands else []
+        return None
+
+    def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...]) -> list[frozenset[str]]:
+        key = (needs, cands)
+        if key not in self._cache:
+            self._cache[key] = self._search(needs, cands)
+        return self._cache[key]
+
+    def _search(self, needs, cands) -> list[frozenset[str]]:
+        valid: set[frozenset[str]] = set()
+        seen: set[frozenset[str]] = set()
+        stack = [frozenset()]
+        while stack:
+            chosen = stack.pop()
+            if chosen in seen or len(chosen) > MAX_BUNDLE_SIZE:
+                continue
+            seen.add(chosen)
+            fixes = self._unmet(chosen, needs, cands)
+            if fixes is None:
+                valid.add(chosen)
+                continue
+            stack.extend(chosen | {p} for p in fixes if p not in chosen)
+        return [s for s in valid if not any(t < s for t in valid)]
+
+
+def _family_members(catalog: Catalog, inputs: OrgInputs, pricing: Pricing) -> dict[str, tuple[str, ...]]:
+    """Products usable for each platform family: the held ones, else the buyable ones."""
+    held = {h.product for h in inputs.holdings}
+    members: dict[str, tuple[str, ...]] = {}
+    for fam in FAMILIES:
+        in_fam = [p for p in catalog.product_ids if catalog.product(p).family == fam]
+        held_in = tuple(p for p in in_fam if p in held)
+        members[fam] = held_in or tuple(p for p in in_fam if pricing.buy_price(p) is not None)
+    return members
+
+
+def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pricing,
+                family_members) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Products one user of ``group`` may hold, and why each other product may not."""
+    agreement = inputs.org.agreement
+    held = _held_for(inputs, group.name)
+    held_ids = {h.product for h in held}
+    running_ids = {h.product for h in held if pricing.running(h)}
+    fam_allowed = {p for members in family_members.values() for p in members}
+    cands, why_not = [], {}
+    for pid in catalog.product_ids:
+        prod = catalog.product(pid)
+        reason = _ineligible_reason(prod, group, agreement)
+        if reason is None and prod.family and pid not in fam_allowed:
+            reason = f"{pid}: the organization's platform uses another {prod.family} product"
+        if reason is None and prod.is_step_up:
+            missing = [s for s in prod.step_from if s not in running_ids]
+            if missing:
+                reason = (f"{pid} steps up an existing licence; the group holds no running "
+                          f"{', '.join(missing)}")
+            elif pricing.buy_price(pid) is None:
+                reason = f"{pid} has no price in price list {pricing.price_list.id}"
+        elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
+            reason = (f"{pid} is not sold under a {agreement} agreement"
+                      if not prod.sold_under(agreement)
+                      else f"{pid} has no price in price list {pricing.price_list.id}")
+        if reason:
+            why_not[pid] = reason
+        else:
+            cands.append(pid)
+    return tuple(cands), why_not
+
+
+def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement) -> list[Shortfall]:
+    """Name the needs nothing eligible can provide, with the blocking rule and a fix."""
+    out = []
+    for need in needs:
+        providers = [p for p in catalog.product_ids if need in catalog.provides(p, agreement)]
+        if any(p in cands for p in providers):
+            continue
+        reasons = [why_not[p] for p in providers if p in why_not]
+        fix = None
+        if any("qualifying OS" in r for r in reasons):
+            fix = "give the users a Windows Pro primary device (primary_device=windows_pro)"
+            if need == "vdi" or need == "windows_enterprise":
+                fix += ", or license VDI access per user with vda_user"
+        elif any("frontline" in r for r in reasons):
+            fix = "mark the group worker=frontline if it meets the frontline criteria"
+        elif any("devices of a kind" in r for r in reasons):
+            fix = "split the group so no user has more than 5 devices of a kind"
+        elif any("not sold under" in r for r in reasons):
+            fix = "plan under an Enterprise Agreement (agreement=EA)"
+        reason = "; ".join(reasons[:3]) or "no catalog product provides it"
+        out.append(Shortfall(group.name, need, reason, fix))
+    if not out:
+        out.append(Shortfall(group.name, ", ".join(needs),
+                             "no combination of eligible products meets every need and "
+                             "prerequisite (add-on base, SA platform, step-up source)"))
+    return out
+
+
+def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qualified_families,
+                   cands) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Variants of ``bundle`` that also carry the platform families it lacks."""
+    present = {catalog.product(p).family for p in bundle} - {""}
+    missing = [f for f in qualified_families if f not in present]
+    variants = []
+    for mask in range(1, 2 ** len(missing)):
+        fams = [f for i, f in enumerate(missing) if mask >> i & 1]
+        choices = [[p for p in family_members[f] if p in cands] for f in fams]
+        for picks in cartesian(*choices):
+            variants.append((bundle | set(picks), frozenset(fams)))
+    return variants
+
+
+def _structure(prod: Product) -> tuple:
+    """What a swap must keep equal for the model's org-level rules to be unaffected."""
+    return (prod.kind, prod.family, prod.user_platform, prod.sa_backing, prod.step_from,
+            prod.requires_families, prod.basis)
+
+
+def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Pricing,
+                    held: set[str]) -> list[frozenset[str]]:
+    """Remove bundles a cheaper same-structure swap of one bought product also makes valid.
+
+    A product the organization holds is never swapped away: its units may be sunk.
+    Ties keep the bundle whose products come first in the catalog.
+    """
+    known = set(sets)
+    order = {p: i for i, p in enumerate(catalog.product_ids)}
+    kept = []
+    for s in sets:
+        dominated = False
+        for p in s:
+            if p in held:
+                continue
+            price_p = pricing.buy_price(p)
+            if price_p is None:
+                continue
+            shape = _structure(catalog.product(p))
+            for q in catalog.product_ids:
+                if q in s or _structure(catalog.product(q)) != shape:
+                    continue
+                price_q = pricing.buy_price(q)
+                if q not in held and (price_q is None or price_q > price_p or
+                                      (price_q == price_p and order[q] > order[p])):
+                    continue
+                if (s - {p}) | {q} in known:
+                    dominated = True
+                    break
+            if dominated:
+                break
+        if not dominated:
+            kept.append(s)
+    return kept
+
+
+def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> Options:
+    """Compliant, minimal bundles for every group (see module docstring).
+
+    Parameters
+    ----------
+    inputs : OrgInputs
+        The validated organization.
+    catalog : Catalog
+        Products and rules.
+    pricing : Pricing
+        Tells which products can be bought or are held and running at the planning date.
+    """
+    agreement = inputs.org.agreement
+    platform_agreement = agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";")
+    family_members = _family_members(catalog, inputs, pricing)
+    held_families = {catalog.product(h.product).family for h in inputs.holdings} - {""}
+    enum = _Enumerator(catalog, agreement, family_members)
+    order = {p: i for i, p in enumerate(catalog.product_ids)}
+    result = []
+    for group in inputs.groups:
+        needs = catalog.expand_needs(group.needs)
+        cands, why_not = _candidates(catalog, inputs, group, pricing, family_members)
+        qualified = platform_agreement and group.qualifying_os
+        held_ids = {h.product for h in _held_for(inputs, group.name)}
+        minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
+        sets = [(s, frozenset()) for s in minimal]
+        if qualified and held_families:
+            extra = []
+            for s, _ in sets:
+                if not any(catalog.product(p).user_platform for p in s):
+                    extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
+            known = {s for s, _ in sets}
+            sets += [(s, f) for s, f in extra if s not in known]
+        bundles = []
+        for s, fams in sets:
+            prods = tuple(sorted(s, key=order.__getitem__))
+            bundles.append(Bundle(
+                products=prods,
+                user_platform=any(catalog.product(p).user_platform for p in prods),
+                families=frozenset(catalog.product(p).family for p in prods) - {""},
+                for_commitment=fams,
+            ))
+        bundles.sort(key=lambda b: (len(b.products), b.products))
+        shortfalls = [] if bundles or group.users == 0 else _shortfalls(
+            catalog, group, needs, cands, why_not, agreement)
+        result.append(GroupOptions(group, needs, bundles, qualified, shortfalls))
+    committed = frozenset(
+        catalog.product(h.product).family for h in inputs.holdings
+        if catalog.product(h.product).family and h.sa and pricing.running(h))
+    return Options(result, family_members, committed, platform_agreement)

@@ -1,0 +1,150 @@
+"""plan(): options, build, solve, extract, alternatives, audit. Nothing else."""
+from __future__ import annotations
+
+import pandas as pd
+import pulp
+
+from .audit import audit, compliance_table
+from .catalog import Catalog, load_catalog
+from .errors import NoCompliantPlan, PlannerError, Shortfall
+from .extract import chosen_bundles, extract_plan, unlicensed_users
+from .inputs import PLAN_AT, OrgInputs
+from .model import PlanningModel, build_model
+from .options import enumerate_options
+from .pricing import Pricing
+from .results import ALTERNATIVE_COLUMNS, Plan
+from .solve import SolveOutcome, solve
+
+ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
+
+
+class AuditFailed(PlannerError):
+    """The optimizer returned a plan the independent audit rejects (a bug; exit 2)."""
+
+    exit_code = 2
+
+
+def _objective(m: PlanningModel) -> float:
+    return float(pulp.value(m.problem.objective) or 0.0)
+
+
+def _alternatives(m: PlanningModel, base: float, solver: str, time_limit) -> pd.DataFrame:
+    """Per group: forbid its chosen bundles, re-solve, and report the extra annual cost."""
+    chosen = chosen_bundles(m)
+    rows = []
+    for gi, go in enumerate(m.options.groups):
+        picks = [bi for (g, bi) in chosen if g == gi]
+        if not picks:
+            continue
+        saved = {bi: m.users[gi, bi].upBound for bi in picks}
+        for bi in picks:
+            m.users[gi, bi].upBound = 0
+        try:
+            outcome = solve(m.problem, solver, time_limit)
+            ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
+            alt = chosen_bundles(m) if ok else {}
+            extra = _objective(m) - base if ok else None
+        finally:
+            for bi, ub in saved.items():
+                m.users[gi, bi].upBound = ub
+        chosen_label = " | ".join(go.bundles[bi].label for bi in picks)
+        if extra is None:
+            rows.append(dict(group=go.group.name, chosen=chosen_label, alternative="none",
+                             extra_annual_cost=None, extra_annual_cost_per_user=None,
+                             note="no other compliant choice for this group"))
+            continue
+        alt_label = " | ".join(go.bundles[bi].label for (g, bi) in alt if g == gi)
+        rows.append(dict(group=go.group.name, chosen=chosen_label, alternative=alt_label,
+                         extra_annual_cost=round(extra, 2),
+                         extra_annual_cost_per_user=round(extra / go.group.users, 2) if go.group.users else None,
+                         note="whole plan re-solved with the chosen bundle forbidden for this group"))
+    return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
+
+
+def _raise_if_infeasible(m: PlanningModel, options) -> None:
+    shortfalls = [s for go in options.groups for s in go.shortfalls]
+    if shortfalls:
+        raise NoCompliantPlan(shortfalls)
+
+
+def _raise_if_unlicensed(m: PlanningModel) -> None:
+    left = unlicensed_users(m)
+    if not left:
+        return
+    out = []
+    for gi, users in left.items():
+        go = m.options.groups[gi]
+        out.append(Shortfall(go.group.name, ", ".join(go.needs),
+                             f"{users:.0f} users cannot be licensed within the organization-wide rules "
+                             "(SA-backed add-on counts, step-up sources held, holdings assigned to "
+                             "other groups, the Enterprise Agreement platform commitment)"))
+    raise NoCompliantPlan(out)
+
+
+def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: float | None = None,
+         catalog: Catalog | None = None, alternatives: bool | None = None) -> Plan:
+    """The cheapest compliant plan for ``inputs`` at planning point ``at``.
+
+    Parameters
+    ----------
+    inputs : OrgInputs
+        The organization (see :func:`planner.read_org`).
+    at : {"now", "renewal"}
+        ``now`` treats running subscriptions and SA as paid; ``renewal`` prices keeping
+        them as a choice at the renewal date.
+    solver : {"highs", "cbc"}
+        Solver to try first; the other is the fallback.
+    time_limit : float, optional
+        Seconds; on reaching it the best plan found is returned with status ``feasible``.
+    catalog : Catalog, optional
+        Defaults to the shipped catalog.
+    alternatives : bool, optional
+        Compute per-group alternatives (default: when there are at most 40 groups).
+
+    Raises
+    ------
+    NoCompliantPlan
+        When some group cannot be licensed; names the group, need and rule.
+    AuditFailed
+        When the independent audit rejects the optimizer's plan (a bug).
+    """
+    if at not in PLAN_AT:
+        raise ValueError(f"at must be one of {PLAN_AT}")
+    catalog = catalog or load_catalog()
+    pricing = Pricing.for_plan(inputs, catalog, at)
+    options = enumerate_options(inputs, catalog, pricing)
+    m = build_model(inputs, options, pricing, catalog)
+    _raise_if_infeasible(m, options)
+    outcome: SolveOutcome = solve(m.problem, solver, time_limit)
+    if outcome.status == "infeasible":
+        raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
+    _raise_if_unlicensed(m)
+    result = extract_plan(m, outcome)
+    if alternatives or (alternatives is None and len(inputs.groups) <= ALTERNATIVES_LIMIT):
+        result.alternatives = _alternatives(m, _objective(m), outcome.solver, time_limit)
+        _annotate_why(result)
+    elif len(inputs.groups) > ALTERNATIVES_LIMIT:
+        result.messages.append(f"alternatives skipped: more than {ALTERNATIVES_LIMIT} groups "
+                               "(pass alternatives=True to compute them)")
+    violations = audit(inputs, catalog, result.purchases, result.assignments, at, result.annual_cost)
+    result.compliance = compliance_table(violations)
+    if violations:
+        raise AuditFailed("the optimizer's plan failed the independent audit (please report): "
+                          + "; ".join(str(v) for v in violations[:5]))
+    return result
+
+
+def _annotate_why(result: Plan) -> None:
+    """Append the next-best choice and its extra cost to each group's why."""
+    alt = {r.group: r for r in result.alternatives.itertuples(index=False)}
+    whys = []
+    for r in result.assignments.itertuples(index=False):
+        a = alt.get(r.group)
+        text = r.why
+        if a is not None and a.extra_annual_cost_per_user is not None:
+            text += (f"; next best: {a.alternative} at +{a.extra_annual_cost_per_user:,.2f} "
+                     f"{result.currency}/user/year")
+        elif a is not None:
+            text += "; no other compliant choice"
+        whys.append(text)
+    result.assignments["why"] = whys
