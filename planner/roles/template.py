@@ -43,8 +43,8 @@ PEOPLE_EXAMPLE = [
 ]
 ROSTER_EXAMPLE = [
     ["Ana Ruiz", "ana@contoso.com", "Active", date(2025, 1, 6), "Invoice Reader", ""],
-    ["Ben Okafor", "ben@contoso.com", "Invitation sent", date(2025, 1, 6), "Product download manager",
-     ""],
+    ["Ben Okafor", "ben@contoso.com", "Invitation sent", date(2025, 1, 6),
+     "Product download manager", ""],
     ["Chen Li", "chen@contoso.com", "Failed", date(2025, 1, 8), "Administrator", ""],
     ["Dee Patel", "dee@contoso.com", "Invitation expired", date(2024, 11, 2),
      "Online services manager", ""],
