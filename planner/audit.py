@@ -45,6 +45,7 @@ CHECKS = (
     ("supply", "units used never exceed units kept and bought"),
     ("sa_backing", "Cloud Add-ons to SA number at most the SA-covered on-premises licences"),
     ("platform", "an Enterprise Agreement platform covers every qualified user or none"),
+    ("full_usl", "while platform SA runs, users on the platform move with Cloud Add-ons, not Full USLs"),
     ("agreement", "products bought are sold under the organization's agreement"),
     ("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost"),
 )
@@ -224,6 +225,24 @@ class _Auditor:
                     self.fail("platform", g, f"the {fam} is kept, so these {users} qualified users "
                               "need it or a per-user platform licence (M365 E3/E5/E7)")
 
+    def check_full_usl(self):
+        if self.cat.platform_rules.get("full_usl_for_platform_users_midterm", "Y") != "N":
+            return
+        device = self.cat.platform_rules.get("platform_user_device", "windows_enterprise")
+        platform_sa_running = any(
+            self.cat.items[h.product].family == "desktop_platform" and h.sa and self.running(h)
+            for h in self.inputs.holdings)
+        if not platform_sa_running:
+            return
+        for g, users, prods in self.assignments:
+            group = self.groups.get(g)
+            if group is None or group.primary_device != device:
+                continue
+            full = [p for p in prods if p in self.cat.items and self.cat.items[p].kind == "suite"
+                    and self.cat.items[p].user_platform]
+            if full:
+                self.fail("full_usl", g, f"{', '.join(full)} for users on the running SA platform")
+
     def check_agreement(self):
         for p in self.quantities(["buy", "true-up", "step-up"]):
             prod = self.cat.items.get(p)
@@ -246,6 +265,7 @@ class _Auditor:
         self.check_supply()
         self.check_sa_backing()
         self.check_platform()
+        self.check_full_usl()
         self.check_agreement()
         self.check_arithmetic()
         return self.out

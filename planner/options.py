@@ -156,10 +156,18 @@ def _family_members(catalog: Catalog, inputs: OrgInputs, pricing: Pricing) -> di
     return members
 
 
+def on_running_platform(catalog: Catalog, group: Group, committed: frozenset[str]) -> bool:
+    """True when the group's users are covered today by a running SA desktop platform."""
+    device = catalog.platform_rules.get("platform_user_device", "windows_enterprise")
+    return "desktop_platform" in committed and group.primary_device == device
+
+
 def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pricing,
-                family_members) -> tuple[tuple[str, ...], dict[str, str]]:
+                family_members, committed: frozenset[str]) -> tuple[tuple[str, ...], dict[str, str]]:
     """Products one user of ``group`` may hold, and why each other product may not."""
     agreement = inputs.org.agreement
+    no_full_usl = (catalog.platform_rules.get("full_usl_for_platform_users_midterm", "Y") == "N"
+                   and on_running_platform(catalog, group, committed))
     held = _held_for(inputs, group.name)
     held_ids = {h.product for h in held}
     running_ids = {h.product for h in held if pricing.running(h)}
@@ -168,6 +176,10 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
     for pid in catalog.product_ids:
         prod = catalog.product(pid)
         reason = _ineligible_reason(prod, group, agreement)
+        if reason is None and no_full_usl and prod.kind == "suite" and prod.user_platform:
+            reason = (f"{pid}: users already on the SA-covered desktop platform move to "
+                      "Microsoft 365 with a Cloud Add-on to SA until the renewal; Full USLs are "
+                      "for users without SA coverage")
         if reason is None and prod.family and pid not in fam_allowed:
             reason = f"{pid}: the organization's platform uses another {prod.family} product"
         if reason is None and prod.is_step_up:
@@ -288,12 +300,15 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     platform_agreement = agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";")
     family_members = _family_members(catalog, inputs, pricing)
     held_families = {catalog.product(h.product).family for h in inputs.holdings} - {""}
+    committed = frozenset(
+        catalog.product(h.product).family for h in inputs.holdings
+        if catalog.product(h.product).family and h.sa and pricing.running(h))
     enum = _Enumerator(catalog, agreement, family_members)
     order = {p: i for i, p in enumerate(catalog.product_ids)}
     result = []
     for group in inputs.groups:
         needs = catalog.expand_needs(group.needs)
-        cands, why_not = _candidates(catalog, inputs, group, pricing, family_members)
+        cands, why_not = _candidates(catalog, inputs, group, pricing, family_members, committed)
         qualified = platform_agreement and group.qualifying_os
         held_ids = {h.product for h in _held_for(inputs, group.name)}
         minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
@@ -318,7 +333,4 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
         shortfalls = [] if bundles or group.users == 0 else _shortfalls(
             catalog, group, needs, cands, why_not, agreement)
         result.append(GroupOptions(group, needs, bundles, qualified, shortfalls))
-    committed = frozenset(
-        catalog.product(h.product).family for h in inputs.holdings
-        if catalog.product(h.product).family and h.sa and pricing.running(h))
     return Options(result, family_members, committed, platform_agreement)
