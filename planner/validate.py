@@ -11,17 +11,18 @@ file, sheet, row and column; warnings travel in :attr:`OrgInputs.warnings`.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Callable, TypeVar
+from typing import Annotated, Any, Callable, Generic, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Issue
@@ -71,11 +72,9 @@ def _amount(value: Any) -> float:
 
 
 def _percent(value: Any) -> float:
-    text = value.strip().removesuffix("%") if isinstance(value, str) else value
-    try:
-        number = _number(text)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a percentage; write 15 or 15% for 15 %") from None
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%")
+    number = _number(value, "a percentage", "; write 15 or 15% for 15 %")
     if not 0 <= number < 100:
         raise ValueError(f"must be at least 0 and below 100 [%], got {value}")
     return number
@@ -150,14 +149,13 @@ PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
 # ------------------------------------------------------------------ column spec
 
 class _Row(BaseModel):
-    """Base of the row models: a blank cell takes the field's default."""
+    """Base of the row models: one field per column, its type converts the cell.
+
+    Rows are built by :func:`convert`, cell by cell, so a blank cell takes the field's
+    default and a bad cell is reported without hiding the checks on the others.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_default(cls, data: Any) -> Any:
-        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
 
 
 class OrganizationFields(_Row):
@@ -213,41 +211,92 @@ ROW_MODELS: dict[str, type[_Row]] = {
 M = TypeVar("M", bound=_Row)
 
 
-def _errors(exc: ValidationError) -> list[tuple[str, str]]:
-    """``(field, message)`` for each error of a row model, in the user's words."""
-    out = []
-    for err in exc.errors():
-        field = str(err["loc"][0]) if err["loc"] else ""
-        message = ("missing value; this column is required" if err["type"] == "missing"
-                   else err["msg"].removeprefix("Value error, "))
-        out.append((field, message))
-    return out
+@functools.cache
+def _adapter(model: type[_Row], name: str) -> TypeAdapter:
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
 
 
-def parse_rows(table: Table, model: type[M]) -> tuple[list[tuple[int, M]], list[Issue]]:
-    """Validate every row of ``table`` against ``model``.
+def convert(model: type[M], record: dict[str, Any]) -> tuple[M, list[tuple[str, str]]]:
+    """Convert one row's cells with the types of ``model``.
+
+    Parameters
+    ----------
+    model : type
+        A row model (:data:`ROW_MODELS` or :class:`OrganizationFields`).
+    record : dict
+        Internal column name -> cell value (None for blank).
+
+    Returns
+    -------
+    row : model
+        The converted row; a field whose cell is bad or missing is None.
+    errors : list of (str, str)
+        ``(field, message)`` for each bad or missing required cell.
+    """
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    for name, info in model.model_fields.items():
+        value = record.get(name)
+        if value is None:
+            if info.is_required():
+                values[name] = None
+                errors.append((name, "missing value; this column is required"))
+            continue
+        try:
+            values[name] = _adapter(model, name).validate_python(value)
+        except ValidationError as exc:
+            values[name] = None
+            errors.append((name, exc.errors()[0]["msg"].removeprefix("Value error, ")))
+    return model.model_construct(**values), errors
+
+
+@dataclass
+class Parsed(Generic[M]):
+    """A sheet's rows converted by a row model.
+
+    ``rows`` holds every row as ``(excel_row, model)`` (bad cells as None) for the checks;
+    ``bad`` the Excel rows with at least one bad cell, which are not turned into inputs.
+    """
+
+    rows: list[tuple[int, M]] = field(default_factory=list)
+    bad: set[int] = field(default_factory=set)
+
+    @property
+    def valid(self) -> list[tuple[int, M]]:
+        """The rows without a bad cell."""
+        return [(row, r) for row, r in self.rows if row not in self.bad]
+
+
+def parse_rows(table: Table, model: type[M],
+               absent: frozenset[str] = frozenset()) -> tuple[Parsed[M], list[Issue]]:
+    """Convert every row of ``table`` with ``model``.
 
     Parameters
     ----------
     table : planner.sheets.Table
         Rows keyed by internal column names.
     model : type
-        One of the row models (:data:`ROW_MODELS`).
+        A row model (:data:`ROW_MODELS`).
+    absent : frozenset of str, optional
+        Required columns the sheet lacks: reported once by :func:`check_columns`, so
+        their cells are not reported again on every row (the rows are still bad).
 
     Returns
     -------
-    rows : list of (int, model)
-        Excel row number and validated row, for the rows without errors.
+    parsed : Parsed
+        All rows, and which ones have bad cells.
     issues : list of Issue
         One per bad cell, located by row and column.
     """
-    rows, issues = [], []
+    parsed, issues = Parsed(), []
     for row, record in table.rows:
-        try:
-            rows.append((row, model.model_validate(record)))
-        except ValidationError as exc:
-            issues += [table.issue(msg, row, field) for field, msg in _errors(exc)]
-    return rows, issues
+        converted, errors = convert(model, record)
+        parsed.rows.append((row, converted))
+        if errors:
+            parsed.bad.add(row)
+            issues += [table.issue(message, row, name) for name, message in errors
+                       if name not in absent]
+    return parsed, issues
 
 
 @dataclass
@@ -343,9 +392,9 @@ def check_discount(org: Organization, where: OrgSheet) -> list[Issue]:
                         "warning")]
 
 
-def check_groups_present(table: Table | None, rows: list) -> list[Issue]:
+def check_groups_present(table: Table) -> list[Issue]:
     """An error when the Groups sheet has no rows at all."""
-    if table is None or table.rows:
+    if table.rows:
         return []
     return [table.issue("no groups; add at least one row", hint="one row per persona")]
 
@@ -354,7 +403,9 @@ def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Is
     """An error for each group name used twice (names compare ignoring case)."""
     issues, first = [], {}
     for row, g in rows:
-        key = g.group.casefold()
+        key = g.group.casefold() if g.group else None
+        if key is None:
+            continue
         if key in first:
             issues.append(table.issue(f"duplicate group '{g.group}' (first on row {first[key]})",
                                       row, "group", "group names must be unique"))
@@ -367,6 +418,8 @@ def check_needs(table: Table, rows: list[tuple[int, GroupRow]], catalog: Catalog
     """An error for each need or profile id the catalog lacks, and for empty ``needs``."""
     issues = []
     for row, g in rows:
+        if g.needs is None:
+            continue
         if not g.needs:
             issues.append(table.issue("no needs; list at least one need or profile id", row,
                                       "needs", "separate ids with commas"))
@@ -399,7 +452,7 @@ def check_products(table: Table, rows: list[tuple[int, Any]], catalog: Catalog) 
     lookup = _product_ids(catalog)
     return [table.issue(f"unknown product '{r.product}'", row, "product",
                         _did_you_mean(catalog.suggest(r.product, "product")))
-            for row, r in rows if normalise(r.product) not in lookup]
+            for row, r in rows if r.product and normalise(r.product) not in lookup]
 
 
 def check_holding_groups(table: Table, rows: list[tuple[int, HoldingRow]],
@@ -422,7 +475,7 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
     lookup = _product_ids(catalog)
     issues, first = [], {}
     for row, p in rows:
-        pid = lookup.get(normalise(p.product))
+        pid = lookup.get(normalise(p.product)) if p.product else None
         if pid in first:
             issues.append(table.issue(f"duplicate price for '{p.product}' (first on row "
                                       f"{first[pid]})", row, "product", "keep one row"))
@@ -502,70 +555,64 @@ def _organization(raw: RawOrg, issues: list[Issue]) -> tuple[Organization, OrgSh
             if name in OrganizationFields.model_fields and name not in where.rows:
                 where.rows[name] = row
                 record[name] = rec.get("value")
-    try:
-        fields = OrganizationFields.model_validate(record)
-    except ValidationError as exc:
-        errors = _errors(exc)
-        issues += [where.issue(name, msg) for name, msg in errors]
-        fields = OrganizationFields.model_validate(
-            {k: v for k, v in record.items() if k not in {name for name, _ in errors}})
+    fields, errors = convert(OrganizationFields, record)
+    issues += [where.issue(name, message) for name, message in errors]
     values = fields.model_dump(exclude_none=True)
     values.setdefault("name", Path(raw.file).stem or Organization.name)
     return Organization(**values), where
 
 
-def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | None, list]:
-    """Parsed rows of one sheet ([] when it is missing or lacks a required column)."""
+def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | None, Parsed]:
+    """A sheet's table and rows (no rows when it is missing)."""
     table = raw.tables.get(sheet)
     if table is None:
-        return None, []
-    missing = check_columns(table, ROW_MODELS[sheet])
-    issues += missing
-    if missing:
-        return table, []
-    rows, row_issues = parse_rows(table, ROW_MODELS[sheet])
+        return None, Parsed()
+    model = ROW_MODELS[sheet]
+    issues += check_columns(table, model)
+    absent = frozenset(name for name in model.model_fields if name not in table.spelled)
+    parsed, row_issues = parse_rows(table, model, absent)
     issues += row_issues
-    return table, rows
+    return table, parsed
 
 
-def _groups(table: Table | None, rows: list[tuple[int, GroupRow]], catalog: Catalog,
+def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
             issues: list[Issue]) -> tuple[Group, ...]:
     if table is None:
         return ()
-    issues += check_groups_present(table, rows)
-    issues += check_group_names(table, rows)
-    issues += check_needs(table, rows, catalog)
+    issues += check_groups_present(table)
+    issues += check_group_names(table, parsed.rows)
+    issues += check_needs(table, parsed.rows, catalog)
     return tuple(
         Group(name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
-              primary_device=g.primary_device, needs=tuple(_need_id(t, catalog) for t in g.needs),
-              devices=g.devices, notes=g.notes, row=row)
-        for row, g in rows)
+              primary_device=g.primary_device, needs=needs, devices=g.devices, notes=g.notes,
+              row=row)
+        for row, g in parsed.valid
+        if g.needs and all(needs := tuple(_need_id(t, catalog) for t in g.needs)))
 
 
-def _holdings(table: Table | None, rows: list[tuple[int, HoldingRow]], group_names: list[str],
+def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str],
               catalog: Catalog, issues: list[Issue]) -> tuple[Holding, ...]:
     if table is None:
         return ()
-    bad_product, bad_group = check_products(table, rows, catalog), \
-        check_holding_groups(table, rows, group_names)
-    issues += bad_product + bad_group
+    issues += check_products(table, parsed.rows, catalog)
+    issues += check_holding_groups(table, parsed.rows, group_names)
     lookup, canonical = _product_ids(catalog), {g.casefold(): g for g in group_names}
     return tuple(
         Holding(product=pid, quantity=h.quantity,
                 group=canonical.get(h.group.casefold()) if h.group else None,
                 sa=h.sa, ends=h.ends, paid_up=h.paid_up, row=row)
-        for row, h in rows if (pid := lookup.get(normalise(h.product))))
+        for row, h in parsed.valid if (pid := lookup.get(normalise(h.product))))
 
 
-def _prices(table: Table | None, rows: list[tuple[int, PriceRow]], currency: str,
+def _prices(table: Table | None, parsed: Parsed[PriceRow], currency: str,
             catalog: Catalog, issues: list[Issue]) -> tuple[PriceOverride, ...]:
     if table is None:
         return ()
-    issues += check_products(table, rows, catalog) + check_price_rows(table, rows, currency,
-                                                                      catalog)
+    issues += check_products(table, parsed.rows, catalog)
+    issues += check_price_rows(table, parsed.rows, currency, catalog)
     lookup = _product_ids(catalog)
     return tuple(PriceOverride(pid, p.unit_price, p.note, row)
-                 for row, p in rows if (pid := lookup.get(normalise(p.product))))
+                 for row, p in parsed.valid if (pid := lookup.get(normalise(p.product))))
 
 
 def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
@@ -602,8 +649,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
     issues += check_price_list(org, where, catalog) + check_discount(org, where)
     group_table, group_rows = _sheet_rows(raw, "groups", issues)
     groups = _groups(group_table, group_rows, catalog, issues)
-    group_names = [_text(rec["group"]) for _, rec in (group_table.rows if group_table else [])
-                   if rec.get("group") is not None]
+    # Every name written counts, even on a row with a bad cell: that row is reported once.
+    group_names = [g.group for _, g in group_rows.rows if g.group]
     holding_table, holding_rows = _sheet_rows(raw, "holdings", issues)
     holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
     price_table, price_rows = _sheet_rows(raw, "prices", issues)
