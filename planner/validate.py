@@ -305,12 +305,12 @@ class OrgSheet:
 
     file: str
     table: Table | None = None
-    rows: dict[str, int] | None = None
+    rows: dict[str, int] = field(default_factory=dict)
 
-    def issue(self, field: str, message: str, hint: str | None = None,
+    def issue(self, name: str, message: str, hint: str | None = None,
               severity: str = "error") -> Issue:
-        """An issue on the ``value`` cell of ``field`` (the sheet only if not written)."""
-        row = (self.rows or {}).get(field)
+        """An issue on the ``value`` cell of field ``name`` (the sheet only if not written)."""
+        row = self.rows.get(name)
         if self.table is None:
             return Issue(message, self.file, SHEET_NAMES["organization"][0], hint=hint,
                          severity=severity)
@@ -334,21 +334,19 @@ def check_columns(table: Table, model: type[_Row]) -> list[Issue]:
 
 def check_sheets(raw: RawOrg) -> list[Issue]:
     """An error when the Groups sheet is missing; a warning when Organization is."""
-    found = ", ".join(raw.sheet_titles) or "none"
+    present = {normalise(t) for t in raw.sheet_titles}
+
+    def absent(sheet: str) -> bool:
+        return not present & {normalise(t) for t in SHEET_NAMES[sheet]}
+
     issues = []
-    if "groups" not in raw.tables and not any(normalise(t) in _titles("groups")
-                                              for t in raw.sheet_titles):
+    if absent("groups"):
         issues.append(Issue(f"missing sheet '{SHEET_NAMES['groups'][0]}'", raw.file,
-                            hint=f"sheets found: {found}"))
-    if "organization" not in raw.tables and not any(normalise(t) in _titles("organization")
-                                                    for t in raw.sheet_titles):
+                            hint=f"sheets found: {', '.join(raw.sheet_titles) or 'none'}"))
+    if absent("organization"):
         issues.append(Issue(f"no '{SHEET_NAMES['organization'][0]}' sheet; using the defaults",
                             raw.file, severity="warning"))
     return issues
-
-
-def _titles(sheet: str) -> set[str]:
-    return {normalise(t) for t in SHEET_NAMES[sheet]}
 
 
 def check_organization_fields(table: Table) -> list[Issue]:
@@ -546,7 +544,7 @@ def check_sa_backing(table: Table, holdings: tuple[Holding, ...], catalog: Catal
 
 def _organization(raw: RawOrg, issues: list[Issue]) -> tuple[Organization, OrgSheet]:
     table = raw.tables.get("organization")
-    where = OrgSheet(raw.file, table, {})
+    where = OrgSheet(raw.file, table)
     record: dict[str, Any] = {}
     if table is not None:
         issues += check_organization_fields(table)

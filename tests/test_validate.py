@@ -411,3 +411,19 @@ def test_nomenclature_documents_every_input_name():
     for model in ROW_MODELS.values():
         names |= set(model.model_fields)
     assert names <= documented, sorted(names - documented)
+
+
+def test_nomenclature_lists_the_accepted_spellings():
+    from planner.sheets import normalise
+    from planner.workbook import FIELD_NAMES, HEADER_MAP
+
+    sections = dict(re.findall(r"^## (\w+) sheet.*?\n(.*?)(?=^## |\Z)", DOCS.read_text("utf-8"),
+                               flags=re.M | re.S))
+    spellings = {**{s.title(): cols for s, cols in HEADER_MAP.items() if s != "organization"},
+                 "Organization": FIELD_NAMES}
+    for sheet, columns in spellings.items():
+        rows = re.findall(r"^\| `(\w+)` \|.*\|([^|]*)\|$", sections[sheet], flags=re.M)
+        documented = {name: {normalise(a) for a in re.findall(r"`([^`]+)`", also)} | {name}
+                      for name, also in rows}
+        assert documented == {name: {normalise(a) for a in aliases}
+                              for name, aliases in columns.items()}, sheet
