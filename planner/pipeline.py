@@ -82,7 +82,8 @@ def _raise_if_unlicensed(m: PlanningModel) -> None:
 
 
 def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: float | None = None,
-         catalog: Catalog | None = None, alternatives: bool | None = None) -> Plan:
+         catalog: Catalog | None = None, alternatives: bool | None = None,
+         lp_file=None) -> Plan:
     """The cheapest compliant plan for ``inputs`` at planning point ``at``.
 
     Parameters
@@ -100,6 +101,8 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: 
         Defaults to the shipped catalog.
     alternatives : bool, optional
         Compute per-group alternatives (default: when there are at most 40 groups).
+    lp_file : path, optional
+        Also write the integer program there (LP format, stable readable names).
 
     Raises
     ------
@@ -114,6 +117,8 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: 
     pricing = Pricing.for_plan(inputs, catalog, at)
     options = enumerate_options(inputs, catalog, pricing)
     m = build_model(inputs, options, pricing, catalog)
+    if lp_file:
+        m.problem.writeLP(str(lp_file))
     _raise_if_infeasible(m, options)
     outcome: SolveOutcome = solve(m.problem, solver, time_limit)
     if outcome.status == "infeasible":

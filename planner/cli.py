@@ -1,0 +1,218 @@
+"""``planner``: the command line. Parse, call the library, render; nothing else.
+
+Deliberate errors (:class:`~planner.errors.PlannerError`) become one line per problem on
+stderr and their exit code: 0 success, 1 no compliant plan, 2 bad input or usage,
+3 time limit reached with a feasible plan (gap reported). An unexpected error is a bug:
+one line and exit code 4, with the traceback only under ``--debug``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from .errors import InputError, Issue, PlannerError
+from .roles.cli import app as roles_app
+
+EXIT_TIME_LIMIT = 3
+EXIT_BUG = 4
+
+app = typer.Typer(
+    help="Cheapest compliant mix of Microsoft 365 licenses, and why.\n\n"
+         "Start with 'planner template ORG.xlsx', fill it in, check it with "
+         "'planner validate ORG.xlsx', then run 'planner solve ORG.xlsx'.",
+    no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False)
+app.add_typer(roles_app, name="roles")
+
+
+class At(str, Enum):
+    """Planning points."""
+
+    now = "now"
+    renewal = "renewal"
+
+
+class Solver(str, Enum):
+    """MILP solvers."""
+
+    highs = "highs"
+    cbc = "cbc"
+
+
+class _State:
+    debug = False
+
+
+@app.callback()
+def main_options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")) -> None:
+    """Cheapest compliant mix of Microsoft 365 licenses, and why."""
+    _State.debug = debug
+
+
+def _run(body: Callable[[], int | None]) -> None:
+    """Run a command body; map planner errors to their lines and exit codes."""
+    try:
+        code = body() or 0
+    except PlannerError as err:
+        for line in err.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(err.exit_code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was written", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug: say so in one line unless --debug
+        if _State.debug:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (a bug; rerun with --debug "
+                   "for the traceback and please report it)", err=True)
+        raise typer.Exit(EXIT_BUG) from None
+    raise typer.Exit(code)
+
+
+def _warn(lines) -> None:
+    for line in lines:
+        typer.echo(f"warning: {line}", err=True)
+
+
+def _default_plan_path(org: Path) -> Path:
+    return org.with_name(f"{org.stem}-plan.xlsx")
+
+
+@app.command()
+def solve(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook (see 'planner template')."),
+    output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
+                                help="Plan workbook [default: ORG-plan.xlsx beside the input]."),
+    at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
+                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
+    solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver to try first (the other is the fallback)."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
+                                     help="Stop after S seconds with the best plan found (exit 3 if not proven optimal)."),
+    alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
+                                      help="Compute each group's next cheapest choice (one extra solve per group)."),
+    lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp", help="Also write the integer program as an LP file."),
+) -> None:
+    """Find the cheapest compliant plan and write it as a purchase-plan workbook.
+
+    Prints a summary (total, baseline, savings, status, gap, purchases) and writes
+    PLAN.xlsx with the sheets Summary, Purchases, Assignments, Alternatives, Compliance.
+    The input is never modified and never overwritten.
+    """
+    def body() -> int:
+        from .pipeline import plan as make_plan
+        from .report.excel import write_plan
+        from .validate import read_org
+
+        out = output or _default_plan_path(org)
+        if out.exists() and org.exists() and out.resolve() == org.resolve():
+            raise InputError(Issue("refusing to write the plan over the input file", out.name,
+                                   hint="choose another name with -o"))
+        inputs = read_org(org)
+        result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
+                           alternatives=alternatives if alternatives else False,
+                           lp_file=lp_file)
+        written = write_plan(result, out, inputs=(org,))
+        if as_json:
+            _warn(result.messages)
+            payload = result.to_json()
+            payload["plan_file"] = str(written)
+            typer.echo(json.dumps(payload, indent=2))
+        else:
+            from .report.console import render_summary
+
+            render_summary(result)  # shows result.messages as notes
+            typer.echo(f"wrote {written}", err=True)
+        if result.status == "feasible":
+            typer.echo(f"time limit reached: best plan found, gap {result.gap if result.gap is not None else 'unknown'}",
+                       err=True)
+            return EXIT_TIME_LIMIT
+        return 0
+    _run(body)
+
+
+@app.command()
+def template(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Where to write the blank workbook."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Write a blank, self-explaining input workbook (Instructions, dropdowns, examples)."""
+    def body() -> None:
+        from .template import write_template
+
+        typer.echo(f"wrote {write_template(org, overwrite=force)}", err=True)
+    _run(body)
+
+
+@app.command()
+def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook.")) -> None:
+    """Check an input workbook and list every problem, each with sheet, row and column."""
+    def body() -> None:
+        from .validate import read_org
+
+        inputs = read_org(org)
+        _warn(inputs.warnings)
+        users = sum(g.users for g in inputs.groups)
+        typer.echo(f"{org.name}: OK ({len(inputs.groups)} groups, {users} users, "
+                   f"{len(inputs.holdings)} holdings)", err=True)
+    _run(body)
+
+
+@app.command("catalog")
+def catalog_cmd(
+    kind: str = typer.Option(None, "--kind", help="Only products of this kind (suite, standalone, addon, "
+                             "step_up, cloud_addon_sa, onprem_license)."),
+    price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list [default: the one in force today]."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON on stdout."),
+) -> None:
+    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles."""
+    def body() -> None:
+        from .catalog_view import catalog_tables, print_catalog
+
+        tables = catalog_tables(kind=kind, price_list=price_list)
+        if as_json:
+            typer.echo(json.dumps({k: v.to_dict(orient="records") for k, v in tables.items()}, indent=2))
+        else:
+            print_catalog(tables)
+    _run(body)
+
+
+@app.command()
+def audit(
+    workbook: Path = typer.Argument(..., metavar="PLAN.xlsx|ORG.xlsx",
+                                    help="A plan workbook, or the organization workbook when --plan is given."),
+    plan_path: Path = typer.Option(None, "--plan", metavar="PLAN.xlsx", help="The plan to audit against ORG.xlsx."),
+    as_json: bool = typer.Option(False, "--json", help="Print the violations as JSON on stdout."),
+) -> None:
+    """Re-check a plan (also one edited by hand) against the licensing rules.
+
+    Uses a checker independent of the optimizer. With only PLAN.xlsx, the organization
+    workbook named on the plan's Summary sheet is read from the plan's folder.
+    Exit 0 when compliant, 1 when any rule is broken.
+    """
+    def body() -> int:
+        from .audit_file import audit_workbooks
+
+        report = audit_workbooks(workbook, plan_path)
+        if as_json:
+            typer.echo(json.dumps(report.to_json(), indent=2))
+        else:
+            for line in report.lines():
+                typer.echo(line, err=True)
+        return 0 if report.compliant else 1
+    _run(body)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="planner")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
