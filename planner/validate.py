@@ -406,7 +406,7 @@ def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Is
             continue
         if key in first:
             issues.append(table.issue(f"duplicate group '{g.group}' (first on row {first[key]})",
-                                      row, "group", "group names must be unique"))
+                                      row, "group", "rename or merge one of them"))
         else:
             first[key] = row
     return issues
@@ -476,7 +476,7 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
         pid = lookup.get(normalise(p.product)) if p.product else None
         if pid in first:
             issues.append(table.issue(f"duplicate price for '{p.product}' (first on row "
-                                      f"{first[pid]})", row, "product", "keep one row"))
+                                      f"{first[pid]})", row, "product", "keep one row per product"))
         elif pid:
             first[pid] = row
         if p.currency is not None and p.currency != currency:
