@@ -476,7 +476,8 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
         pid = lookup.get(normalise(p.product)) if p.product else None
         if pid in first:
             issues.append(table.issue(f"duplicate price for '{p.product}' (first on row "
-                                      f"{first[pid]})", row, "product", "keep one row per product"))
+                                      f"{first[pid]})", row, "product",
+                                      "keep one row per product"))
         elif pid:
             first[pid] = row
         if p.currency is not None and p.currency != currency:
