@@ -1,7 +1,7 @@
 """The validated organization: what every later stage reads.
 
-``workbook.read_org`` builds an :class:`OrgInputs` from ORG.xlsx; notebooks can build one
-in code with :func:`planner.api.org_from_frames`. All quantities are plain Python values;
+:func:`planner.validate.read_org` builds an :class:`OrgInputs` from ORG.xlsx; notebooks can
+build one in code with :func:`planner.validate.org_from_frames`. All quantities are plain Python values;
 nothing here knows about Excel.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Organization:
     as_of: date = field(default_factory=date.today)
     price_list: str | None = None
     discount_pct: float = 0.0
+    notes: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .results import ALTERNATIVE_COLUMNS, Plan
 from .solve import SolveOutcome, solve
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
+ALTERNATIVES_PER_GROUP = 3
 
 
 class AuditFailed(PlannerError):
@@ -28,36 +29,44 @@ def _objective(m: PlanningModel) -> float:
     return float(pulp.value(m.problem.objective) or 0.0)
 
 
-def _alternatives(m: PlanningModel, base: float, solver: str, time_limit) -> pd.DataFrame:
-    """Per group: forbid its chosen bundles, re-solve, and report the extra annual cost."""
+def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int) -> pd.DataFrame:
+    """Per group, the next ``per_group`` cheapest compliant choices and their extra cost.
+
+    Each is found by forbidding the group's chosen bundles (and the alternatives already
+    found) and re-solving the whole plan, so holdings and platform rules are respected.
+    """
     chosen = chosen_bundles(m)
     rows = []
     for gi, go in enumerate(m.options.groups):
         picks = [bi for (g, bi) in chosen if g == gi]
         if not picks:
             continue
-        saved = {bi: m.users[gi, bi].upBound for bi in picks}
-        for bi in picks:
-            m.users[gi, bi].upBound = 0
+        chosen_label = " | ".join(go.bundles[bi].label for bi in picks)
+        forbidden = list(picks)
+        saved = {bi: m.users[gi, bi].upBound for bi in range(len(go.bundles))}
         try:
-            outcome = solve(m.problem, solver, time_limit)
-            ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
-            alt = chosen_bundles(m) if ok else {}
-            extra = _objective(m) - base if ok else None
+            for rank in range(1, per_group + 1):
+                for bi in forbidden:
+                    m.users[gi, bi].upBound = 0
+                outcome = solve(m.problem, solver, time_limit)
+                ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
+                if not ok:
+                    if rank == 1:
+                        rows.append(dict(group=go.group.name, rank=1, chosen=chosen_label, alternative="none",
+                                         extra_annual_cost=None, extra_annual_cost_per_user=None,
+                                         note="no other compliant choice for this group"))
+                    break
+                alt = [bi for (g, bi) in chosen_bundles(m) if g == gi]
+                extra = _objective(m) - base
+                rows.append(dict(group=go.group.name, rank=rank, chosen=chosen_label,
+                                 alternative=" | ".join(go.bundles[bi].label for bi in alt),
+                                 extra_annual_cost=round(extra, 2),
+                                 extra_annual_cost_per_user=round(extra / go.group.users, 2) if go.group.users else None,
+                                 note="whole plan re-solved with the better choices forbidden for this group"))
+                forbidden += alt
         finally:
             for bi, ub in saved.items():
                 m.users[gi, bi].upBound = ub
-        chosen_label = " | ".join(go.bundles[bi].label for bi in picks)
-        if extra is None:
-            rows.append(dict(group=go.group.name, chosen=chosen_label, alternative="none",
-                             extra_annual_cost=None, extra_annual_cost_per_user=None,
-                             note="no other compliant choice for this group"))
-            continue
-        alt_label = " | ".join(go.bundles[bi].label for (g, bi) in alt if g == gi)
-        rows.append(dict(group=go.group.name, chosen=chosen_label, alternative=alt_label,
-                         extra_annual_cost=round(extra, 2),
-                         extra_annual_cost_per_user=round(extra / go.group.users, 2) if go.group.users else None,
-                         note="whole plan re-solved with the chosen bundle forbidden for this group"))
     return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
 
 
@@ -126,7 +135,8 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: 
     _raise_if_unlicensed(m)
     result = extract_plan(m, outcome)
     if alternatives or (alternatives is None and len(inputs.groups) <= ALTERNATIVES_LIMIT):
-        result.alternatives = _alternatives(m, _objective(m), outcome.solver, time_limit)
+        result.alternatives = _alternatives(m, _objective(m), outcome.solver, time_limit,
+                                            ALTERNATIVES_PER_GROUP)
         _annotate_why(result)
     elif len(inputs.groups) > ALTERNATIVES_LIMIT:
         result.messages.append(f"alternatives skipped: more than {ALTERNATIVES_LIMIT} groups "
@@ -141,7 +151,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: 
 
 def _annotate_why(result: Plan) -> None:
     """Append the next-best choice and its extra cost to each group's why."""
-    alt = {r.group: r for r in result.alternatives.itertuples(index=False)}
+    alt = {r.group: r for r in result.alternatives.itertuples(index=False) if r.rank == 1}
     whys = []
     for r in result.assignments.itertuples(index=False):
         a = alt.get(r.group)

@@ -15,7 +15,7 @@ PURCHASE_COLUMNS = [
 ]
 ASSIGNMENT_COLUMNS = ["group", "users", "products", "annual_cost_per_user", "why"]
 ALTERNATIVE_COLUMNS = [
-    "group", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
+    "group", "rank", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
 ]
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
 ACTIONS = ("buy", "keep", "drop", "true-up", "step-up")

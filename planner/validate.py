@@ -168,6 +168,7 @@ class OrganizationFields(_Row):
     as_of: Day | None = None
     price_list: Text | None = None
     discount_pct: Percent = 0.0
+    notes: Text | None = None
 
 
 class GroupRow(_Row):

@@ -67,6 +67,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "as_of": ("as_of", "as of", "planning date"),
     "price_list": ("price_list", "price list"),
     "discount_pct": ("discount_pct", "discount %", "discount", "discount percent"),
+    "notes": ("notes", "assumptions", "comments"),
 }
 """Organization field name -> accepted spellings in the ``field`` column."""
 

@@ -45,7 +45,7 @@ def make_plan(**overrides) -> Plan:
                  why="needs security_e5"),
         ], columns=ASSIGNMENT_COLUMNS),
         alternatives=pd.DataFrame([
-            dict(group="Office", chosen="m365_e3", alternative="o365_e3 + ems_e3",
+            dict(group="Office", rank=1, chosen="m365_e3", alternative="o365_e3 + ems_e3",
                  extra_annual_cost=1200.0, extra_annual_cost_per_user=14.12, note=""),
         ], columns=ALTERNATIVE_COLUMNS),
         compliance=pd.DataFrame([
@@ -103,7 +103,7 @@ def test_money_columns_use_the_currency_format(written):
     for cell in ("E2", "F2", "G2", "G5"):
         assert ws[cell].number_format == '"$"#,##0.00'
     assert written[1]["Assignments"]["D2"].number_format == '"$"#,##0.00'
-    assert written[1]["Alternatives"]["D2"].number_format == '"$"#,##0.00'
+    assert written[1]["Alternatives"]["E2"].number_format == '"$"#,##0.00'
 
 
 @pytest.mark.parametrize("currency, expected", [
