@@ -480,16 +480,20 @@ def _product_order(products: set[str], catalog: Catalog) -> list[str]:
 class _TextProgress:
     """Minimal progress bar on stderr when tqdm is not installed."""
 
+    EVERY = 1.0
+    """Seconds between redraws (keeps notebook and CI logs short)."""
+
     def __init__(self, total: int, desc: str):
         self.total, self.desc, self.n = total, desc, 0
         self.start = time.perf_counter()
-        self._last = -1
+        self._last = -math.inf
 
     def update(self, n: int = 1) -> None:
         self.n += n
         done = int(20 * self.n / self.total) if self.total else 20
-        if done != self._last or self.n == self.total:
-            self._last = done
+        now = time.perf_counter()
+        if now - self._last >= self.EVERY or self.n == self.total:
+            self._last = now
             bar = "#" * done + "." * (20 - done)
             sys.stderr.write(f"\r{self.desc} [{bar}] {self.n}/{self.total} "
                              f"{time.perf_counter() - self.start:.1f}s")
@@ -604,7 +608,8 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
         ``annual_cost``, ``baseline_annual_cost``, ``committed_annual_cost``, ``savings``
         [currency/year], ``price_list``, ``message``, then one column per product used at
         any point (catalog order; 0 where unused). ``df.attrs["products"]`` lists the
-        product columns.
+        product columns. Swept ``at`` and ``price_list`` share the result columns of that
+        name, which hold the values actually used.
 
     Raises
     ------
@@ -635,7 +640,8 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
     catalog = catalog or load_catalog()
     points = _points(grid)
     names = list(dict.fromkeys(k for p in points for k in p))
-    clash = [n for n in names if n in catalog.items or n in SWEEP_COLUMNS and n != "at"]
+    clash = [n for n in names
+             if n in catalog.items or n in SWEEP_COLUMNS and n not in ("at", "price_list")]
     if clash:
         msg = f"sweep parameter name(s) {clash} clash with result columns; rename them"
         raise ValueError(msg)
@@ -653,7 +659,8 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
                     raise
                 row.update(status="infeasible", annual_cost=math.nan,
                            baseline_annual_cost=math.nan, committed_annual_cost=math.nan,
-                           savings=math.nan, price_list=None, message="; ".join(exc.lines()))
+                           savings=math.nan, price_list=point.get("price_list"),
+                           message="; ".join(exc.lines()))
                 used.append({})
             else:
                 row.update(status=result.status, annual_cost=result.annual_cost,
@@ -668,7 +675,8 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
     finally:
         if bar is not None:
             bar.close()
-    table = pd.DataFrame(rows, columns=[n for n in names if n != "at"] + SWEEP_COLUMNS)
+    params = [n for n in names if n not in SWEEP_COLUMNS]
+    table = pd.DataFrame(rows, columns=params + SWEEP_COLUMNS)
     products = _product_order({p for u in used for p in u}, catalog)
     for p in products:
         table[p] = [u.get(p, 0.0) for u in used]
