@@ -165,4 +165,4 @@ lines.append(
     + ("still chooses E7." if uses_e7 else "keeps them on E5 + Copilot: E7 does not pay off.")
     + f" At 100% that plan costs {copilot_only['annual_cost'].iloc[-1]:,.0f} {cur} a year at "
     "renewal.")
-display(Markdown("\n".join(lines)))
+display(Markdown("**Conclusions.**\n\n" + "\n".join(lines)))

@@ -200,4 +200,4 @@ if len(still_e3):
         + (f"; from {e3_switch:,.2f} it switches to `{switch_to}`" if switch_to else "")
         + (f". Against the add-on path alone, full USLs stay cheaper until {e3_break_even:,.2f}."
            if e3_break_even is not None else "."))
-display(Markdown("\n".join(lines)))
+display(Markdown("**Conclusions.**\n\n" + "\n".join(lines)))

@@ -188,8 +188,8 @@ def with_changes(inputs: OrgInputs, *, users: Mapping[str, int] | None = None,
     for name, ids in (add_needs or {}).items():
         _check_group(inputs, name)
         g = groups[name]
-        extra = tuple(i for i in _check_ids(ids, catalog, "need") if i not in g.needs)
-        groups[name] = replace(g, needs=g.needs + extra)
+        extra = _check_ids(ids, catalog, "need")
+        groups[name] = replace(g, needs=tuple(dict.fromkeys(g.needs + extra)))
     for name, ids in (remove_needs or {}).items():
         _check_group(inputs, name)
         g = groups[name]
@@ -372,7 +372,9 @@ def _used(purchases: pd.DataFrame) -> pd.DataFrame:
 def product_quantities(result: Plan, values: str = "quantity") -> dict[str, float]:
     """Product id -> units bought or kept [units], or their annual cost [currency/year].
 
-    Dropped holdings do not count; a product bought and kept counts both.
+    Units: dropped holdings do not count; a product bought and kept counts both. Cost:
+    every row counts, so a running subscription that is dropped but still paid until it
+    ends is included and the costs add up to the plan's ``annual_cost``.
 
     Parameters
     ----------
@@ -386,12 +388,14 @@ def product_quantities(result: Plan, values: str = "quantity") -> dict[str, floa
     if values not in ("quantity", "annual_cost"):
         msg = "values must be 'quantity' or 'annual_cost'"
         raise ValueError(msg)
-    used = _used(result.purchases)
-    return {str(k): float(v) for k, v in used.groupby("product")[values].sum().items() if v}
+    rows = _used(result.purchases) if values == "quantity" else result.purchases
+    return {str(k): float(v) for k, v in rows.groupby("product")[values].sum().items() if v}
 
 
 def cost_by_product(result: Plan) -> pd.DataFrame:
-    """A plan's annual cost per product, largest first (drops left out).
+    """A plan's annual cost per product, largest first; the costs add up to the plan's.
+
+    A dropped holding appears only while it is still paid (a running subscription).
 
     Parameters
     ----------
@@ -401,8 +405,8 @@ def cost_by_product(result: Plan) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``product``, ``product_name``, ``actions`` (e.g. ``keep, buy``),
-        ``quantity`` [units], ``annual_cost`` [currency/year], ``share`` of the plan's cost
-        [fraction].
+        ``quantity`` bought or kept [units], ``annual_cost`` [currency/year], ``share`` of
+        the plan's cost [fraction].
 
     Examples
     --------
@@ -412,10 +416,12 @@ def cost_by_product(result: Plan) -> pd.DataFrame:
     >>> list(table.columns)
     ['product', 'product_name', 'actions', 'quantity', 'annual_cost', 'share']
     """
-    used = _used(result.purchases)
-    table = (used.groupby(["product", "product_name"], as_index=False, sort=False)
+    rows = result.purchases[(result.purchases["action"] != "drop")
+                            | (result.purchases["annual_cost"] > 0)].copy()
+    rows["units"] = rows["quantity"].where(rows["action"] != "drop", 0)
+    table = (rows.groupby(["product", "product_name"], as_index=False, sort=False)
              .agg(actions=("action", lambda s: ", ".join(dict.fromkeys(s))),
-                  quantity=("quantity", "sum"), annual_cost=("annual_cost", "sum")))
+                  quantity=("units", "sum"), annual_cost=("annual_cost", "sum")))
     total = float(table["annual_cost"].sum())
     table["share"] = table["annual_cost"] / total if total else 0.0
     return table.sort_values("annual_cost", ascending=False, kind="stable").reset_index(drop=True)
