@@ -181,6 +181,8 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         alternatives=pd.DataFrame(columns=ALTERNATIVE_COLUMNS),
         compliance=pd.DataFrame(columns=COMPLIANCE_COLUMNS),
         organization=m.inputs.org.name, source_file=m.inputs.source, solver=outcome.solver,
-        solve_seconds=outcome.seconds, messages=list(outcome.messages) + list(m.inputs.warnings),
+        solve_seconds=outcome.seconds,
+        messages=([f"notes: {m.inputs.org.notes}"] if m.inputs.org.notes else [])
+        + list(outcome.messages) + list(m.inputs.warnings),
     )
     return plan
