@@ -63,6 +63,23 @@ class Options:
     platform_agreement: bool
 
 
+class _Prices:
+    """``pricing.buy_price`` memoised per product (a pandas lookup each time otherwise)."""
+
+    def __init__(self, pricing: Pricing):
+        self.pricing = pricing
+        self.price_list = pricing.price_list
+        self._buy: dict[str, float | None] = {}
+
+    def buy_price(self, product: str) -> float | None:
+        if product not in self._buy:
+            self._buy[product] = self.pricing.buy_price(product)
+        return self._buy[product]
+
+    def running(self, holding) -> bool:
+        return self.pricing.running(holding)
+
+
 def _held_for(inputs: OrgInputs, group: str) -> list:
     return [h for h in inputs.holdings if h.group in (None, "", group)]
 
@@ -89,16 +106,30 @@ class _Enumerator:
         self.family_members = family_members
         self._provides: dict[str, frozenset[str]] = {}
         self._cache: dict[tuple, list[frozenset[str]]] = {}
+        self._covered: dict[frozenset[str], frozenset[str]] = {}
+        self._fixes: dict[tuple, list[str]] = {}
+        self._ruled = {p.id for p in map(catalog.product, catalog.product_ids)
+                       if p.requires_products or p.requires_needs or p.requires_families or p.step_from}
 
     def provides(self, pid: str) -> frozenset[str]:
         if pid not in self._provides:
             self._provides[pid] = self.catalog.provides(pid, self.agreement)
         return self._provides[pid]
 
-    def covered(self, chosen) -> set[str]:
-        out: set[str] = set()
-        for p in chosen:
-            out |= self.provides(p)
+    def covered(self, chosen: frozenset[str]) -> frozenset[str]:
+        out = self._covered.get(chosen)
+        if out is None:
+            acc: set[str] = set()
+            for p in chosen:
+                acc |= self.provides(p)
+            out = self._covered[chosen] = frozenset(acc)
+        return out
+
+    def _providers(self, need: str, cands: tuple[str, ...]) -> list[str]:
+        key = (need, cands)
+        out = self._fixes.get(key)
+        if out is None:
+            out = self._fixes[key] = [p for p in cands if need in self.provides(p)]
         return out
 
     def _unmet(self, chosen: frozenset[str], needs, cands) -> list[str] | None:
@@ -106,14 +137,17 @@ class _Enumerator:
         have = self.covered(chosen)
         for need in needs:
             if need not in have:
-                return [p for p in cands if need in self.provides(p)]
+                return self._providers(need, cands)
         for pid in sorted(chosen):
+            if pid not in self._ruled:  # no prerequisites: nothing to check
+                continue
             prod = self.catalog.product(pid)
             if prod.requires_products and not prod.requires_products & chosen:
                 return [p for p in cands if p in prod.requires_products]
-            others = self.covered(chosen - {pid})
-            for need in sorted(prod.requires_needs - others):
-                return [p for p in cands if p != pid and need in self.provides(p)]
+            if prod.requires_needs:
+                others = self.covered(chosen - {pid})
+                for need in sorted(prod.requires_needs - others):
+                    return [p for p in self._providers(need, cands) if p != pid]
             for fam in sorted(prod.requires_families):
                 if not any(self.catalog.product(p).family == fam for p in chosen):
                     return [p for p in self.family_members.get(fam, ()) if p in cands]
@@ -142,7 +176,11 @@ class _Enumerator:
                 valid.add(chosen)
                 continue
             stack.extend(chosen | {p} for p in fixes if p not in chosen)
-        return [s for s in valid if not any(t < s for t in valid)]
+        minimal: list[frozenset[str]] = []
+        for s in sorted(valid, key=len):  # a superset of a valid set is never minimal
+            if not any(t < s for t in minimal):
+                minimal.append(s)
+        return minimal
 
 
 def _family_members(catalog: Catalog, inputs: OrgInputs, pricing: Pricing) -> dict[str, tuple[str, ...]]:
@@ -284,6 +322,31 @@ def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Prici
     return kept
 
 
+def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, held_ids: set[str],
+                   qualified: bool, held_families, family_members, order) -> list[Bundle]:
+    """The sorted bundles of one group: minimal, undominated sets plus platform variants."""
+    minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
+    sets = [(s, frozenset()) for s in minimal]
+    if qualified and held_families:
+        extra = []
+        for s, _ in sets:
+            if not any(catalog.product(p).user_platform for p in s):
+                extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
+        known = {s for s, _ in sets}
+        sets += [(s, f) for s, f in extra if s not in known]
+    bundles = []
+    for s, fams in sets:
+        prods = tuple(sorted(s, key=order.__getitem__))
+        bundles.append(Bundle(
+            products=prods,
+            user_platform=any(catalog.product(p).user_platform for p in prods),
+            families=frozenset(catalog.product(p).family for p in prods) - {""},
+            for_commitment=fams,
+        ))
+    bundles.sort(key=lambda b: (len(b.products), b.products))
+    return bundles
+
+
 def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> Options:
     """Compliant, minimal bundles for every group (see module docstring).
 
@@ -298,38 +361,40 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     """
     agreement = inputs.org.agreement
     platform_agreement = agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";")
-    family_members = _family_members(catalog, inputs, pricing)
+    family_members = _family_members(catalog, inputs, _Prices(pricing))
     held_families = {catalog.product(h.product).family for h in inputs.holdings} - {""}
     committed = frozenset(
         catalog.product(h.product).family for h in inputs.holdings
         if catalog.product(h.product).family and h.sa and pricing.running(h))
     enum = _Enumerator(catalog, agreement, family_members)
     order = {p: i for i, p in enumerate(catalog.product_ids)}
+    prices = _Prices(pricing)
+    running = [pricing.running(h) for h in inputs.holdings]
+    pooled = [hi for hi, h in enumerate(inputs.holdings) if h.group in (None, "")]
+    assigned: dict[str, list[int]] = {}
+    for hi, h in enumerate(inputs.holdings):
+        if h.group not in (None, ""):
+            assigned.setdefault(h.group, []).append(hi)
+    # Groups alike in what decides their candidates and bundles share one computation:
+    # the result depends on the group only through these keys (memoised, not approximated).
+    cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
+    bundle_cache: dict[tuple, list[Bundle]] = {}
     result = []
     for group in inputs.groups:
         needs = catalog.expand_needs(group.needs)
-        cands, why_not = _candidates(catalog, inputs, group, pricing, family_members, committed)
+        mine = pooled + assigned.get(group.name, [])
+        held_ids = frozenset(inputs.holdings[hi].product for hi in mine)
+        running_ids = frozenset(inputs.holdings[hi].product for hi in mine if running[hi])
+        ckey = (group.worker, group.primary_device, group.devices_per_user, held_ids, running_ids)
+        if ckey not in cand_cache:
+            cand_cache[ckey] = _candidates(catalog, inputs, group, prices, family_members, committed)
+        cands, why_not = cand_cache[ckey]
         qualified = platform_agreement and group.qualifying_os
-        held_ids = {h.product for h in _held_for(inputs, group.name)}
-        minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
-        sets = [(s, frozenset()) for s in minimal]
-        if qualified and held_families:
-            extra = []
-            for s, _ in sets:
-                if not any(catalog.product(p).user_platform for p in s):
-                    extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
-            known = {s for s, _ in sets}
-            sets += [(s, f) for s, f in extra if s not in known]
-        bundles = []
-        for s, fams in sets:
-            prods = tuple(sorted(s, key=order.__getitem__))
-            bundles.append(Bundle(
-                products=prods,
-                user_platform=any(catalog.product(p).user_platform for p in prods),
-                families=frozenset(catalog.product(p).family for p in prods) - {""},
-                for_commitment=fams,
-            ))
-        bundles.sort(key=lambda b: (len(b.products), b.products))
+        bkey = (needs, cands, held_ids, qualified)
+        if bkey not in bundle_cache:
+            bundle_cache[bkey] = _group_bundles(catalog, enum, prices, needs, cands, set(held_ids),
+                                                qualified, held_families, family_members, order)
+        bundles = list(bundle_cache[bkey])
         shortfalls = [] if bundles or group.users == 0 else _shortfalls(
             catalog, group, needs, cands, why_not, agreement)
         result.append(GroupOptions(group, needs, bundles, qualified, shortfalls))
