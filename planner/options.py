@@ -290,8 +290,10 @@ def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Prici
                     held: set[str]) -> list[frozenset[str]]:
     """Remove bundles a cheaper same-structure swap of one bought product also makes valid.
 
-    A product the organization holds is never swapped away: its units may be sunk.
-    Ties keep the bundle whose products come first in the catalog.
+    A product the organization holds is never swapped away: its units may be sunk. A
+    swap *to* a held product counts at that product's buy price: the holding may be too
+    small for every user of the swapped bundle (a held but dearer product must not hide
+    a cheaper bundle). Ties keep the bundle whose products come first in the catalog.
     """
     known = set(sets)
     order = {p: i for i, p in enumerate(catalog.product_ids)}
@@ -309,8 +311,8 @@ def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Prici
                 if q in s or _structure(catalog.product(q)) != shape:
                     continue
                 price_q = pricing.buy_price(q)
-                if q not in held and (price_q is None or price_q > price_p or
-                                      (price_q == price_p and order[q] > order[p])):
+                # Held units of q are limited; a swap is safe only if buying q is no dearer.
+                if price_q is None or price_q > price_p or (price_q == price_p and order[q] > order[p]):
                     continue
                 if (s - {p}) | {q} in known:
                     dominated = True
