@@ -41,17 +41,36 @@ def _units_needed(m: PlanningModel, chosen) -> tuple[dict[str, int], dict[tuple[
     return {p: up(v) for p, v in total.items()}, {k: up(v) for k, v in per_group.items()}
 
 
-def _kept_units(m: PlanningModel, needed, needed_by_group) -> dict[int, int]:
+def settle_ties(m: PlanningModel) -> tuple[dict[int, int], dict[str, int]]:
+    """Units kept of each priced holding and bought of each product.
+
+    At renewal a kept unit and a new one often cost the same and the solver may pick
+    either; ties are settled here in favour of keeping what the organization holds.
+    """
+    kept = {hi: int(round(var.value() or 0)) for hi, var in m.keep.items()
+            if not m.pricing.running(m.inputs.holdings[hi])}
+    bought = {p: int(round(v.value() or 0)) for p, v in m.buy.items()}
+    for hi in kept:
+        h = m.inputs.holdings[hi]
+        if h.group or not bought.get(h.product):
+            continue
+        if m.pricing.renewal_price(h) <= m.pricing.buy_price(h.product) + 1e-9:
+            shift = min(bought[h.product], h.quantity - kept[hi])
+            kept[hi] += shift
+            bought[h.product] -= shift
+    return kept, bought
+
+
+def _kept_units(m: PlanningModel, needed, needed_by_group, priced: dict[int, int],
+                bought: dict[str, int]) -> dict[int, int]:
     """Units kept of each holding: priced ones as solved; running ones as far as needed."""
-    kept: dict[int, int] = {}
+    kept: dict[int, int] = dict(priced)
     left = dict(needed)
     left_group = dict(needed_by_group)
     holdings = list(enumerate(m.inputs.holdings))
-    for hi, h in holdings:
-        if hi in m.keep and not m.pricing.running(h):
-            kept[hi] = int(round(m.keep[hi].value() or 0))
-            left[h.product] = left.get(h.product, 0) - kept[hi]
-    bought = {p: int(round(v.value() or 0)) for p, v in m.buy.items()}
+    for hi, k in priced.items():
+        p = m.inputs.holdings[hi].product
+        left[p] = left.get(p, 0) - k
     for p, b in bought.items():
         left[p] = left.get(p, 0) - b
     # Running holdings are free: those assigned to a group first, then the pools.
@@ -68,7 +87,7 @@ def _kept_units(m: PlanningModel, needed, needed_by_group) -> dict[int, int]:
     return kept
 
 
-def _purchase_rows(m: PlanningModel, kept: dict[int, int]) -> list[dict]:
+def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int]) -> list[dict]:
     rows = []
     cat, pricing = m.catalog, m.pricing
     held_products = {h.product for h in m.inputs.holdings}
@@ -90,8 +109,7 @@ def _purchase_rows(m: PlanningModel, kept: dict[int, int]) -> list[dict]:
             else:
                 rows.append(dict(action="drop", product=h.product, quantity=h.quantity - k,
                                  unit_price=0.0, note=f"not renewed; saves {price * MONTHS:,.2f} a unit a year"))
-    for p, var in sorted(m.buy.items()):
-        q = int(round(var.value() or 0))
+    for p, q in sorted(bought.items()):
         if not q:
             continue
         prod = cat.product(p)
@@ -158,8 +176,9 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
     """The plan tables (without alternatives and compliance, filled in later)."""
     chosen = chosen_bundles(m)
     needed, needed_by_group = _units_needed(m, chosen)
-    kept = _kept_units(m, needed, needed_by_group)
-    purchases = purchases_frame(_purchase_rows(m, kept))
+    priced, bought = settle_ties(m)
+    kept = _kept_units(m, needed, needed_by_group, priced, bought)
+    purchases = purchases_frame(_purchase_rows(m, kept, bought))
     unit_cost = unit_annual_costs(purchases)
     rows = []
     for (gi, bi), users in sorted(chosen.items()):

@@ -84,15 +84,15 @@ def _held_for(inputs: OrgInputs, group: str) -> list:
     return [h for h in inputs.holdings if h.group in (None, "", group)]
 
 
-def _ineligible_reason(prod: Product, group: Group, agreement: str) -> str | None:
+def _ineligible_reason(prod: Product, group: Group) -> str | None:
+    """Why one user of ``group`` may not hold ``prod`` (None when eligible)."""
     if "frontline" in prod.eligibility and group.worker != "frontline":
-        return f"{prod.id} is for frontline workers only (group worker is '{group.worker}')"
+        return f"are for frontline workers only (group worker is '{group.worker}')"
     if "qualifying_os" in prod.eligibility and not group.qualifying_os:
-        return (f"{prod.id} includes Windows Enterprise per user, which needs a qualifying OS "
-                f"(Windows Pro/Enterprise) on the primary device (group has "
-                f"primary_device={group.primary_device})")
+        return ("include Windows Enterprise per user, which needs a qualifying OS (Windows "
+                f"Pro/Enterprise) on the primary device (group has primary_device={group.primary_device})")
     if prod.max_devices is not None and group.devices_per_user > prod.max_devices:
-        return (f"{prod.id} covers at most {prod.max_devices} devices of a kind per user "
+        return (f"cover at most {prod.max_devices} devices of a kind per user "
                 f"(group has {group.devices_per_user} devices per user)")
     return None
 
@@ -213,24 +213,21 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
     cands, why_not = [], {}
     for pid in catalog.product_ids:
         prod = catalog.product(pid)
-        reason = _ineligible_reason(prod, group, agreement)
+        reason = _ineligible_reason(prod, group)
         if reason is None and no_full_usl and prod.kind == "suite" and prod.user_platform:
-            reason = (f"{pid}: users already on the SA-covered desktop platform move to "
-                      "Microsoft 365 with a Cloud Add-on to SA until the renewal; Full USLs are "
-                      "for users without SA coverage")
-        if reason is None and prod.family and pid not in fam_allowed:
-            reason = f"{pid}: the organization's platform uses another {prod.family} product"
+            reason = ("are Full USLs, which users already on the SA-covered desktop platform do "
+                      "not take before the renewal (they move with a Cloud Add-on to SA)")
         if reason is None and prod.is_step_up:
             missing = [s for s in prod.step_from if s not in running_ids]
             if missing:
-                reason = (f"{pid} steps up an existing licence; the group holds no running "
-                          f"{', '.join(missing)}")
+                reason = f"step up an existing licence, and the group holds no running {', '.join(missing)}"
             elif pricing.buy_price(pid) is None:
-                reason = f"{pid} has no price in price list {pricing.price_list.id}"
+                reason = f"have no price in price list {pricing.price_list.id}"
         elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
-            reason = (f"{pid} is not sold under a {agreement} agreement"
-                      if not prod.sold_under(agreement)
-                      else f"{pid} has no price in price list {pricing.price_list.id}")
+            reason = (f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
+                      else f"have no price in price list {pricing.price_list.id}")
+        if reason is None and prod.family and pid not in fam_allowed:
+            reason = f"are not used: the organization's platform has another {prod.family} product"
         if reason:
             why_not[pid] = reason
         else:
@@ -246,18 +243,25 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
         if any(p in cands for p in providers):
             continue
         reasons = [why_not[p] for p in providers if p in why_not]
+        by_reason: dict[str, list[str]] = {}
+        for p in providers:
+            if p in why_not:
+                by_reason.setdefault(why_not[p], []).append(p)
         fix = None
         if any("qualifying OS" in r for r in reasons):
             fix = "give the users a Windows Pro primary device (primary_device=windows_pro)"
-            if need == "vdi" or need == "windows_enterprise":
+            if need == "vdi":
                 fix += ", or license VDI access per user with vda_user"
+            elif need == "windows_enterprise":
+                fix += ", or, if a virtual desktop is enough, need vdi instead (VDA per user needs no qualifying OS)"
         elif any("frontline" in r for r in reasons):
             fix = "mark the group worker=frontline if it meets the frontline criteria"
         elif any("devices of a kind" in r for r in reasons):
             fix = "split the group so no user has more than 5 devices of a kind"
         elif any("not sold under" in r for r in reasons):
             fix = "plan under an Enterprise Agreement (agreement=EA)"
-        reason = "; ".join(reasons[:3]) or "no catalog product provides it"
+        reason = "; ".join(f"{', '.join(ps)} {r}" for r, ps in by_reason.items()) or \
+            "no catalog product provides it"
         out.append(Shortfall(group.name, need, reason, fix))
     if not out:
         out.append(Shortfall(group.name, ", ".join(needs),

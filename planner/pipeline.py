@@ -156,7 +156,7 @@ def _annotate_why(result: Plan) -> None:
     for r in result.assignments.itertuples(index=False):
         a = alt.get(r.group)
         text = r.why
-        if a is not None and a.extra_annual_cost_per_user is not None:
+        if a is not None and not pd.isna(a.extra_annual_cost_per_user):
             text += (f"; next best: {a.alternative} at +{a.extra_annual_cost_per_user:,.2f} "
                      f"{result.currency}/user/year")
         elif a is not None:
