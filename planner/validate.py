@@ -296,7 +296,7 @@ def parse_rows(table: Table, model: type[M],
         if errors:
             parsed.bad.add(row)
             issues += [table.issue(message, row, name) for name, message in errors
-                       if name not in absent]
+                       if name not in absent and (row, name) not in table.reported]
     return parsed, issues
 
 
@@ -590,13 +590,14 @@ def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
         if g.needs and all(needs := tuple(_need_id(t, catalog) for t in g.needs)))
 
 
-def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str],
+def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str] | None,
               catalog: Catalog, issues: list[Issue]) -> tuple[Holding, ...]:
     if table is None:
         return ()
     issues += check_products(table, parsed.rows, catalog)
-    issues += check_holding_groups(table, parsed.rows, group_names)
-    lookup, canonical = _product_ids(catalog), {g.casefold(): g for g in group_names}
+    if group_names is not None:  # without a usable Groups sheet, that is the one error
+        issues += check_holding_groups(table, parsed.rows, group_names)
+    lookup, canonical = _product_ids(catalog), {g.casefold(): g for g in group_names or ()}
     return tuple(
         Holding(product=pid, quantity=h.quantity,
                 group=canonical.get(h.group.casefold()) if h.group else None,
@@ -650,7 +651,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
     group_table, group_rows = _sheet_rows(raw, "groups", issues)
     groups = _groups(group_table, group_rows, catalog, issues)
     # Every name written counts, even on a row with a bad cell: that row is reported once.
-    group_names = [g.group for _, g in group_rows.rows if g.group]
+    group_names = ([g.group for _, g in group_rows.rows if g.group]
+                   if group_table is not None and "group" in group_table.spelled else None)
     holding_table, holding_rows = _sheet_rows(raw, "holdings", issues)
     holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
     price_table, price_rows = _sheet_rows(raw, "prices", issues)

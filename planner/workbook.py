@@ -125,6 +125,8 @@ def _rename_columns(table: Table, sheet: str, issues: list[Issue]) -> None:
         renamed[internal] = col
     table.spelled = {**table.spelled, **{i: table.spelled[c] for i, c in renamed.items()}}
     table.rows = [(row, {i: rec[c] for i, c in renamed.items()}) for row, rec in table.rows]
+    internal = {c: i for i, c in renamed.items()}
+    table.reported = {(row, internal[c]) for row, c in table.reported if c in internal}
 
 
 def _rename_fields(table: Table) -> None:
@@ -175,7 +177,7 @@ def read_workbook(path: str | os.PathLike, limits: Limits | None = None) -> RawO
     planner.errors.InputError
         When the file cannot be opened as a safe .xlsx workbook.
     """
-    wb = open_workbook(path, limits)
+    wb = open_workbook(path, limits, formulas=True)
     try:
         return _read_sheets(wb, Path(path).name, limits)
     finally:
