@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import InputError, Issue, PlannerError
+from .errors import InputError, Issue, PlannerError, SolverError
 from .roles.cli import app as roles_app
 
 EXIT_TIME_LIMIT = 3
@@ -66,6 +66,12 @@ def _run(body: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was written", err=True)
         raise typer.Exit(130) from None
+    except OSError as exc:  # the file system said no (disk full, permission): not a bug
+        where = Path(exc.filename).name if getattr(exc, "filename", None) else ""
+        text = exc.strerror or str(exc) or type(exc).__name__
+        typer.echo(f"{where}: {text}" if where else f"cannot read or write a file: {text}",
+                   err=True)
+        raise typer.Exit(InputError.exit_code) from None
     except Exception as exc:  # a bug: say so in one line unless --debug
         if _State.debug:
             raise
@@ -115,9 +121,15 @@ def solve(
             raise InputError(Issue("refusing to write the plan over the input file", out.name,
                                    hint="choose another name with -o"))
         inputs = read_org(org)
-        result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
-                           alternatives=alternatives if alternatives else False,
-                           lp_file=lp_file)
+        try:
+            result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
+                               alternatives=alternatives if alternatives else False,
+                               lp_file=lp_file)
+        except SolverError as err:
+            if time_limit is None or "Not Solved" not in str(err):
+                raise
+            raise SolverError(f"{org.name}: no plan found within the time limit of "
+                              f"{time_limit:g} s by any solver; raise --time-limit") from None
         written = write_plan(result, out, inputs=(org,))
         if as_json:
             _warn(result.messages)
