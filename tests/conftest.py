@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from planner.catalog import load_catalog
-from planner.inputs import Group, Holding, Organization, OrgInputs
+from planner.inputs import Holding
+
+from org_builders import small_org
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -22,13 +24,6 @@ def scenario_path():
     def path(name: str) -> Path:
         return SCENARIOS / f"{name}.xlsx"
     return path
-
-
-def small_org(**org_changes) -> OrgInputs:
-    """One E3 group on a Windows Pro device; a base to vary in tests."""
-    org = Organization(name="Tiny", as_of=date(2026, 11, 23), renewal_date=date(2027, 6, 30),
-                       **org_changes)
-    return OrgInputs(org, (Group("staff", 10, needs=("m365_e3_equivalent",)),), ())
 
 
 @pytest.fixture

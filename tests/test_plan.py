@@ -10,7 +10,7 @@ from planner import plan
 from planner.errors import NoCompliantPlan
 from planner.inputs import Group, Holding
 
-from conftest import small_org
+from org_builders import small_org
 
 
 def bought(result, action="buy"):

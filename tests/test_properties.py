@@ -231,15 +231,23 @@ def test_adding_a_need_never_lowers_the_cost(inputs, need, at):
 @SETTINGS
 @given(organizations(), st.integers(2, 4), st.sampled_from(["now", "renewal"]))
 def test_scaling_headcounts_and_holdings_scales_the_cost(inputs, k, at):
+    """k copies of a plan serve k times the organization, so the cost is at most k times;
+    with one device per user every quantity is per user and the cost scales exactly.
+
+    (With several devices per user a holding that covers half a user's devices becomes
+    usable when scaled, so the scaled organization can be cheaper per user.)
+    """
     cost, result = solve_cost(inputs, at)
     assume(cost is not None)
     scaled = inputs.replace(
         groups=tuple(dataclasses.replace(g, users=g.users * k) for g in inputs.groups),
         holdings=tuple(dataclasses.replace(h, quantity=h.quantity * k) for h in inputs.holdings))
     cost_k, result_k = solve_cost(scaled, at)
-    assert cost_k == pytest.approx(k * cost, abs=0.05 * k)
-    total = lambda r: r.purchases.groupby("action")["quantity"].sum().to_dict()  # noqa: E731
-    assert {a: q for a, q in total(result_k).items()} == {a: q * k for a, q in total(result).items()}
+    assert cost_k <= k * cost + 0.05 * k
+    if all(g.devices_per_user == 1 for g in inputs.groups):
+        assert cost_k == pytest.approx(k * cost, abs=0.05 * k)
+        total = lambda r: r.purchases.groupby("action")["quantity"].sum().to_dict()  # noqa: E731
+        assert total(result_k) == {a: q * k for a, q in total(result).items()}
 
 
 @SETTINGS

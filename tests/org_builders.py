@@ -1,0 +1,13 @@
+"""Small organizations built in code, as bases for tests to vary."""
+from __future__ import annotations
+
+from datetime import date
+
+from planner.inputs import Group, Organization, OrgInputs
+
+
+def small_org(**org_changes) -> OrgInputs:
+    """One E3 group of 10 users on Windows Pro devices, EA, dated 2026-11-23."""
+    org = Organization(name="Tiny", as_of=date(2026, 11, 23), renewal_date=date(2027, 6, 30),
+                       **org_changes)
+    return OrgInputs(org, (Group("staff", 10, needs=("m365_e3_equivalent",)),), ())
