@@ -217,8 +217,9 @@ def _scan_parts(path: Path, limits: Limits) -> _Scan:
                     scan.rows[title] = max(rows - 1, 0)
     except InputError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-        raise InputError(Issue(f"damaged .xlsx container ({exc})", name,
+    except Exception as exc:  # zipfile and zlib fail in many ways on damaged bytes
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(Issue(f"damaged .xlsx container ({text})", name,
                                hint="copy the file again or re-save it from Excel")) from None
     over = [Issue(f"sheet has {rows} rows, over the {limits.max_rows} row limit", name, title,
                   hint="set PLANNER_MAX_ROWS to raise it")
