@@ -185,11 +185,21 @@ def lying_zip() -> bytes:
     assert data[local + 22:local + 26] == real
     data[local + 22:local + 26] = fake
     name = sheet_part(2).encode()
-    central = bytes(data).find(b"PK\x01\x02" + bytes(data[local + 4:local + 6]))
+    central = bytes(data).find(b"PK\x01\x02")  # first central directory header
     while bytes(data[central + 46:central + 46 + len(name)]) != name:
         central = bytes(data).find(b"PK\x01\x02", central + 4)
     assert data[central + 24:central + 28] == real  # central header: size at +24
     data[central + 24:central + 28] = fake
+    return bytes(data)
+
+
+def corrupt_part() -> bytes:
+    """A valid workbook with one bit flipped inside the Groups sheet's deflate stream."""
+    data = bytearray(xlsx())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo(sheet_part(2))
+    start = info.header_offset + 30 + len(info.filename.encode())  # compressed data
+    data[start + 2] ^= 0x01
     return bytes(data)
 
 
@@ -265,6 +275,8 @@ CASES: list[tuple[str, str, Callable[[], bytes], list[str]]] = [
      [f"{F}: workbook contains macros"]),
     ("truncated.xlsx", "a valid workbook cut in half (damaged zip)",
      lambda: xlsx()[:2500], [f"{F}: damaged .xlsx container (truncated or corrupt zip)"]),
+    ("corrupt_part.xlsx", "a bit flipped inside a compressed sheet (bad download)",
+     corrupt_part, [f"{F}: damaged .xlsx container ("]),
     ("zip_not_workbook.xlsx", "a zip archive that holds no workbook",
      lambda: _deterministic(_plain_zip()), [f"{F}: zip file is not an Excel workbook"]),
     ("missing_sheet_groups.xlsx", "no Groups sheet",
@@ -451,4 +463,5 @@ def main(out: Path = OUT) -> list[Path]:
 if __name__ == "__main__":
     files = main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
     total = sum(f.stat().st_size for f in files)
-    print(f"wrote {len(files)} files ({total / 2**20:.2f} MB) and expected.json to {files[0].parent}")
+    print(f"wrote {len(files)} files ({total / 2**20:.2f} MB) and expected.json "
+          f"to {files[0].parent}")
