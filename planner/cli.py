@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from .errors import InputError, Issue, PlannerError, SolverError
+from .cli_support import Settings, run as _run, warn as _warn
+from .errors import InputError, Issue, SolverError
 from .roles.cli import app as roles_app
 
 EXIT_TIME_LIMIT = 3
-EXIT_BUG = 4
 
 app = typer.Typer(
     help="Cheapest compliant mix of Microsoft 365 licenses, and why.\n\n"
@@ -43,47 +42,10 @@ class Solver(str, Enum):
     cbc = "cbc"
 
 
-class _State:
-    debug = False
-
-
 @app.callback()
 def main_options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")) -> None:
     """Cheapest compliant mix of Microsoft 365 licenses, and why."""
-    _State.debug = debug
-
-
-def _run(body: Callable[[], int | None]) -> None:
-    """Run a command body; map planner errors to their lines and exit codes."""
-    try:
-        code = body() or 0
-    except PlannerError as err:
-        for line in err.lines():
-            typer.echo(line, err=True)
-        raise typer.Exit(err.exit_code) from None
-    except (typer.Exit, typer.Abort):
-        raise
-    except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written", err=True)
-        raise typer.Exit(130) from None
-    except OSError as exc:  # the file system said no (disk full, permission): not a bug
-        where = Path(exc.filename).name if getattr(exc, "filename", None) else ""
-        text = exc.strerror or str(exc) or type(exc).__name__
-        typer.echo(f"{where}: {text}" if where else f"cannot read or write a file: {text}",
-                   err=True)
-        raise typer.Exit(InputError.exit_code) from None
-    except Exception as exc:  # a bug: say so in one line unless --debug
-        if _State.debug:
-            raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (a bug; rerun with --debug "
-                   "for the traceback and please report it)", err=True)
-        raise typer.Exit(EXIT_BUG) from None
-    raise typer.Exit(code)
-
-
-def _warn(lines) -> None:
-    for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+    Settings.debug = debug
 
 
 def _default_plan_path(org: Path) -> Path:

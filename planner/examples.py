@@ -247,9 +247,20 @@ def write_example(name: str, path: str | os.PathLike) -> Path:
     >>> planner.read_org(out).group("office").users
     40
     """
+    return write_definition(_definition(name), path)
+
+
+def write_definition(spec: dict[str, Any], path: str | os.PathLike) -> Path:
+    """Write an organization definition (``organization``, ``groups``, ``holdings`` and
+    optional ``prices``, as in :data:`EXAMPLES`) as a SPEC.md workbook.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
     import openpyxl
 
-    spec = _definition(name)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()

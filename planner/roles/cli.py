@@ -7,7 +7,6 @@ error's exit code; ``--json`` keeps stdout to JSON alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -15,7 +14,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..errors import InputError, Issue, PlannerError
+from ..cli_support import run as _run, warn as _warn
+from ..errors import InputError, Issue
 from .catalog import load_role_catalog
 from .console import print_plan, print_status
 from .people import read_people
@@ -42,21 +42,6 @@ class Kind(str, Enum):
 
     people = "people"
     roster = "roster"
-
-
-def _run(body: Callable[[], None]) -> None:
-    """Run a command body, mapping PlannerError to its lines on stderr and exit code."""
-    try:
-        body()
-    except PlannerError as err:
-        for line in err.lines():
-            typer.echo(line, err=True)
-        raise typer.Exit(err.exit_code) from None
-
-
-def _warn(warnings) -> None:
-    for w in warnings:
-        typer.echo(f"warning: {w}", err=True)
 
 
 def _output(given: Path | None, source: Path, suffix: str) -> Path:
