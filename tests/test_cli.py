@@ -171,3 +171,20 @@ def test_installed_console_script_end_to_end(org):
     audit = subprocess.run(console_script() + ["audit", str(org.parent / "tailspin-plan.xlsx")],
                            capture_output=True, text=True, timeout=120)
     assert audit.returncode == 0, audit.stderr
+
+
+@pytest.mark.parametrize("args, code, fragment", [
+    (["validate", "{org}"], 0, "OK (5 groups"),
+    (["template", "{tmp}/blank.xlsx"], 0, "wrote"),
+    (["catalog", "--kind", "suite"], 0, "m365_e7"),
+    (["roles", "template", "{tmp}/people.xlsx"], 0, ""),
+    (["solve", "{tmp}/missing.xlsx"], 2, "missing.xlsx: file not found"),
+    (["solve", "{org}", "--solver", "gurobi"], 2, "gurobi"),
+])
+def test_every_command_through_the_console_script(org, tmp_path, args, code, fragment):
+    argv = [a.format(org=org, tmp=tmp_path) for a in args]
+    proc = subprocess.run(console_script() + argv, capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+    assert proc.returncode == code, proc.stderr
+    assert fragment in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
