@@ -114,8 +114,11 @@ def _check_container(path: Path, limits: Limits) -> None:
         raise InputError(Issue(
             f"file is {_mb(size)}, over the {_mb(limits.max_file_bytes)} limit",
             name, hint="set PLANNER_MAX_FILE_MB to raise it"))
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(Issue(f"cannot read the file: {exc.strerror or exc}", name)) from None
     if head == OLE_MAGIC:
         raise InputError(Issue(
             "workbook is password-protected (encrypted) or an old binary .xls; "
@@ -395,7 +398,8 @@ def atomic_save(save, out_path: str | os.PathLike, inputs: tuple = ()) -> Path:
     Raises
     ------
     InputError
-        When ``out_path`` is one of ``inputs`` or its folder does not exist.
+        When ``out_path`` is one of ``inputs``, its folder does not exist, or writing
+        fails (disk full, permission denied); the temporary file is removed.
     """
     out = Path(out_path)
     for inp in inputs:
@@ -409,8 +413,12 @@ def atomic_save(save, out_path: str | os.PathLike, inputs: tuple = ()) -> Path:
     try:
         save(tmp)
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, permission: the user's to fix, not a bug
+            raise InputError(Issue(f"cannot write the file: {exc.strerror or exc}", out.name,
+                                   hint="nothing was written; an existing file is unchanged")
+                             ) from None
         raise
     return out

@@ -266,7 +266,8 @@ def test_existing_plan_is_replaced_only_whole(org, monkeypatch):
     result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
     assert result.exit_code == 2, result.output
     lines = error_lines(result.stderr)
-    assert len(lines) == 1 and "No space left on device" in lines[0]
+    assert lines == ["org-plan.xlsx: cannot write the file: No space left on device "
+                     "(nothing was written; an existing file is unchanged)"]
     assert "Traceback" not in result.output
     assert plan.read_bytes() == b"the previous plan"
     assert sorted(os.listdir(org.parent)) == ["org-plan.xlsx", "org.xlsx"]
@@ -279,6 +280,18 @@ def test_existing_plan_is_replaced_when_the_write_succeeds(org):
     assert result.exit_code == 0, result.output
     assert plan.read_bytes()[:2] == b"PK"
     assert sorted(os.listdir(org.parent)) == ["org-plan.xlsx", "org.xlsx"]
+
+
+def test_unreadable_input_is_one_line(org):
+    org.chmod(0)
+    try:
+        if os.access(org, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    finally:
+        org.chmod(0o644)
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == ["org.xlsx: cannot read the file: Permission denied"]
 
 
 def test_missing_output_folder_is_one_line(org):
