@@ -46,6 +46,7 @@ class PlanningModel:
     catalog: Catalog
     inputs: OrgInputs
     demand: dict[str, pulp.LpAffineExpression] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
 
 
 def _demand_terms(m: PlanningModel, predicate) -> dict[str, list]:
@@ -60,23 +61,36 @@ def _demand_terms(m: PlanningModel, predicate) -> dict[str, list]:
     return terms
 
 
+def _group_names(m: PlanningModel) -> None:
+    """Readable, unique LP names for the groups (the slug, plus the index on a clash)."""
+    seen: set[str] = set()
+    for gi, go in enumerate(m.options.groups):
+        name = _slug(go.group.name)
+        if name.lower() in seen:
+            name = f"{name}_{gi}"
+        seen.add(name.lower())
+        m.names[gi] = name
+
+
 def add_variables(m: PlanningModel) -> None:
     """Create users[g,b], keep[h], buy[p], active[F] and unlicensed[g]."""
+    var = m.problem.add_variable
+    _group_names(m)
     for gi, go in enumerate(m.options.groups):
-        gname = _slug(go.group.name)
+        gname = m.names[gi]
         for bi, _ in enumerate(go.bundles):
-            m.users[gi, bi] = pulp.LpVariable(f"users[{gname},{bi}]", 0, go.group.users, cat="Integer")
-        m.unlicensed[gi] = pulp.LpVariable(f"unlicensed[{gname}]", 0, go.group.users)
+            m.users[gi, bi] = var(f"users[{gname},{bi}]", 0, go.group.users, cat="Integer")
+        m.unlicensed[gi] = var(f"unlicensed[{gname}]", 0, go.group.users)
     used = {p for go in m.options.groups for b in go.bundles for p in b.products}
     for hi, h in enumerate(m.inputs.holdings):
         if h.product in used:
-            m.keep[hi] = pulp.LpVariable(f"keep[{hi}_{h.product}]", 0, h.quantity, cat="Integer")
+            m.keep[hi] = var(f"keep[{hi}_{h.product}]", 0, h.quantity, cat="Integer")
     for p in sorted(used):
         if m.pricing.buy_price(p) is not None:
-            m.buy[p] = pulp.LpVariable(f"buy[{p}]", 0, None, cat="Integer")
+            m.buy[p] = var(f"buy[{p}]", 0, None, cat="Integer")
     families = {m.catalog.product(p).family for p in used} - {""}
     for fam in sorted(families | set(m.options.committed_families)):
-        m.active[fam] = pulp.LpVariable(f"active[{fam}]", 0, 1, cat="Binary")
+        m.active[fam] = var(f"active[{fam}]", 0, 1, cat="Binary")
 
 
 def add_headcount(m: PlanningModel) -> None:
@@ -84,7 +98,7 @@ def add_headcount(m: PlanningModel) -> None:
     for gi, go in enumerate(m.options.groups):
         bundles = [m.users[gi, bi] for bi in range(len(go.bundles))]
         m.problem += (pulp.lpSum(bundles) + m.unlicensed[gi] == go.group.users,
-                      f"headcount[{_slug(go.group.name)}]")
+                      f"headcount[{m.names[gi]}]")
 
 
 def add_supply(m: PlanningModel) -> None:
@@ -112,7 +126,7 @@ def add_supply(m: PlanningModel) -> None:
             for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
         slack = 0.999 if m.catalog.product(p).basis == "device" else 0
         m.problem += (pulp.lpSum(keeps) <= pulp.lpSum(parts) + slack,
-                      f"assigned_holding[{_slug(gname)},{p}]")
+                      f"assigned_holding[{m.names.get(gi, _slug(gname))},{p}]")
 
 
 def add_step_up_sources(m: PlanningModel) -> None:
@@ -169,13 +183,13 @@ def add_platform_commitment(m: PlanningModel) -> None:
             carrying = [m.users[gi, bi] for bi, b in enumerate(go.bundles) if fam in b.families]
             if carrying:
                 m.problem += (pulp.lpSum(carrying) <= go.group.users * act,
-                              f"family_in_use[{_slug(go.group.name)},{fam}]")
+                              f"family_in_use[{m.names[gi]},{fam}]")
             if m.options.platform_agreement and go.qualified and fam in held:
                 lacking = [m.users[gi, bi] for bi, b in enumerate(go.bundles)
                            if fam not in b.families and not b.user_platform]
                 if lacking:
                     m.problem += (pulp.lpSum(lacking) <= go.group.users * (1 - act),
-                                  f"enterprise_wide[{_slug(go.group.name)},{fam}]")
+                                  f"enterprise_wide[{m.names[gi]},{fam}]")
 
 
 def add_objective(m: PlanningModel) -> None:

@@ -79,14 +79,13 @@ def solve(problem: pulp.LpProblem, solver: str = "highs", time_limit: float | No
             messages.append(f"solver '{name}' failed ({type(exc).__name__}: {exc}); "
                             "trying the next solver")
             continue
-        if name != solver:
-            messages.append(f"solved with '{name}' instead of '{solver}'")
+        used = messages + ([f"solved with '{name}' instead of '{solver}'"] if name != solver else [])
         if problem.sol_status == pulp.LpSolutionOptimal:
-            return SolveOutcome("optimal", 0.0, name, seconds, messages)
+            return SolveOutcome("optimal", 0.0, name, seconds, used)
         if problem.sol_status == pulp.LpSolutionIntegerFeasible:
-            return SolveOutcome("feasible", _gap(problem, name), name, seconds, messages)
+            return SolveOutcome("feasible", _gap(problem, name), name, seconds, used)
         if problem.status == pulp.LpStatusInfeasible:
-            return SolveOutcome("infeasible", None, name, seconds, messages)
+            return SolveOutcome("infeasible", None, name, seconds, used)
         messages.append(f"solver '{name}' ended without a plan "
                         f"({pulp.LpStatus.get(problem.status, problem.status)})")
     raise SolverError("no solver could solve the model: " + "; ".join(messages))
