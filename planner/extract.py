@@ -201,7 +201,7 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         compliance=pd.DataFrame(columns=COMPLIANCE_COLUMNS),
         organization=m.inputs.org.name, source_file=m.inputs.source, solver=outcome.solver,
         solve_seconds=outcome.seconds,
-        messages=([f"notes: {m.inputs.org.notes}"] if m.inputs.org.notes else [])
+        messages=([m.inputs.org.notes] if m.inputs.org.notes else [])
         + list(outcome.messages) + list(m.inputs.warnings),
     )
     return plan

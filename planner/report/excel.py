@@ -207,6 +207,17 @@ def format_table(ws: Worksheet, last_row: int, comments: dict[str, str] | None =
     width = next((c.column - 1 for c in ws[1] if c.value is None), ws.max_column)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, width))}{max(1, last_row)}"
     fit_widths(ws)
+    print_on_one_page_wide(ws)
+    ws.print_area = f"A1:{get_column_letter(max(1, width))}{ws.max_row}"
+
+
+def print_on_one_page_wide(ws: Worksheet) -> None:
+    """Landscape, all columns on one page width, header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def currency_format(currency: str) -> str:
@@ -436,6 +447,9 @@ def _pass_fail(value: Any) -> str | None:
     return "PASS" if bool(value) else "FAIL"
 
 
+SUMMARY_VALUE_WIDTH = 50
+
+
 def _write_summary(ws: Worksheet, plan: Plan, money: str, total_ref: str,
                    total: float) -> None:
     """Field/value rows; annual cost and savings are formulas over the Purchases total."""
@@ -459,8 +473,10 @@ def _write_summary(ws: Worksheet, plan: Plan, money: str, total_ref: str,
     for row, text in enumerate(notes, start=len(row_of) + 2):
         put(ws, row, 1, SUMMARY_LABELS["note"])
         put(ws, row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(str(text)) / SUMMARY_VALUE_WIDTH))
     style_header(ws)
-    fit_widths(ws, cap=80)
+    fit_widths(ws, cap=SUMMARY_VALUE_WIDTH)  # long notes wrap within this width
+    print_on_one_page_wide(ws)
 
 
 def _summary_values(plan: Plan, total_ref: str, row_of: dict[str, int]) -> dict[str, Any]:
