@@ -155,10 +155,14 @@ def solve_per_user(inputs: OrgInputs, catalog: Catalog, at: str = "now", solver:
     pricing = Pricing.for_plan(inputs, catalog, at)
     prob, n = build_per_user(inputs, catalog, pricing)
     built = time.perf_counter()
+    from planner.errors import SolverError
     from planner.solve import solve
 
-    outcome = solve(prob, solver, time_limit)
+    try:
+        status = solve(prob, solver, time_limit).status
+    except SolverError:  # no plan within the time limit (from either solver)
+        status = "no plan in time"
     done = time.perf_counter()
-    value = pulp.value(prob.objective) if outcome.status in ("optimal", "feasible") else None
-    return PerUserResult(outcome.status, None if value is None else float(value), n,
+    value = pulp.value(prob.objective) if status in ("optimal", "feasible") else None
+    return PerUserResult(status, None if value is None else float(value), n,
                          len(prob.constraints), built - start, done - built)
