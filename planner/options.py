@@ -132,8 +132,11 @@ class _Enumerator:
             out = self._fixes[key] = [p for p in cands if need in self.provides(p)]
         return out
 
-    def _unmet(self, chosen: frozenset[str], needs, cands) -> list[str] | None:
-        """Products that could fix the first unmet need or prerequisite; None if valid."""
+    def _unmet(self, chosen: frozenset[str], needs, cands, user_platform: bool = False) -> list[str] | None:
+        """Products that could fix the first unmet need or prerequisite; None if valid.
+
+        With ``user_platform``, a valid bundle must also hold a per-user platform licence.
+        """
         have = self.covered(chosen)
         for need in needs:
             if need not in have:
@@ -154,15 +157,19 @@ class _Enumerator:
             for src in prod.step_from:
                 if src not in chosen:
                     return [src] if src in cands else []
+        if user_platform and not any(self.catalog.product(p).user_platform for p in chosen):
+            return [p for p in cands if self.catalog.product(p).user_platform]
         return None
 
-    def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...]) -> list[frozenset[str]]:
-        key = (needs, cands)
+    def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...],
+                user_platform: bool = False) -> list[frozenset[str]]:
+        """Minimal bundles covering ``needs`` (and a per-user platform licence if asked)."""
+        key = (needs, cands, user_platform)
         if key not in self._cache:
-            self._cache[key] = self._search(needs, cands)
+            self._cache[key] = self._search(needs, cands, user_platform)
         return self._cache[key]
 
-    def _search(self, needs, cands) -> list[frozenset[str]]:
+    def _search(self, needs, cands, user_platform) -> list[frozenset[str]]:
         valid: set[frozenset[str]] = set()
         seen: set[frozenset[str]] = set()
         stack = [frozenset()]
@@ -171,7 +178,7 @@ class _Enumerator:
             if chosen in seen or len(chosen) > MAX_BUNDLE_SIZE:
                 continue
             seen.add(chosen)
-            fixes = self._unmet(chosen, needs, cands)
+            fixes = self._unmet(chosen, needs, cands, user_platform)
             if fixes is None:
                 valid.add(chosen)
                 continue
@@ -334,12 +341,20 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, h
     minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
     sets = [(s, frozenset()) for s in minimal]
     if qualified and held_families:
+        # The enterprise-wide commitment: each user carries the platform families or a
+        # per-user platform licence (a suite, or a step-up of a held licence to one).
         extra = []
         for s, _ in sets:
             if not any(catalog.product(p).user_platform for p in s):
                 extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
+        per_user = _drop_dominated(enum.bundles(needs, cands, user_platform=True), catalog,
+                                   pricing, held_ids)
+        extra += [(s, frozenset({"per-user platform licence"})) for s in per_user]
         known = {s for s, _ in sets}
-        sets += [(s, f) for s, f in extra if s not in known]
+        for s, f in extra:
+            if s not in known:
+                known.add(s)
+                sets.append((s, f))
     bundles = []
     for s, fams in sets:
         prods = tuple(sorted(s, key=order.__getitem__))

@@ -82,13 +82,10 @@ def test_per_user_formulation_finds_the_same_optimum(catalog, users, personas, h
     assert per_user.objective == pytest.approx(_avoidable(best), abs=0.01)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap in planner.options: for a group on the running SA desktop platform whose needs "
-    "a cheaper product covers (o365_e3_equivalent), the non-minimal bundle 'o365_e3 + "
-    "step_o365_e3_to_m365_e3' (a per-user platform licence by step-up of a held O365 E3) is "
-    "never enumerated; _with_platform adds only family products. The per-user model finds "
-    "45,743.88 vs the planner's 63,150.24 (docs/benchmarks.md, 'Open finding')."))
 def test_per_user_optimum_with_a_platform_step_up(catalog):
+    """A group on the running SA platform may meet the enterprise-wide commitment with a
+    step-up of a held O365 E3 to M365 E3 (a per-user platform licence); the per-user model
+    found this once when the bundle enumeration missed it."""
     org = synthetic_org(150, 6, 10, 1)
     best = plan(org, alternatives=False, catalog=catalog)
     per_user = solve_per_user(org, catalog)
