@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from .cli_support import Settings, run as _run, warn as _warn
+from .solve import DEFAULT_SOLVER
 from .errors import InputError, Issue, SolverError
 from .roles.cli import app as roles_app
 
@@ -60,7 +61,7 @@ def solve(
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
                           "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
-    solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver to try first (the other is the fallback)."),
+    solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver", help="MILP solver to try first (the other is the fallback); CBC measured faster, see docs/benchmarks.md."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
                                      help="Stop after S seconds with the best plan found (exit 3 if not proven optimal)."),
     alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",

@@ -50,6 +50,7 @@ from .catalog import Catalog, load_catalog
 from .errors import NoCompliantPlan
 from .inputs import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
 from .pipeline import plan
+from .solve import DEFAULT_SOLVER
 from .results import Plan
 
 _KEEP: Any = object()  # "leave unchanged" for arguments where None is a meaningful value
@@ -572,7 +573,7 @@ def _apply(inputs: OrgInputs, point: dict[str, Any], change: Callable[..., OrgIn
 
 def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str, Any]],
           change: Callable[..., OrgInputs] | None = None, *, at: str = "now",
-          values: str = "quantity", catalog: Catalog | None = None, solver: str = "highs",
+          values: str = "quantity", catalog: Catalog | None = None, solver: str = DEFAULT_SOLVER,
           time_limit: float | None = None, progress: bool | None = None,
           errors: str = "record") -> pd.DataFrame:
     """Solve the organization at every point of a parameter grid: a tidy table of results.
@@ -738,7 +739,7 @@ def _need_label(item: str | Sequence[str]) -> tuple[str, tuple[str, ...]]:
 
 def need_costs(inputs: OrgInputs, groups: Iterable[str] | None = None,
                needs: Iterable[str | Sequence[str]] | None = None, *, at: str = "now",
-               catalog: Catalog | None = None, solver: str = "highs",
+               catalog: Catalog | None = None, solver: str = DEFAULT_SOLVER,
                time_limit: float | None = None, progress: bool | None = False) -> pd.DataFrame:
     """What each need of each group adds to the annual cost: "Copilot for sales costs X".
 

@@ -24,7 +24,6 @@ from .options import Options
 from .pricing import Pricing
 
 MONTHS = 12
-UNLICENSED_PENALTY = 1e7  # [currency/user/year]; dwarfs any licence price
 
 
 def _slug(text: str) -> str:
@@ -192,11 +191,27 @@ def add_platform_commitment(m: PlanningModel) -> None:
                                   f"enterprise_wide[{m.names[gi]},{fam}]")
 
 
+def unlicensed_penalty(m: PlanningModel) -> float:
+    """Cost of leaving one user unlicensed [currency/user/year].
+
+    Above what any bundle can cost a user (every product at its dearest price, times the
+    most units a user needs), yet small enough to keep the objective well scaled:
+    a penalty many orders above the prices slows the solver down markedly.
+    """
+    prices = [m.pricing.buy_price(p) or 0.0 for p in m.buy]
+    prices += [m.pricing.renewal_price(m.inputs.holdings[hi]) for hi in m.keep]
+    most_units = max([1.0] + [go.per_user(m.catalog, p) for go in m.options.groups
+                              for b in go.bundles for p in b.products])
+    return MONTHS * (sum(prices) + 1.0) * most_units * 2
+
+
 def add_objective(m: PlanningModel) -> None:
     """Minimise the avoidable annual spend (running commitments are paid either way).
 
     cost = 12 * (sum over expiring holdings of keep[h] * renewal price
                  + sum_p buy[p] * price) + penalty * sum_g unlicensed[g]
+
+    (see :func:`unlicensed_penalty`).
     """
     terms = []
     for hi, var in m.keep.items():
@@ -204,7 +219,8 @@ def add_objective(m: PlanningModel) -> None:
         if not m.pricing.running(h):
             terms.append(MONTHS * m.pricing.renewal_price(h) * var)
     terms += [MONTHS * m.pricing.buy_price(p) * var for p, var in m.buy.items()]
-    terms += [UNLICENSED_PENALTY * var for var in m.unlicensed.values()]
+    penalty = unlicensed_penalty(m)
+    terms += [penalty * var for var in m.unlicensed.values()]
     m.problem += pulp.lpSum(terms)
 
 

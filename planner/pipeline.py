@@ -13,7 +13,7 @@ from .model import PlanningModel, build_model
 from .options import enumerate_options
 from .pricing import Pricing
 from .results import ALTERNATIVE_COLUMNS, Plan
-from .solve import SolveOutcome, solve
+from .solve import DEFAULT_SOLVER, SolveOutcome, solve
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -90,7 +90,7 @@ def _raise_if_unlicensed(m: PlanningModel) -> None:
     raise NoCompliantPlan(out)
 
 
-def plan(inputs: OrgInputs, at: str = "now", solver: str = "highs", time_limit: float | None = None,
+def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
          catalog: Catalog | None = None, alternatives: bool | None = None,
          lp_file=None) -> Plan:
     """The cheapest compliant plan for ``inputs`` at planning point ``at``.

@@ -1,7 +1,8 @@
 """Running a solver: the only module that imports solver back-ends.
 
-HiGHS (through highspy) is the default and CBC the fallback; if the chosen one is
-missing or fails, the other is tried and the switch is reported. The solver outcome is
+CBC (bundled with PuLP) is the default, being the faster in the benchmarks, and HiGHS
+(through highspy) the other; if the chosen one is missing or fails, the other is tried
+and the switch is reported. The solver outcome is
 normalised once into :class:`SolveOutcome`.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pulp
 from .errors import SolverError
 
 SOLVERS = ("highs", "cbc")
+DEFAULT_SOLVER = "cbc"  # faster on every size measured (docs/benchmarks.md, Solvers)
 MIP_REL_GAP = 1e-9
 
 
@@ -45,18 +47,38 @@ def _make(name: str, time_limit: float | None):
     return solver
 
 
-def _gap(problem: pulp.LpProblem, name: str) -> float | None:
-    if name != "highs":
-        return None
-    model = getattr(problem, "solverModel", None)
+def _lp_bound(problem: pulp.LpProblem, name: str) -> float | None:
+    """Lower bound from the LP relaxation; the incumbent's values are restored after."""
+    values = {v.name: v.varValue for v in problem.variables()}
+    objective = pulp.value(problem.objective)
     try:
-        gap = float(model.getInfo().mip_gap)
-    except Exception:  # older highspy or no MIP info
+        relaxed = pulp.HiGHS(msg=False, mip=False) if name == "highs" else pulp.PULP_CBC_CMD(msg=False, mip=False)
+        problem.solve(relaxed)
+        bound = pulp.value(problem.objective) if problem.status == pulp.LpStatusOptimal else None
+    except Exception:  # the bound is a courtesy; the plan stands without it
+        bound = None
+    for v in problem.variables():
+        v.varValue = values[v.name]
+    problem.sol_status = pulp.LpSolutionIntegerFeasible
+    problem.status = pulp.LpStatusOptimal
+    if bound is None or not objective:
         return None
-    return gap if gap < 1e30 else None
+    return max(0.0, (objective - bound) / abs(objective))
 
 
-def solve(problem: pulp.LpProblem, solver: str = "highs", time_limit: float | None = None) -> SolveOutcome:
+def _gap(problem: pulp.LpProblem, name: str) -> float | None:
+    """Relative gap of a plan found before the time limit (HiGHS's own, else vs the LP)."""
+    if name == "highs":
+        try:
+            gap = float(problem.solverModel.getInfo().mip_gap)
+            if gap < 1e30:
+                return gap
+        except Exception:  # older highspy or no MIP info
+            pass
+    return _lp_bound(problem, name)
+
+
+def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER, time_limit: float | None = None) -> SolveOutcome:
     """Solve ``problem`` with ``solver``, falling back to the other one on failure.
 
     Raises

@@ -146,7 +146,8 @@ def test_missing_highs_falls_back_to_cbc_and_says_so(org, monkeypatch):
         return real(name, time_limit)
 
     monkeypatch.setattr(solve_module, "_make", make)
-    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
+                    cwd=org.parent)
     assert result.exit_code == 0, result.output
     assert "warning: solver 'highs' is not installed; trying the next solver" in result.stderr
     assert "solved with 'cbc' instead of 'highs'" in result.stderr
@@ -158,7 +159,8 @@ def test_crashing_highs_falls_back_to_cbc(org, monkeypatch):
         raise RuntimeError("segfault simulated")
 
     monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
-    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
+                    cwd=org.parent)
     assert result.exit_code == 0, result.output
     assert "solver 'highs' failed (RuntimeError: segfault simulated)" in result.stderr
     assert "solved with 'cbc' instead of 'highs'" in result.stderr
