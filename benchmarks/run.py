@@ -335,9 +335,13 @@ def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
             f"CBC {total['cbc']:.2f} s.")
     rep.say()
     if not quick:
-        rep.target("HiGHS vs CBC; default = the faster", "default (highs) is the faster",
-                   f"HiGHS faster in {wins['highs']}/{len(sizes)}; total {total['highs']:.2f} s vs {total['cbc']:.2f} s",
-                   wins["highs"] >= wins["cbc"])
+        from planner.solve import DEFAULT_SOLVER
+
+        other = "cbc" if DEFAULT_SOLVER == "highs" else "highs"
+        rep.target("HiGHS vs CBC; default = the faster", f"default ({DEFAULT_SOLVER}) is the faster",
+                   f"{DEFAULT_SOLVER} faster in {wins[DEFAULT_SOLVER]}/{len(sizes)}; total "
+                   f"{total[DEFAULT_SOLVER]:.2f} s vs {total[other]:.2f} s",
+                   wins[DEFAULT_SOLVER] >= wins[other])
     return problems
 
 
