@@ -169,12 +169,12 @@ def _mib(b: float) -> str:
 # ----------------------------------------------------------------------------- sections
 
 def section_sizes(rep: Report, sizes, runs: int) -> dict:
-    rep.say("## Model size and time (median of %d fresh processes, HiGHS, at=now)" % runs)
+    rep.say("## Model size and time (median of %d fresh processes, %s, at=now)" % (runs, _default_solver().upper()))
     rep.say()
     rows, out = [], {}
     for users, personas, holdings in sizes:
         rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1,
-                    solver="highs", at="now")
+                    solver=_default_solver(), at="now")
         out[users, personas, holdings] = rs
         r0 = rs[0]
         rows.append([f"{users:,}", f"{personas:,}", holdings, r0["bundles"], r0["variables"], r0["constraints"],
@@ -186,7 +186,7 @@ def section_sizes(rep: Report, sizes, runs: int) -> dict:
 
 
 def section_target_scale(rep: Report, runs: int, users: int, personas: int, holdings: int, quick: bool) -> None:
-    rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver="highs", at="now")
+    rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=_default_solver(), at="now")
     total, rss = med(rs, "total"), max(r["rss"] for r in rs)
     status = {r["status"] for r in rs}
     rep.say(f"## {users:,} users, {personas:,} personas, {holdings} holdings")
@@ -195,7 +195,7 @@ def section_target_scale(rep: Report, runs: int, users: int, personas: int, hold
               [[_s(med(rs, "options")), _s(med(rs, "build")), _s(med(rs, "solve")), _s(total), _mib(rss),
                 "/".join(sorted(status))]])
     pipe = repeat(max(1, runs // 2), "pipeline", users=users, personas=personas, holdings=holdings, seed=1,
-                  solver="highs", at="now")
+                  solver=_default_solver(), at="now")
     rep.say(f"`planner.plan` end to end (options, build, solve, extract, audit; alternatives skipped): "
             f"median {_s(med(pipe, 'total'))} s, peak {_mib(max(r['rss'] for r in pipe))} MiB.")
     rep.say()
@@ -211,7 +211,7 @@ def section_user_scaling(rep: Report, runs: int, base: int, personas: int, holdi
     rep.say()
     rows, totals = [], {}
     for users in (base, 10 * base):
-        rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver="highs", at="now")
+        rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=_default_solver(), at="now")
         totals[users] = med(rs, "total")
         rows.append([f"{users:,}", rs[0]["bundles"], _s(med(rs, "options")), _s(med(rs, "build")),
                      _s(med(rs, "solve")), _s(totals[users])])
@@ -233,8 +233,8 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
     rows = []
     for (u, p, h) in exact:
         for seed in seeds:
-            agg = child("model", users=u, personas=p, holdings=h, seed=seed, solver="highs", at="now")
-            pu = child("per_user", users=u, personas=p, holdings=h, seed=seed, solver="highs", at="now")
+            agg = child("model", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
+            pu = child("per_user", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
             same = pu["status"] == "optimal" and abs(pu["objective"] - agg["objective"]) <= 1e-6 * max(1, agg["objective"])
             if not same:
                 problems.append(f"per-user optimum differs at {u} users seed {seed}: "
@@ -245,8 +245,8 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
     rep.table(["users", "personas", "holdings", "seed", "aggregated optimum", "per-user optimum", "per-user status",
                "same", "aggregated s", "per-user s", "ratio"], rows)
     if users:
-        agg = child("model", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver="highs", at="now")
-        pu = child("per_user", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver="highs",
+        agg = child("model", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver=_default_solver(), at="now")
+        pu = child("per_user", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver=_default_solver(),
                    at="now", time_limit=time_limit, timeout=time_limit * 3 + 600)
         ratio = pu["total"] / agg["total"]
         finished = pu["status"] == "optimal"
@@ -345,6 +345,21 @@ def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
     return problems
 
 
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _default_solver() -> str:
+    from planner.solve import DEFAULT_SOLVER
+
+    return DEFAULT_SOLVER
+
+
 def section_cli(rep: Report, runs: int, quick: bool) -> None:
     """``planner solve`` (cold process) vs a process that only reads and writes the workbooks."""
     rep.say("## End to end: `planner solve` on a seed scenario (cold process)")
@@ -420,7 +435,7 @@ def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
     return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}; PuLP {pulp.__version__}; "
-            f"highspy {getattr(sys.modules['highspy'], '__version__', '?')}")
+            f"highspy {_version('highspy')}")
 
 
 def main(argv=None) -> int:
