@@ -8,6 +8,7 @@ normalised once into :class:`SolveOutcome`.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import pulp
@@ -39,7 +40,11 @@ def _make(name: str, time_limit: float | None):
     if name == "highs":
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
     elif name == "cbc":
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
+        with warnings.catch_warnings():
+            # The bundled CBC is deprecated for PuLP 4; the project pins pulp<4 and the
+            # benchmark re-checks the solver choice (docs/benchmarks.md, Solvers).
+            warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated")
+            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=MIP_REL_GAP)
     else:
         raise SolverError(f"unknown solver '{name}'; choose one of {', '.join(SOLVERS)}")
     if not solver.available():
@@ -52,7 +57,8 @@ def _lp_bound(problem: pulp.LpProblem, name: str) -> float | None:
     values = {v.name: v.varValue for v in problem.variables()}
     objective = pulp.value(problem.objective)
     try:
-        relaxed = pulp.HiGHS(msg=False, mip=False) if name == "highs" else pulp.PULP_CBC_CMD(msg=False, mip=False)
+        relaxed = _make(name, None)
+        relaxed.mip = False
         problem.solve(relaxed)
         bound = pulp.value(problem.objective) if problem.status == pulp.LpStatusOptimal else None
     except Exception:  # the bound is a courtesy; the plan stands without it
