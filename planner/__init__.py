@@ -3,7 +3,7 @@
 Public API (what notebooks and scripts use)::
 
     import planner
-    org = planner.read_org("scenarios/contoso.xlsx")
+    org = planner.read_org("org.xlsx")
     result = planner.plan(org, at="now")
     result.purchases            # pandas DataFrame
 """

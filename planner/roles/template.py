@@ -34,22 +34,22 @@ ROSTER_HELP = [
     "Replace the example rows, then run: planner roles status THIS.xlsx",
 ]
 PEOPLE_EXAMPLE = [
-    ["Ana Ruiz", "ana@contoso.com", "view_invoices, download_invoices", "Invoice Reader", ""],
-    ["Ben Okafor", "ben@contoso.com", "view_contracts, download_software", "Administrator", ""],
-    ["Chen Li", "chen@contoso.com", "manage_role_assignments, view_orders, view_contract_keys",
+    ["Ana Ruiz", "ana@example.com", "view_invoices, download_invoices", "Invoice Reader", ""],
+    ["Ben Okafor", "ben@example.com", "view_contracts, download_software", "Administrator", ""],
+    ["Chen Li", "chen@example.com", "manage_role_assignments, view_orders, view_contract_keys",
      "Administrator", ""],
-    ["Dee Patel", "dee@contoso.com", "reserve_online_services, manage_subscriptions",
+    ["Dee Patel", "dee@example.com", "reserve_online_services, manage_subscriptions",
      "Online services manager, Licensing Info Viewer", ""],
 ]
 ROSTER_EXAMPLE = [
-    ["Ana Ruiz", "ana@contoso.com", "Active", date(2025, 1, 6), "Invoice Reader", ""],
-    ["Ben Okafor", "ben@contoso.com", "Invitation sent", date(2025, 1, 6),
+    ["Ana Ruiz", "ana@example.com", "Active", date(2025, 1, 6), "Invoice Reader", ""],
+    ["Ben Okafor", "ben@example.com", "Invitation sent", date(2025, 1, 6),
      "Product download manager", ""],
-    ["Chen Li", "chen@contoso.com", "Failed", date(2025, 1, 8), "Administrator", ""],
-    ["Dee Patel", "dee@contoso.com", "Invitation expired", date(2024, 11, 2),
+    ["Chen Li", "chen@example.com", "Failed", date(2025, 1, 8), "Administrator", ""],
+    ["Dee Patel", "dee@example.com", "Invitation expired", date(2024, 11, 2),
      "Online services manager", ""],
     ["Eve Novak", "eve@fabrikam.com", "User not found", date(2025, 1, 9), "Benefits reader", ""],
-    ["Femi Ade", "femi@contoso.com", "Assignment in Progress", date(2025, 1, 10),
+    ["Femi Ade", "femi@example.com", "Assignment in Progress", date(2025, 1, 10),
      "Product keys reader", ""],
 ]
 
