@@ -48,15 +48,13 @@ class PlanningModel:
     names: dict[int, str] = field(default_factory=dict)
 
 
-def _demand_terms(m: PlanningModel, predicate) -> dict[str, list]:
-    """Per product, the (users variable, units per user) of bundles matching ``predicate``."""
+def _demand_terms(m: PlanningModel) -> dict[str, list]:
+    """Per product, the (users variable, units per user) of every bundle holding it."""
     terms: dict[str, list] = defaultdict(list)
     for (gi, bi), var in m.users.items():
         go = m.options.groups[gi]
-        bundle = go.bundles[bi]
-        for p in bundle.products:
-            if predicate(go, bundle, p):
-                terms[p].append((var, go.per_user(m.catalog, p)))
+        for p in go.bundles[bi].products:
+            terms[p].append((var, go.per_user(m.catalog, p)))
     return terms
 
 
@@ -107,7 +105,7 @@ def add_supply(m: PlanningModel) -> None:
     (device-licensed products count the group's devices per user). A holding assigned to
     group X serves only X: sum_{h of p for X} keep[h] <= demand of X for p (rounded up).
     """
-    terms = _demand_terms(m, lambda go, b, p: True)
+    terms = _demand_terms(m)
     for p, parts in terms.items():
         m.demand[p] = pulp.lpSum(coef * var for var, coef in parts)
         supply = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings) if h.product == p and hi in m.keep]

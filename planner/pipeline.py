@@ -70,7 +70,7 @@ def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gr
     return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
 
 
-def _raise_if_infeasible(m: PlanningModel, options) -> None:
+def _raise_if_infeasible(options) -> None:
     shortfalls = [s for go in options.groups for s in go.shortfalls]
     if shortfalls:
         raise NoCompliantPlan(shortfalls)
@@ -125,10 +125,10 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     catalog = catalog or load_catalog()
     pricing = Pricing.for_plan(inputs, catalog, at)
     options = enumerate_options(inputs, catalog, pricing)
+    _raise_if_infeasible(options)
     m = build_model(inputs, options, pricing, catalog)
     if lp_file:
         m.problem.writeLP(str(lp_file))
-    _raise_if_infeasible(m, options)
     outcome: SolveOutcome = solve(m.problem, solver, time_limit)
     if outcome.status == "infeasible":
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])

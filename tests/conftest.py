@@ -1,7 +1,6 @@
 """Shared fixtures: the catalog, the scenario workbooks, a tiny organization."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
-import random
 from datetime import date
 
 import pytest
