@@ -57,7 +57,7 @@ def _default_plan_path(org: Path) -> Path:
 def solve(
     org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook (see 'planner template')."),
     output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
-                                help="Plan workbook [default: ORG-plan.xlsx beside the input]."),
+                                help="Plan workbook (default: ORG-plan.xlsx beside the input)."),
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
                           "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
@@ -143,7 +143,7 @@ def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organizat
 def catalog_cmd(
     kind: str = typer.Option(None, "--kind", help="Only products of this kind (suite, standalone, addon, "
                              "step_up, cloud_addon_sa, onprem_license)."),
-    price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list [default: the one in force today]."),
+    price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list (default: the one in force today)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON on stdout."),
 ) -> None:
     """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles."""

@@ -157,6 +157,8 @@ def test_help_documents_every_command():
     for command in ("solve", "template", "validate", "catalog", "audit"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and len(result.stdout) > 200, command
+    # rich markup would swallow text in square brackets
+    assert "ORG-plan.xlsx" in runner.invoke(app, ["solve", "--help"], env={"COLUMNS": "200"}).stdout
 
 
 def test_installed_console_script_end_to_end(org):

@@ -61,8 +61,8 @@ def _as_of(text: str | None) -> date | None:
 def plan(
     people: Path = typer.Argument(..., metavar="PEOPLE.xlsx", help="People workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
-                                help="Plan workbook [default: PEOPLE-roles.xlsx beside "
-                                     "the input]."),
+                                help="Plan workbook (default: PEOPLE-roles.xlsx beside "
+                                     "the input)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
     solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver."),
 ) -> None:
@@ -90,17 +90,17 @@ def plan(
 def status(
     roster: Path = typer.Argument(..., metavar="ROSTER.xlsx", help="Roster workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
-                                help="Status workbook [default: ROSTER-status.xlsx beside "
-                                     "the input]."),
+                                help="Status workbook (default: ROSTER-status.xlsx beside "
+                                     "the input)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
     pending_days: int = typer.Option(None, "--pending-days", metavar="N",
                                      help="Chase invitations sent more than N days ago "
-                                          "[default: 14]."),
+                                          "(default: 14)."),
     progress_days: int = typer.Option(None, "--progress-days", metavar="N",
                                       help="Flag assignments in progress for more than N "
-                                           "days [default: 1]."),
+                                           "days (default: 1)."),
     as_of: str = typer.Option(None, "--as-of", metavar="DATE",
-                              help="Measure ages to this date (YYYY-MM-DD) [default: today]."),
+                              help="Measure ages to this date (YYYY-MM-DD) (default: today)."),
 ) -> None:
     """Count VL assignment statuses and list the action each one needs."""
     def body() -> None:
