@@ -19,6 +19,8 @@ and the greedy plan is reported as non-compliant.
 """
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass
 
 import pulp
@@ -101,6 +103,12 @@ def _broken_families(problem: pulp.LpProblem, solver: str) -> tuple[str, ...]:
     The families whose removal alone makes it feasible; when no single one does, the
     shortest prefix of :data:`FAMILIES` whose removal together does.
     """
+    with warnings.catch_warnings():  # dict access to constraints is deprecated for PuLP 4
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _broken_families_of(problem, solver)
+
+
+def _broken_families_of(problem: pulp.LpProblem, solver: str) -> tuple[str, ...]:
     groups = {fam: {k: c for k, c in problem.constraints.items() if k.startswith(fam)} for fam in FAMILIES}
     groups = {fam: cons for fam, cons in groups.items() if cons}
 

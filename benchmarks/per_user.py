@@ -79,7 +79,7 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
         g = go.group
         cands, _ = _candidates(catalog, inputs, g, pricing, family_members, committed)
         for _ in range(g.users):
-            xs = {p: pulp.LpVariable(f"x[{uid},{p}]", cat="Binary") for p in cands}
+            xs = {p: prob.add_variable(f"x[{uid},{p}]", 0, 1, cat="Binary") for p in cands}
             for p, v in xs.items():
                 x[uid, p] = v
                 units = g.device_count / g.users if prod[p].basis == "device" else 1.0
@@ -106,12 +106,12 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
             if options.platform_agreement and go.qualified:
                 qualified_users.append((xs, sorted(held_fams)))
             uid += 1
-    keep = {hi: pulp.LpVariable(f"keep[{hi}]", 0, h.quantity, cat="Integer")
+    keep = {hi: prob.add_variable(f"keep[{hi}]", 0, h.quantity, cat="Integer")
             for hi, h in enumerate(inputs.holdings) if h.product in used_units}
-    buy = {p: pulp.LpVariable(f"buy[{p}]", 0, None, cat="Integer")
+    buy = {p: prob.add_variable(f"buy[{p}]", 0, None, cat="Integer")
            for p in sorted(used_units) if pricing.buy_price(p) is not None}
     families = {prod[p].family for p in used_units} - {""}
-    active = {f: pulp.LpVariable(f"active[{f}]", cat="Binary") for f in sorted(families | set(committed))}
+    active = {f: prob.add_variable(f"active[{f}]", 0, 1, cat="Binary") for f in sorted(families | set(committed))}
     for p, terms in used_units.items():
         supply = [keep[hi] for hi, h in enumerate(inputs.holdings) if h.product == p and hi in keep]
         supply += [buy[p]] if p in buy else []
@@ -165,4 +165,4 @@ def solve_per_user(inputs: OrgInputs, catalog: Catalog, at: str = "now", solver:
     done = time.perf_counter()
     value = pulp.value(prob.objective) if status in ("optimal", "feasible") else None
     return PerUserResult(status, None if value is None else float(value), n,
-                         len(prob.constraints), built - start, done - built)
+                         prob.numConstraints(), built - start, done - built)

@@ -72,7 +72,7 @@ def work_model(users: int, personas: int, holdings: int, seed: int, solver: str,
     return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0, status=outcome.status,
                 solver=outcome.solver, objective=float(pulp.value(m.problem.objective) or 0.0),
                 bundles=sum(len(g.bundles) for g in options.groups), variables=len(m.problem.variables()),
-                constraints=len(m.problem.constraints), rss=_rss())
+                constraints=m.problem.numConstraints(), rss=_rss())
 
 
 def work_pipeline(users: int, personas: int, holdings: int, seed: int, solver: str, at: str) -> dict:
