@@ -215,7 +215,7 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
     """One valid example row per sheet (the Prices example lives in the Instructions)."""
     renewal = date(today.year + 1, today.month, 1)
     organization = {
-        "name": "Contoso Ltd", "currency": "USD", "agreement": "EA",
+        "name": "Example Organization", "currency": "USD", "agreement": "EA",
         "renewal_date": renewal, "as_of": today,
         "price_list": catalog.default_price_list(today), "discount_pct": 0,
     }
