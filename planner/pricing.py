@@ -8,6 +8,7 @@ Prices sheet rows override the catalog and the discount.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from .catalog import Catalog, PriceList
@@ -62,7 +63,7 @@ class Pricing:
                                    hint="known: " + ", ".join(catalog.price_list_ids())))
         return cls(catalog, inputs, at, price_list, on)
 
-    @property
+    @cached_property
     def overrides(self) -> dict[str, float]:
         """Prices sheet: product -> unit price."""
         return {p.product: p.unit_price for p in self.inputs.prices}
