@@ -32,6 +32,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from dataclasses import replace
+
 import numpy as np
 
 from planner.inputs import Group, Holding, Organization, OrgInputs
@@ -142,6 +144,11 @@ def synthetic_org(users: int, personas: int, holdings: int, seed: int = 0,
             ends = None
         held.append(Holding(product=product, quantity=quantity, group=group.name if group else None,
                             sa=sa, ends=ends, paid_up=bool(on_prem and sa and rng.random() < 0.5)))
+    if not any(h.product == "professional_desktop" for h in held):
+        # An EA adds a first desktop platform only at renewal or in a new enrollment, so a
+        # persona on the platform needs an organization that holds one.
+        groups = tuple(replace(g, needs=tuple("o365_e3_equivalent" if n == "desktop_platform" else n
+                                              for n in g.needs)) for g in groups)
     org = Organization(name=name or f"Synthetic {users} users / {personas} personas (seed {seed})",
                        agreement="EA", as_of=AS_OF, renewal_date=RENEWAL)
     return OrgInputs(org=org, groups=groups, holdings=tuple(held), source=f"synthetic-{seed}")

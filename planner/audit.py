@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from .catalog import Catalog
-from .inputs import Group, OrgInputs
+from .inputs import QUALIFYING_OS, Group, OrgInputs
 from .results import COMPLIANCE_COLUMNS
 
 TOLERANCE = 0.01  # [currency]
@@ -37,7 +37,7 @@ CHECKS = (
     ("known_products", "every product in the plan exists in the catalog"),
     ("needs", "each user's products provide every need of the group"),
     ("eligibility", "frontline plans only for frontline workers; Windows Enterprise per user only "
-                    "with a qualifying OS; at most 5 devices of a kind per user licence"),
+                    "with a qualifying OS; install rights within 5 devices of each kind"),
     ("prerequisites", "add-on base plans, required needs, SA platform families and step-up "
                       "sources are held by the same user"),
     ("step_up_sources", "step-ups only move up running licences the organization holds"),
@@ -47,6 +47,9 @@ CHECKS = (
     ("platform", "an Enterprise Agreement platform covers every qualified user or none"),
     ("full_usl", "while platform SA runs, users on the platform move with Cloud Add-ons, not Full USLs"),
     ("agreement", "products bought are sold under the organization's agreement"),
+    ("seat_caps", "products with a seat cap (Business plans: 300) are held within it"),
+    ("sales_rules", "with-Teams suites are bought only by organizations that already hold one"),
+    ("midterm_products", "no new Enterprise Product (CAL Suite, desktop platform) is added mid-term"),
     ("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost"),
 )
 
@@ -72,14 +75,50 @@ class _Auditor:
                          else inputs.org.as_of)
         self.groups = {g.name: g for g in inputs.groups}
         self.out: list[Violation] = []
+        self._rights: dict[str, set[str]] = {}
 
     # -- rules re-derived from the catalog --------------------------------------------
     def rights(self, pid: str) -> set[str]:
-        prod = self.cat.items[pid]
-        base = self.cat.items[prod.step_to] if prod.kind == "step_up" else prod
-        extra = {need for p, need, agr in self.cat.conditional_rights
-                 if p == base.id and self.agreement in agr}
-        return set(base.provides) | extra
+        """Capabilities of ``pid`` re-derived from the raw catalog tables (not Product.provides)."""
+        if pid not in self._rights:
+            self._rights[pid] = self._derive(pid, ())
+        return self._rights[pid]
+
+    def _derive(self, pid: str, trail: tuple[str, ...]) -> set[str]:
+        t = self.cat.tables
+        row = next(r for r in t["products"] if r["id"] == pid)
+        if row["kind"] == "step_up":
+            return self._derive(row["step_to"], trail + (pid,))
+        plans = {r["service_plan"] for r in t["service_plans"]
+                 if r["sku"] in [s.strip() for s in row["sku"].split(";")]}
+        caps = {c["id"] for c in t["capabilities"]
+                if plans & {p.strip() for p in c["service_plans"].split(";") if p.strip()}}
+        for inc in [s.strip() for s in row["includes"].split(";") if s.strip()]:
+            if inc not in trail:
+                caps |= self._derive(inc, trail + (pid,))
+        for r in t["rights"]:
+            applies = not r["agreements"] or self.agreement in r["agreements"].split(";")
+            if r["product"] == pid and r["effect"] == "grant" and applies:
+                caps.add(r["capability"])
+        tiers = {c["id"]: (c["tier_of"], int(c["tier"] or 0)) for c in t["capabilities"]}
+        for c in list(caps):
+            fam, rank = tiers.get(c, ("", 0))
+            if fam:
+                caps |= {o for o, (f, k) in tiers.items() if f == fam and k <= rank}
+        return caps - {r["capability"] for r in t["rights"] if r["product"] == pid and r["effect"] == "deny"}
+
+    def unusable(self, need: str, group: Group) -> str | None:
+        """Why the group's devices rule out ``need`` (capabilities.csv conditions)."""
+        row = next((c for c in self.cat.tables["capabilities"] if c["id"] == need), None)
+        if row is None:
+            return None
+        if row["condition"] == "qualifying_os" and group.primary_device not in QUALIFYING_OS:
+            return f"{need} needs a qualifying OS on the primary device"
+        if row["install_limit"]:
+            for kind in [k for k in row["install_kinds"].split(";") if k]:
+                if group.devices_of_kind(kind) > int(row["install_limit"]):
+                    return f"{need} installs on at most {row['install_limit']} {kind}s per user"
+        return None
 
     def units_per_user(self, pid: str, group: Group) -> float:
         if self.cat.items[pid].basis != "device":
@@ -122,20 +161,23 @@ class _Auditor:
                 continue
             scope = f"{g}: {' + '.join(prods)}"
             have = set().union(*(self.rights(p) for p in prods)) if prods else set()
-            missing = [n for n in self.cat.expand_needs(group.needs) if n not in have]
+            needs = self.cat.expand_needs(group.needs)
+            missing = [n for n in needs if n not in have]
             if missing:
                 self.fail("needs", scope, "not covered: " + ", ".join(missing))
+            for n in needs:
+                why = self.unusable(n, group)
+                if why:
+                    self.fail("eligibility", scope, why)
             for p in prods:
                 prod = self.cat.items[p]
                 rule = self.cat.items[prod.step_to] if prod.kind == "step_up" else prod
                 if "frontline" in rule.eligibility and group.worker != "frontline":
                     self.fail("eligibility", scope, f"{p} is for frontline workers only")
-                if "qualifying_os" in rule.eligibility and not group.qualifying_os:
+                if "qualifying_os" in rule.eligibility and group.primary_device not in QUALIFYING_OS:
                     self.fail("eligibility", scope, f"{p} needs a qualifying OS on the primary device")
-                if rule.max_devices is not None and group.devices_per_user > rule.max_devices:
-                    self.fail("eligibility", scope, f"{p} covers at most {rule.max_devices} devices of a kind")
-                if prod.requires_products and not prod.requires_products & set(prods):
-                    self.fail("prerequisites", scope, f"{p} needs one of {sorted(prod.requires_products)}")
+                if prod.requires_products and not any(alt <= set(prods) for alt in prod.requires_products):
+                    self.fail("prerequisites", scope, f"{p} needs one of {prod.requirement_text()}")
                 others = set().union(*(self.rights(q) for q in prods if q != p)) if len(prods) > 1 else set()
                 for need in prod.requires_needs - others:
                     self.fail("prerequisites", scope, f"{p} needs {need} from another product")
@@ -162,7 +204,7 @@ class _Auditor:
         held: dict[str, int] = defaultdict(int)
         for h in self.inputs.holdings:
             held[h.product] += h.quantity
-        listed = self.quantities(["keep", "drop"])
+        listed = self.quantities(["keep", "drop", "committed"])
         for p, q in kept.items():
             if q > held.get(p, 0):
                 self.fail("holdings", p, f"keeps {q} but the organization holds {held.get(p, 0)}")
@@ -249,6 +291,36 @@ class _Auditor:
             if prod and prod.agreements and self.agreement not in prod.agreements:
                 self.fail("agreement", p, f"not sold under {self.agreement}")
 
+    def check_seat_caps(self):
+        held = self.quantities(["keep", "committed", "buy", "true-up"])
+        for p, q in held.items():
+            prod = self.cat.items.get(p)
+            cap = prod.max_seats if prod else None
+            if cap is not None and q > cap:
+                self.fail("seat_caps", p, f"{q} seats, at most {cap} allowed")
+
+    def check_sales_rules(self):
+        products, since = self.cat.sales_rules.get("with_teams_existing_customers", (frozenset(), date.max))
+        if self.on < since:
+            return
+        org_flag = self.inputs.org.holds_with_teams_suite
+        holds = org_flag if org_flag is not None else any(h.product in products for h in self.inputs.holdings)
+        if holds:
+            return
+        for p in self.quantities(["buy"]):
+            if p in products:
+                self.fail("sales_rules", p, "a with-Teams suite bought by an organization that holds none "
+                          "(since 2024-04-01 new customers buy the no-Teams suite and Teams Enterprise)")
+
+    def check_midterm_products(self):
+        if self.at != "now" or self.cat.platform_rules.get("new_enterprise_products_midterm", "Y") == "Y":
+            return
+        held_fams = {self.cat.items[h.product].family for h in self.inputs.holdings} - {""}
+        for p in self.quantities(["buy", "true-up"]):
+            fam = self.cat.items[p].family if p in self.cat.items else ""
+            if fam and fam not in held_fams:
+                self.fail("midterm_products", p, f"a first {fam} product bought mid-term")
+
     def check_arithmetic(self):
         for r in self.purchases.itertuples(index=False):
             monthly = float(r.quantity) * float(r.unit_price)
@@ -267,6 +339,9 @@ class _Auditor:
         self.check_platform()
         self.check_full_usl()
         self.check_agreement()
+        self.check_seat_caps()
+        self.check_sales_rules()
+        self.check_midterm_products()
         self.check_arithmetic()
         return self.out
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pandas as pd
 from .model import MONTHS, PlanningModel
-from .results import ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, PURCHASE_COLUMNS, Plan
+from .results import ACTIONS, ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, PURCHASE_COLUMNS, Plan
 from .solve import SolveOutcome
 
 EPS = 1e-6
@@ -103,8 +103,8 @@ def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int
             rows.append(dict(action="keep", product=h.product, quantity=k, unit_price=price, note=note))
         if h.quantity - k:
             if running:
-                note = f"not needed; paid{ends}, let it lapse"
-                rows.append(dict(action="drop", product=h.product, quantity=h.quantity - k,
+                note = f"committed{ends}, unassigned: do not renew"
+                rows.append(dict(action="committed", product=h.product, quantity=h.quantity - k,
                                  unit_price=price, note=note))
             else:
                 rows.append(dict(action="drop", product=h.product, quantity=h.quantity - k,
@@ -133,7 +133,7 @@ def purchases_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
     if frame.empty:
         return frame
-    order = {a: i for i, a in enumerate(("keep", "step-up", "true-up", "buy", "drop"))}
+    order = {a: i for i, a in enumerate(ACTIONS)}
     frame = (frame.groupby(["action", "product", "product_name", "unit_price", "note"], as_index=False, sort=False)
              [["quantity", "monthly_cost", "annual_cost"]].sum())
     frame["_o"] = frame["action"].map(order)

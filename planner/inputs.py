@@ -14,6 +14,7 @@ PRIMARY_DEVICES = ("windows_pro", "windows_enterprise", "other", "none")
 QUALIFYING_OS = ("windows_pro", "windows_enterprise")
 AGREEMENTS = ("EA", "EAS", "MCA-E", "CSP")
 PLAN_AT = ("now", "renewal")
+BILLING = ("annual", "monthly")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Organization:
     price_list: str | None = None
     discount_pct: float = 0.0
     notes: str = ""
+    billing: str = "annual"
+    holds_with_teams_suite: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,20 @@ class Group:
     devices: int | None = None
     notes: str = ""
     row: int | None = None
+    pcs_per_user: int | None = None
+    tablets_per_user: int | None = None
+    phones_per_user: int | None = None
+
+    def devices_of_kind(self, kind: str) -> int:
+        """Devices of one kind (``pc``, ``tablet``, ``phone``) each user uses.
+
+        Without any per-kind column every device counts as a PC (the strictest reading of
+        the install limits); with some, the kinds left blank count as none.
+        """
+        given = {"pc": self.pcs_per_user, "tablet": self.tablets_per_user, "phone": self.phones_per_user}
+        if all(v is None for v in given.values()):
+            return self.devices_per_user if kind == "pc" else 0
+        return given[kind] or 0
 
     @property
     def device_count(self) -> int:
@@ -71,6 +88,7 @@ class Holding:
     ends: date | None = None
     paid_up: bool = False
     row: int | None = None
+    price_list: str | None = None
 
 
 @dataclass(frozen=True)

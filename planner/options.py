@@ -1,7 +1,7 @@
 """Per-group licence bundles: the sets of products one user may hold to be compliant.
 
 A bundle covers every need of the group, meets each product's eligibility (qualifying
-OS, frontline, 5-device rule, agreement) and per-user prerequisites (an add-on's base,
+OS, frontline, agreement, sales rules) and per-user prerequisites (an add-on's base,
 an add-on's SA platform, a step-up's source licence), and is minimal: no product can be
 dropped. Where an Enterprise Agreement platform may be active, a bundle without a
 per-user platform licence also comes in variants that carry the platform families, so
@@ -79,22 +79,38 @@ class _Prices:
     def running(self, holding) -> bool:
         return self.pricing.running(holding)
 
+    @property
+    def at(self) -> str:
+        return self.pricing.at
+
 
 def _held_for(inputs: OrgInputs, group: str) -> list:
     return [h for h in inputs.holdings if h.group in (None, "", group)]
 
 
 def _ineligible_reason(prod: Product, group: Group) -> str | None:
-    """Why one user of ``group`` may not hold ``prod`` (None when eligible)."""
+    """Why one user of ``group`` may not hold ``prod`` (None when eligible).
+
+    ``prod`` is the product whose rules apply (a step-up's target). Install limits are not
+    a licence condition: they bound the use of a capability (see ``blocked_capability``).
+    """
     if "frontline" in prod.eligibility and group.worker != "frontline":
         return f"are for frontline workers only (group worker is '{group.worker}')"
     if "qualifying_os" in prod.eligibility and not group.qualifying_os:
         return ("include Windows Enterprise per user, which needs a qualifying OS (Windows "
                 f"Pro/Enterprise) on the primary device (group has primary_device={group.primary_device})")
-    if prod.max_devices is not None and group.devices_per_user > prod.max_devices:
-        return (f"cover at most {prod.max_devices} devices of a kind per user "
-                f"(group has {group.devices_per_user} devices per user)")
     return None
+
+
+def holds_with_teams_suite(inputs: OrgInputs, restricted: frozenset[str]) -> bool:
+    """True when the organization may buy with-Teams suites (it already holds one).
+
+    The Organization field ``holds_with_teams_suite`` decides when given; otherwise any
+    held product the with-Teams sales rule names counts.
+    """
+    if inputs.org.holds_with_teams_suite is not None:
+        return inputs.org.holds_with_teams_suite
+    return any(h.product in restricted for h in inputs.holdings)
 
 
 class _Enumerator:
@@ -145,8 +161,8 @@ class _Enumerator:
             if pid not in self._ruled:  # no prerequisites: nothing to check
                 continue
             prod = self.catalog.product(pid)
-            if prod.requires_products and not prod.requires_products & chosen:
-                return [p for p in cands if p in prod.requires_products]
+            if not prod.base_met(chosen):
+                return [p for p in cands if p in prod.base_products]
             if prod.requires_needs:
                 others = self.covered(chosen - {pid})
                 for need in sorted(prod.requires_needs - others):
@@ -190,14 +206,22 @@ class _Enumerator:
         return minimal
 
 
-def _family_members(catalog: Catalog, inputs: OrgInputs, pricing: Pricing) -> dict[str, tuple[str, ...]]:
-    """Products usable for each platform family: the held ones, else the buyable ones."""
+def _family_members(catalog: Catalog, inputs: OrgInputs, pricing) -> dict[str, tuple[str, ...]]:
+    """Products usable for each platform family: the held ones, else the buyable ones.
+
+    Mid-term (``--at now``) an Enterprise Agreement takes no new Enterprise Product: a
+    family the organization does not hold yet can only be added at renewal.
+    """
     held = {h.product for h in inputs.holdings}
+    midterm_ok = catalog.platform_rules.get("new_enterprise_products_midterm", "Y") == "Y"
     members: dict[str, tuple[str, ...]] = {}
     for fam in FAMILIES:
         in_fam = [p for p in catalog.product_ids if catalog.product(p).family == fam]
         held_in = tuple(p for p in in_fam if p in held)
-        members[fam] = held_in or tuple(p for p in in_fam if pricing.buy_price(p) is not None)
+        if held_in or (pricing.at == "now" and not midterm_ok):
+            members[fam] = held_in
+        else:
+            members[fam] = tuple(p for p in in_fam if pricing.buy_price(p) is not None)
     return members
 
 
@@ -217,10 +241,15 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
     held_ids = {h.product for h in held}
     running_ids = {h.product for h in held if pricing.running(h)}
     fam_allowed = {p for members in family_members.values() for p in members}
+    with_teams = catalog.sales_rule("with_teams_existing_customers", pricing.pricing.on)
+    may_buy_with_teams = holds_with_teams_suite(inputs, with_teams)
     cands, why_not = [], {}
     for pid in catalog.product_ids:
         prod = catalog.product(pid)
-        reason = _ineligible_reason(prod, group)
+        reason = _ineligible_reason(catalog.rule_product(pid), group)
+        if reason is None and pid in with_teams and not may_buy_with_teams and pid not in held_ids:
+            reason = ("are with-Teams suites, sold since 2024-04-01 only to customers that already "
+                      "hold one (new customers buy the (no Teams) suite and Teams Enterprise)")
         if reason is None and no_full_usl and prod.kind == "suite" and prod.user_platform:
             reason = ("are Full USLs, which users already on the SA-covered desktop platform do "
                       "not take before the renewal (they move with a Cloud Add-on to SA)")
@@ -234,12 +263,31 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
             reason = (f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
                       else f"have no price in price list {pricing.price_list.id}")
         if reason is None and prod.family and pid not in fam_allowed:
-            reason = f"are not used: the organization's platform has another {prod.family} product"
+            reason = (f"are not used: the organization's platform has another {prod.family} product"
+                      if family_members.get(prod.family) else
+                      "are Enterprise Products, which an Enterprise Agreement adds only at renewal "
+                      "or in a new enrollment, not mid-term")
         if reason:
             why_not[pid] = reason
         else:
             cands.append(pid)
     return tuple(cands), why_not
+
+
+def _blocked_shortfalls(group: Group, blocked: dict[str, str], catalog: Catalog) -> list[Shortfall]:
+    """Needs the group's devices rule out whatever it holds, each with its fix."""
+    out = []
+    for need, reason in blocked.items():
+        cap = catalog.capabilities[need]
+        if cap.condition == "qualifying_os" and not group.qualifying_os:
+            fix = ("give the users a Windows Pro primary device (primary_device=windows_pro), or, "
+                   "if a virtual desktop is enough, need vdi instead (VDA per user needs no qualifying OS)")
+        else:
+            fix = (f"split the group so no user has more than {cap.install_limit} devices of a kind, "
+                   "or give pcs_per_user, tablets_per_user and phones_per_user if the devices are "
+                   "of several kinds (each kind has its own limit)")
+        out.append(Shortfall(group.name, need, f"{need} {reason}", fix))
+    return out
 
 
 def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement) -> list[Shortfall]:
@@ -263,8 +311,6 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
                 fix += ", or, if a virtual desktop is enough, need vdi instead (VDA per user needs no qualifying OS)"
         elif any("frontline" in r for r in reasons):
             fix = "mark the group worker=frontline if it meets the frontline criteria"
-        elif any("devices of a kind" in r for r in reasons):
-            fix = "split the group so no user has more than 5 devices of a kind"
         elif any("not sold under" in r for r in reasons):
             fix = "plan under an Enterprise Agreement (agreement=EA)"
         reason = "; ".join(f"{', '.join(ps)} {r}" for r, ps in by_reason.items()) or \
@@ -289,6 +335,58 @@ def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qua
         for picks in cartesian(*choices):
             variants.append((bundle | set(picks), frozenset(fams)))
     return variants
+
+
+def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, int]]]:
+    """Per product, the base-plan alternatives it takes part in: (requiring product, index)."""
+    roles: dict[str, set[tuple[str, int]]] = {}
+    for pid in catalog.product_ids:
+        for i, alt in enumerate(catalog.product(pid).requires_products):
+            for p in alt:
+                roles.setdefault(p, set()).add((pid, i))
+    return {p: frozenset(r) for p, r in roles.items()}
+
+
+def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str, ...], prices,
+                     held: frozenset[str], agreement: str) -> tuple[str, ...]:
+    """Drop candidates another candidate dominates: no dearer, same structure, covering
+    at least the same relevant capabilities and serving as a base plan wherever it does.
+
+    Relevant capabilities are the group's needs and the needs candidates require from
+    another product. A held product is never dropped (its units may be sunk). A dominated
+    product can only appear in bundles that the dominating one makes as valid and no
+    dearer, so the optimum is unchanged; pruning keeps bundle enumeration small as the
+    catalog grows.
+    """
+    relevant = set(needs)
+    for p in cands:
+        relevant |= catalog.product(p).requires_needs
+    roles = _roles(catalog)
+    order = {p: i for i, p in enumerate(catalog.product_ids)}
+    info = {}
+    for p in cands:
+        prod = catalog.product(p)
+        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility),
+                   catalog.provides(p, agreement) & relevant, roles.get(p, frozenset()),
+                   prices.buy_price(p))
+    kept = []
+    for q in cands:
+        shape_q, cover_q, roles_q, price_q = info[q]
+        prod_q = catalog.product(q)
+        dominated = False
+        if q not in held and price_q is not None and not prod_q.is_step_up:
+            for p in cands:
+                if p == q:
+                    continue
+                shape_p, cover_p, roles_p, price_p = info[p]
+                if (shape_p == shape_q and price_p is not None
+                        and (price_p < price_q or (price_p == price_q and order[p] < order[q]))
+                        and cover_p >= cover_q and roles_p >= roles_q):
+                    dominated = True
+                    break
+        if not dominated:
+            kept.append(q)
+    return tuple(kept)
 
 
 def _structure(prod: Product) -> tuple:
@@ -400,23 +498,36 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     # the result depends on the group only through these keys (memoised, not approximated).
     cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
+    prune_cache: dict[tuple, tuple[str, ...]] = {}
     result = []
     for group in inputs.groups:
         needs = catalog.expand_needs(group.needs)
         mine = pooled + assigned.get(group.name, [])
         held_ids = frozenset(inputs.holdings[hi].product for hi in mine)
         running_ids = frozenset(inputs.holdings[hi].product for hi in mine if running[hi])
-        ckey = (group.worker, group.primary_device, group.devices_per_user, held_ids, running_ids)
+        blocked = {n: r for n in needs if (r := catalog.blocked_capability(n, group))}
+        ckey = (group.worker, group.primary_device, held_ids, running_ids)
         if ckey not in cand_cache:
             cand_cache[ckey] = _candidates(catalog, inputs, group, prices, family_members, committed)
         cands, why_not = cand_cache[ckey]
+        pkey = (needs, cands, held_ids)
+        if pkey not in prune_cache:
+            prune_cache[pkey] = prune_candidates(catalog, cands, needs, prices, held_ids, agreement)
+        usable = prune_cache[pkey]
         qualified = platform_agreement and group.qualifying_os
-        bkey = (needs, cands, held_ids, qualified)
-        if bkey not in bundle_cache:
-            bundle_cache[bkey] = _group_bundles(catalog, enum, prices, needs, cands, set(held_ids),
-                                                qualified, held_families, family_members, order)
-        bundles = list(bundle_cache[bkey])
-        shortfalls = [] if bundles or group.users == 0 else _shortfalls(
-            catalog, group, needs, cands, why_not, agreement)
+        bkey = (needs, usable, held_ids, qualified)
+        if blocked:
+            bundles = []
+        else:
+            if bkey not in bundle_cache:
+                bundle_cache[bkey] = _group_bundles(catalog, enum, prices, needs, usable, set(held_ids),
+                                                    qualified, held_families, family_members, order)
+            bundles = list(bundle_cache[bkey])
+        if bundles or group.users == 0:
+            shortfalls = []
+        elif blocked:
+            shortfalls = _blocked_shortfalls(group, blocked, catalog)
+        else:
+            shortfalls = _shortfalls(catalog, group, needs, cands, why_not, agreement)
         result.append(GroupOptions(group, needs, bundles, qualified, shortfalls))
     return Options(result, family_members, committed, platform_agreement)

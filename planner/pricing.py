@@ -3,7 +3,12 @@
 A new purchase is priced by the plan's price list (the one in force on the planning
 date unless the workbook names one); a running subscription or SA keeps the price of
 the list in force when its term began (licensing-facts §1.3) and is already committed.
-Prices sheet rows override the catalog and the discount.
+Under an Enterprise Agreement the price is also locked for added seats: more units of a
+product the organization already runs are priced at that running line's list until the
+renewal (EA price lock). A step-up costs the difference between its target at the price
+payable now and its source at the price the organization pays for it. Annual terms billed
+monthly cost more where the catalog says so. Prices sheet rows override the catalog and
+the discount.
 """
 from __future__ import annotations
 
@@ -80,10 +85,86 @@ class Pricing:
 
     def buy_price(self, product: str) -> float | None:
         """Price of one new unit, or None when it cannot be bought in this plan."""
+        if product not in self._buy:
+            self._buy[product] = self._buy_price(product)
+        return self._buy[product]
+
+    @cached_property
+    def _buy(self) -> dict[str, float | None]:
+        return {}
+
+    def _buy_price(self, product: str) -> float | None:
         prod = self.catalog.product(product)
         if not prod.sold_under(self.inputs.org.agreement):
             return None
-        return self._from_list(self.price_list, product, sa_only=False)
+        if prod.is_step_up and product not in self.overrides:
+            return self._step_up_price(prod)
+        locked = self.locked_line(product)
+        price = (self.contract_price(locked) if locked is not None
+                 else self._from_list(self.price_list, product, sa_only=False))
+        return None if price is None else price * self.billing_factor(product)
+
+    def _step_up_price(self, prod) -> float | None:
+        """Target at the price payable now less each source at the price being paid."""
+        target = self.buy_price(prod.step_to)
+        if target is None:
+            return None
+        paid = 0.0
+        for src in prod.step_from:
+            lines = [h for h in self.inputs.holdings if h.product == src and self.running(h)]
+            if not lines:
+                return None
+            paid += min(self.contract_price(h) for h in lines) * self.billing_factor(src)
+        return max(0.0, target - paid)
+
+    def locked_line(self, product: str) -> Holding | None:
+        """The running holding whose price new units of ``product`` keep (EA price lock).
+
+        Only under the agreements of the catalog rule ``price_lock_agreements`` and only
+        before the renewal: at renewal the new list applies to everything.
+        """
+        agreements = self.catalog.platform_rules.get("price_lock_agreements", "").split(";")
+        if self.at == "renewal" or self.inputs.org.agreement not in agreements:
+            return None
+        lines = [h for h in self.inputs.holdings if h.product == product and self.running(h)
+                 and not (self.catalog.product(product).is_onprem and not h.sa)]
+        return min(lines, key=lambda h: (self.started(h), h.row or 0)) if lines else None
+
+    def billing_factor(self, product: str) -> float:
+        """1 + the monthly-billing uplift where it applies (cloud subscriptions only)."""
+        rules = self.catalog.platform_rules
+        if (self.inputs.org.billing != "monthly" or self.catalog.product(product).is_onprem
+                or self.inputs.org.agreement not in rules.get("monthly_billing_agreements", "").split(";")
+                or self.on < date.fromisoformat(rules.get("monthly_billing_from", "9999-12-31"))
+                or product in self.overrides):
+            return 1.0
+        return 1 + float(rules.get("monthly_billing_uplift_pct", 0)) / 100
+
+    def price_list_of(self, holding: Holding) -> PriceList:
+        """The list a running holding was priced by: its ``price_list``, else its start's."""
+        if holding.price_list and holding.price_list in self.catalog.price_lists:
+            return self.catalog.price_lists[holding.price_list]
+        return self.catalog.list_in_force(self.started(holding))
+
+    def started(self, holding: Holding) -> date:
+        """When the holding's current term began (its end less the agreement's term)."""
+        if holding.ends is None:
+            return self.on
+        years = int(self.catalog.platform_rules.get(f"term_years_{self.inputs.org.agreement}", 3))
+        try:
+            return holding.ends.replace(year=holding.ends.year - years)
+        except ValueError:  # 29 February
+            return holding.ends.replace(year=holding.ends.year - years, day=28)
+
+    def estimate_band(self, product: str) -> float | None:
+        """The error band [%] of an estimated price in this plan's list (None if published)."""
+        frame = self.price_list.prices
+        if product in self.overrides or product not in frame.index:
+            return None
+        if frame.at[product, "estimate"] != "Y":
+            return None
+        band = frame.at[product, "band_pct"]
+        return None if band != band else float(band)
 
     def running(self, holding: Holding) -> bool:
         """True when the holding is already paid for the planning year."""
@@ -94,26 +175,19 @@ class Pricing:
         prod = self.catalog.product(holding.product)
         if prod.is_onprem:
             price = self._from_list(self.price_list, holding.product, sa_only=holding.sa)
+        elif prod.is_step_up:
+            price = self.buy_price(holding.product)
         else:
             price = self._from_list(self.price_list, holding.product, sa_only=False)
-        return price or 0.0
+        return (price or 0.0) * self.billing_factor(holding.product)
 
     def contract_price(self, holding: Holding) -> float:
         """Price being paid for a running holding (list in force when its term began)."""
         prod = self.catalog.product(holding.product)
         if prod.is_onprem and not holding.sa:
             return 0.0
-        started = self.on
-        if holding.ends is not None:
-            years = int(self.catalog.platform_rules.get(
-                f"term_years_{self.inputs.org.agreement}", 3))
-            try:
-                started = holding.ends.replace(year=holding.ends.year - years)
-            except ValueError:  # 29 February
-                started = holding.ends.replace(year=holding.ends.year - years, day=28)
-        price_list = self.catalog.list_in_force(started)
         sa_only = prod.is_onprem and holding.paid_up
-        return self._from_list(price_list, holding.product, sa_only=sa_only) or 0.0
+        return self._from_list(self.price_list_of(holding), holding.product, sa_only=sa_only) or 0.0
 
     def holding_price(self, holding: Holding) -> float:
         """Monthly price of one unit of ``holding`` in this plan (committed or renewal)."""

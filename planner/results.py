@@ -18,7 +18,7 @@ ALTERNATIVE_COLUMNS = [
     "group", "rank", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
 ]
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
-ACTIONS = ("buy", "keep", "drop", "true-up", "step-up")
+ACTIONS = ("keep", "committed", "step-up", "true-up", "buy", "drop")
 
 
 @dataclass

@@ -37,7 +37,7 @@ BASE: dict[str, list[list]] = {
     "Holdings": [
         ["product", "quantity", "group", "sa", "ends", "paid_up"],
         ["m365_e3", 100, "office", "N", datetime(2027, 6, 30), None],
-        ["core_cal_suite", 100, None, "yes", "2027-06-30", "Y"],
+        ["professional_desktop", 100, None, "yes", "2027-06-30", "Y"],
         ["o365_e3_addon_sa", 50, None, None, None, None],
     ],
     "Prices": [
@@ -56,7 +56,7 @@ EXPECTED = OrgInputs(
     ),
     holdings=(
         Holding("m365_e3", 100, "Office", False, date(2027, 6, 30), False, row=2),
-        Holding("core_cal_suite", 100, None, True, date(2027, 6, 30), True, row=3),
+        Holding("professional_desktop", 100, None, True, date(2027, 6, 30), True, row=3),
         Holding("o365_e3_addon_sa", 50, None, False, None, False, row=4),
     ),
     prices=(PriceOverride("m365_e3", 33.5, "negotiated", row=2),),
@@ -324,19 +324,19 @@ def test_sa_addons_need_sa_covered_licences(tmp_path):
                                 row("Holdings", ["o365_e3_addon_sa", 1])))
     first, second = only(issues, "Holdings", 4, "quantity"), only(issues, "Holdings", 5,
                                                                    "quantity")
-    assert first.message == ("201 o365_e3_addon_sa held but only 100 SA-covered cal_suite "
+    assert first.message == ("201 o365_e3_addon_sa held but only 100 SA-covered desktop_platform "
                              "licences")
     assert second.message == first.message
 
 
 def test_sa_addons_exact_message(tmp_path):
     issue = error_at(tmp_path, "Holdings", 4, "quantity", cell("Holdings", 4, "quantity", 200))
-    assert issue.message == "200 o365_e3_addon_sa held but only 100 SA-covered cal_suite licences"
+    assert issue.message == "200 o365_e3_addon_sa held but only 100 SA-covered desktop_platform licences"
 
 
 def test_licences_without_sa_do_not_back_addons(tmp_path):
     issue = error_at(tmp_path, "Holdings", 4, "quantity", cell("Holdings", 3, "sa", "N"))
-    assert "only 0 SA-covered cal_suite licences" in issue.message
+    assert "only 0 SA-covered desktop_platform licences" in issue.message
 
 
 # ------------------------------------------------------------------ Prices
@@ -368,8 +368,8 @@ def test_other_currency_needs_every_holding_priced(tmp_path):
     issue = error_at(tmp_path, "Organization", 3, "value", eur)
     assert issue.message == ("currency EUR differs from the price list's USD; set currency to "
                              "USD or price products on the Prices sheet")
-    assert issue.hint == "not priced: core_cal_suite, o365_e3_addon_sa"
-    priced = {"Prices": [*BASE["Prices"], ["core_cal_suite", 5], ["o365_e3_addon_sa", 9]]}
+    assert issue.hint == "not priced: o365_e3_addon_sa, professional_desktop"
+    priced = {"Prices": [*BASE["Prices"], ["o365_e3_addon_sa", 9], ["professional_desktop", 5]]}
     inputs = read_org(org_file(tmp_path, eur, priced))
     assert inputs.org.currency == "EUR"
     assert len(inputs.warnings) == 1 and "unconverted" in inputs.warnings[0]
