@@ -96,7 +96,14 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
             for p, v in xs.items():
                 r = prod[p]
                 if r.requires_products:
-                    constraints.append(v <= pulp.lpSum(xs[q] for q in r.requires_products if q in xs))
+                    # any one alternative, each a set of products held together
+                    alts = []
+                    for ai, alt in enumerate(r.requires_products):
+                        if alt <= set(xs):
+                            y = prob.add_variable(f"base[{uid},{p},{ai}]", 0, 1, cat="Binary")
+                            constraints += [y <= xs[q] for q in alt]
+                            alts.append(y)
+                    constraints.append(v <= pulp.lpSum(alts))
                 for need in r.requires_needs:
                     constraints.append(v <= pulp.lpSum(w for q, w in xs.items() if q != p and need in provides[q]))
                 for fam in r.requires_families:

@@ -157,7 +157,7 @@ class Catalog:
     capabilities: dict[str, Capability] = field(default_factory=dict)
     sales_rules: dict[str, tuple[frozenset[str], date]] = field(default_factory=dict)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    _lineage: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _lineage: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
     def product(self, product_id: str) -> Product:
         """The resolved :class:`Product` called ``product_id``."""

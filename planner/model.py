@@ -189,6 +189,17 @@ def add_platform_commitment(m: PlanningModel) -> None:
                                   f"enterprise_wide[{m.names[gi]},{fam}]")
 
 
+def add_seat_caps(m: PlanningModel) -> None:
+    """Products with a seat cap (Business plans: 300 seats) are used within it.
+
+    For each capped product p: demand[p] <= max_seats[p].
+    """
+    for p, demand in m.demand.items():
+        cap = m.catalog.product(p).max_seats
+        if cap is not None:
+            m.problem += (demand <= cap, f"seat_cap[{p}]")
+
+
 def unlicensed_penalty(m: PlanningModel) -> float:
     """Cost of leaving one user unlicensed [currency/user/year].
 
@@ -233,4 +244,5 @@ def build_model(inputs: OrgInputs, options: Options, pricing: Pricing, catalog: 
     add_step_up_sources(m)
     add_sa_backing(m)
     add_platform_commitment(m)
+    add_seat_caps(m)
     return m

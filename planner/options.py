@@ -14,7 +14,7 @@ from itertools import product as cartesian
 
 from .catalog import FAMILIES, Catalog, Product
 from .errors import Shortfall
-from .inputs import Group, OrgInputs
+from .inputs import AGREEMENTS, Group, OrgInputs
 from .pricing import Pricing
 
 MAX_BUNDLE_SIZE = 7
@@ -241,7 +241,7 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
     held_ids = {h.product for h in held}
     running_ids = {h.product for h in held if pricing.running(h)}
     fam_allowed = {p for members in family_members.values() for p in members}
-    with_teams = catalog.sales_rule("with_teams_existing_customers", pricing.pricing.on)
+    with_teams = catalog.sales_rule("with_teams_existing_customers", getattr(pricing, "pricing", pricing).on)
     may_buy_with_teams = holds_with_teams_suite(inputs, with_teams)
     cands, why_not = [], {}
     for pid in catalog.product_ids:
@@ -313,6 +313,14 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
             fix = "mark the group worker=frontline if it meets the frontline criteria"
         elif any("not sold under" in r for r in reasons):
             fix = "plan under an Enterprise Agreement (agreement=EA)"
+        elsewhere = sorted(p for p in catalog.product_ids for agr in AGREEMENTS
+                           if agr != agreement and need in catalog.provides(p, agr))
+        if not providers and elsewhere:
+            agreements = sorted({a for p, c, agr in catalog.conditional_rights if c == need for a in agr})
+            by_reason[f"give it only under {'/'.join(agreements)} (not under {agreement})"] = \
+                sorted(set(elsewhere))
+            fix = (fix or f"plan under {'/'.join(agreements)}, or acquire the right outside the "
+                   "plan (for server licences: buy them for the organization's servers)")
         reason = "; ".join(f"{', '.join(ps)} {r}" for r, ps in by_reason.items()) or \
             "no catalog product provides it"
         out.append(Shortfall(group.name, need, reason, fix))

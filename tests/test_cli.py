@@ -44,7 +44,8 @@ def test_solve_json_stdout_is_only_json_and_input_untouched(org):
     assert payload["purchases"][0].keys() >= {"action", "product", "product_name", "quantity",
                                               "unit_price", "monthly_cost", "annual_cost"}
     groups = {a["group"]: a["products"] for a in payload["assignments"]}
-    assert groups["part_time"] == ["o365_e3", "ems_e3", "vda_user"]
+    # a customer new to the suites buys Office 365 E3 (no Teams) + Teams Enterprise (since 2024-04)
+    assert groups["part_time"] == ["o365_e3_no_teams", "teams_enterprise", "ems_e3", "vda_user"]
     assert digest(org) == before
     assert (org.parent / "tailspin-plan.xlsx").exists()
 

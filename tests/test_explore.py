@@ -49,7 +49,7 @@ def test_removing_part_of_a_profile_expands_it(org):
     needs = changed.group("office").needs
     assert "windows_enterprise" not in needs
     assert "m365_e3_equivalent" not in needs
-    assert {"office_apps", "mailbox", "device_management"} <= set(needs)
+    assert {"office_apps", "mailbox_p2", "intune_p1"} <= set(needs)
 
 
 def test_needs_replaces_the_list(org):
@@ -88,7 +88,7 @@ def test_dates(org):
     ({"add_needs": {"office": ["copliot"]}}, "did you mean 'copilot'"),
     ({"prices": {"m365_e9": 1}}, "unknown product id 'm365_e9'"),
     ({"prices": {"copilot": -1}}, "must be >= 0"),
-    ({"price_list": "us-list-1999"}, "known: us-list-2022-03, us-list-2026-05, us-list-2026-07"),
+    ({"price_list": "us-list-1999"}, "known: us-list-2022-03, us-list-2024-04, us-list-2026-05, us-list-2026-07"),
     ({"discount_pct": 120}, "between 0 and 100"),
 ])
 def test_with_changes_rejects_bad_values(org, kwargs, message):
@@ -255,7 +255,7 @@ def test_need_costs_all_needs_and_sets(org):
 
 def test_need_costs_of_a_suite_step(org):
     """E5 on top of E3 for the analysts: the whole E5-only set prices the step."""
-    e5_only = ("identity_p2", "windows_enterprise_e5", "security_e5", "compliance_e5")
+    e5_only = ("entra_p2", "mde_p2", "security_e5", "compliance_e5")
     table = need_costs(org, groups=["analysts"], needs=[e5_only], at="renewal")
     assert table["adds_per_user"].iloc[0] == pytest.approx((60 - 39) * 12)
 

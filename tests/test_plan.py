@@ -33,7 +33,8 @@ def test_running_subscriptions_are_committed_and_idle_units_marked_to_lapse():
         groups=(Group("staff", 8, needs=("m365_e3_equivalent",)),),
         holdings=(Holding("m365_e3", 10, ends=date(2027, 6, 30)),))
     result = plan(org, at="now")
-    assert bought(result, "keep") == {"m365_e3": 8} and bought(result, "drop") == {"m365_e3": 2}
+    assert bought(result, "keep") == {"m365_e3": 8} and bought(result, "committed") == {"m365_e3": 2}
+    assert not bought(result, "drop")  # a running subscription cannot be cancelled mid-term
     # paid either way: the plan's cost is the commitment; nothing new is bought
     assert result.annual_cost == pytest.approx(result.committed_annual_cost)
     assert result.annual_cost == pytest.approx(result.baseline_annual_cost)
@@ -61,17 +62,34 @@ def test_frontline_workers_get_frontline_plans_and_information_workers_do_not():
 
 def test_without_an_enterprise_agreement_there_are_no_extended_use_rights():
     org = small_org(agreement="CSP").replace(groups=(
-        Group("staff", 10, needs=("m365_e3_equivalent", "onprem_server_access")),))
+        Group("staff", 10, needs=("m365_e3_equivalent", "onprem_server_licence")),))
     with pytest.raises(NoCompliantPlan) as err:
         plan(org)
-    assert "onprem_server_access" in str(err.value) and "CSP" in str(err.value)
+    assert "onprem_server_licence" in str(err.value) and "EA" in str(err.value)
+
+
+def test_cal_rights_come_with_online_services_in_every_program():
+    """Review R10: an M365 E3 user keeps on-premises server access under CSP (no CAL Suite)."""
+    org = small_org(agreement="CSP").replace(groups=(
+        Group("staff", 10, needs=("m365_e3_equivalent", "onprem_server_access")),))
+    assert bought(plan(org, alternatives=False)) == {"m365_e3": 10}
 
 
 def test_more_than_five_devices_of_a_kind_breaks_user_licences():
     org = small_org().replace(groups=(Group("lab", 3, devices_per_user=6, needs=("office_apps",)),))
     with pytest.raises(NoCompliantPlan) as err:
         plan(org)
-    assert "at most 5 devices" in str(err.value) and "split the group" in str(err.value)
+    assert "at most 5 pcs" in str(err.value) and "split the group" in str(err.value)
+
+
+def test_device_limits_apply_per_kind_and_only_to_install_rights():
+    """Review R11: 3 PCs + 3 tablets + 2 phones is legal for Office installs; a web-only
+    user with 8 devices needs no install rights at all."""
+    kinds = Group("mixed", 3, devices_per_user=8, pcs_per_user=3, tablets_per_user=3,
+                  phones_per_user=2, needs=("office_apps",))
+    web = Group("web", 3, devices_per_user=8, needs=("office_web", "mailbox"))
+    result = plan(small_org().replace(groups=(kinds, web)), alternatives=False)
+    assert result.compliant
 
 
 def test_the_why_names_the_next_best_choice_with_its_extra_cost():

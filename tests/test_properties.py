@@ -23,7 +23,8 @@ from planner.pricing import Pricing
 
 UNIVERSE = ["m365_e3", "m365_e5", "m365_f1", "m365_f3", "o365_e1", "o365_e3", "ems_e3", "win_ent_e3",
             "vda_user", "copilot", "m365_e3_addon_sa", "professional_desktop", "core_cal_suite",
-            "step_m365_e3_to_e5"]
+            "step_m365_e3_to_e5", "m365_e3_no_teams", "o365_e3_no_teams", "teams_enterprise",
+            "m365_apps_enterprise", "exchange_p1"]
 NEED_POOL = ["office_apps", "mailbox", "teams", "device_management", "windows_enterprise", "vdi",
              "copilot", "onprem_desktop", "onprem_server_access", "identity_p2"]
 HOLD_POOL = ["m365_e3", "copilot", "professional_desktop", "core_cal_suite", "o365_e3"]
@@ -74,15 +75,13 @@ def solve_cost(inputs, at):
 # ------------------------------------------------------------------ brute force
 
 def _rights(cat, pid, agreement):
-    prod = cat.items[pid]
-    base = cat.items.get(prod.step_to, prod) if prod.is_step_up else prod
-    extra = {n for p, n, agr in cat.conditional_rights if p == base.id and agreement in agr}
-    return set(base.provides) | extra
+    return set(cat.provides(pid, agreement))
 
 
 def _user_valid(cat, group, subset, agreement):
     have = set().union(*(_rights(cat, p, agreement) for p in subset))
-    if not set(cat.expand_needs(group.needs)) <= have:
+    needs = set(cat.expand_needs(group.needs))
+    if not needs <= have or any(cat.blocked_capability(n, group) for n in needs):
         return False
     for p in subset:
         prod = cat.items[p]
@@ -91,7 +90,7 @@ def _user_valid(cat, group, subset, agreement):
             return False
         if "qualifying_os" in rule.eligibility and not group.qualifying_os:
             return False
-        if prod.requires_products and not prod.requires_products & set(subset):
+        if not prod.base_met(set(subset)):
             return False
         others = set().union(*(_rights(cat, q, agreement) for q in subset if q != p)) if len(subset) > 1 else set()
         if not prod.requires_needs <= others:
@@ -127,7 +126,13 @@ def brute_force(inputs, at, cat=CATALOG):
     held = {h.product for h in inputs.holdings}
     running = [h for h in inputs.holdings if pricing.running(h)]
     committed = sum(h.quantity * pricing.contract_price(h) * 12 for h in running)
-    usable = [p for p in UNIVERSE if p in cat.items and (p in held or pricing.buy_price(p) is not None)]
+    with_teams = set(cat.sales_rule("with_teams_existing_customers", pricing.on))
+    may_buy_with_teams = bool(held & with_teams)
+    usable = [p for p in UNIVERSE if p in cat.items and (p in held or (
+        pricing.buy_price(p) is not None and (may_buy_with_teams or p not in with_teams)
+        # mid-term an Enterprise Agreement adds no new Enterprise Product (platform family)
+        and not (at == "now" and cat.items[p].family
+                 and cat.items[p].family not in {cat.items[h].family for h in held})))]
     # Organization-level facts.
     held_fams = {cat.items[h.product].family for h in inputs.holdings} - {""}
     running_sa_fams = {cat.items[h.product].family for h in running if h.sa} - {""}
