@@ -50,6 +50,8 @@ CHECKS = (
     ("seat_caps", "products with a seat cap (Business plans: 300) are held within it"),
     ("sales_rules", "with-Teams suites are bought only by organizations that already hold one"),
     ("midterm_products", "no new Enterprise Product (CAL Suite, desktop platform) is added mid-term"),
+    ("prices", "every priced line uses the price the agreement allows (list in force, EA price lock, "
+               "step-up difference, discount, Prices sheet, monthly billing)"),
     ("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost"),
 )
 
@@ -321,6 +323,95 @@ class _Auditor:
             if fam and fam not in held_fams:
                 self.fail("midterm_products", p, f"a first {fam} product bought mid-term")
 
+    # -- prices, re-derived from the price lists and rules ---------------------------
+    def _list_on(self, day: date):
+        lists = sorted(self.cat.price_lists.values(), key=lambda pl: pl.effective_date)
+        current = lists[0]
+        for pl in lists:
+            if pl.effective_date <= day:
+                current = pl
+        return current
+
+    def _start(self, h) -> date:
+        if h.ends is None:
+            return self.on
+        years = int(self.cat.platform_rules.get(f"term_years_{self.agreement}", 3))
+        try:
+            return h.ends.replace(year=h.ends.year - years)
+        except ValueError:
+            return h.ends.replace(year=h.ends.year - years, day=28)
+
+    def _list_price(self, pl, pid: str, sa_only: bool = False) -> float | None:
+        override = {o.product: o.unit_price for o in self.inputs.prices}
+        if pid in override and not sa_only:
+            return override[pid]
+        frame = pl.prices
+        if pid not in frame.index:
+            plan_list = self._plan_list()
+            return None if pl is plan_list else self._list_price(plan_list, pid, sa_only)
+        raw = frame.at[pid, "sa_unit_price" if sa_only else "unit_price"]
+        if raw != raw:
+            return None
+        return float(raw) * (1 - self.inputs.org.discount_pct / 100)
+
+    def _plan_list(self):
+        chosen = self.inputs.org.price_list
+        return self.cat.price_lists[chosen] if chosen else self._list_on(self.on)
+
+    def _uplift(self, pid: str) -> float:
+        r = self.cat.platform_rules
+        if (self.inputs.org.billing == "monthly" and self.cat.items[pid].kind != "onprem_license"
+                and self.agreement in r.get("monthly_billing_agreements", "").split(";")
+                and self.on >= date.fromisoformat(r.get("monthly_billing_from", "9999-12-31"))
+                and pid not in {o.product for o in self.inputs.prices}):
+            return 1 + float(r.get("monthly_billing_uplift_pct", 0)) / 100
+        return 1.0
+
+    def _paid(self, h) -> float:
+        prod = self.cat.items[h.product]
+        if prod.kind == "onprem_license" and not h.sa:
+            return 0.0
+        pl = (self.cat.price_lists[h.price_list] if h.price_list in self.cat.price_lists
+              else self._list_on(self._start(h)))
+        sa_only = prod.kind == "onprem_license" and h.paid_up
+        return (self._list_price(pl, h.product, sa_only) or 0.0) * self._uplift(h.product)
+
+    def expected_buy(self, pid: str) -> float | None:
+        prod = self.cat.items[pid]
+        if prod.kind == "step_up" and pid not in {o.product for o in self.inputs.prices}:
+            target = self.expected_buy(prod.step_to)
+            paid = [min((self._paid(h) for h in self.inputs.holdings
+                         if h.product == s and self.running(h)), default=None) for s in prod.step_from]
+            return None if target is None or None in paid else max(0.0, target - sum(paid))
+        locked = self.agreement in self.cat.platform_rules.get("price_lock_agreements", "").split(";")
+        lines = [h for h in self.inputs.holdings if h.product == pid and self.running(h)
+                 and not (prod.kind == "onprem_license" and not h.sa)]
+        if locked and self.at == "now" and lines:
+            first = min(lines, key=lambda h: (self._start(h), h.row or 0))
+            return self._paid(first)
+        price = self._list_price(self._plan_list(), pid)
+        return None if price is None else price * self._uplift(pid)
+
+    def check_prices(self):
+        for r in self.purchases.itertuples(index=False):
+            if r.product not in self.cat.items or r.action == "drop":
+                continue
+            if r.action in ("buy", "true-up", "step-up"):
+                expected = self.expected_buy(r.product)
+            else:
+                lines = [h for h in self.inputs.holdings if h.product == r.product]
+                running = [h for h in lines if self.running(h)]
+                prod = self.cat.items[r.product]
+                if running:
+                    expected = None if len({round(self._paid(h), 4) for h in running}) > 1 else self._paid(running[0])
+                else:
+                    sa_only = prod.kind == "onprem_license" and any(h.sa for h in lines)
+                    base = self._list_price(self._plan_list(), r.product, sa_only)
+                    expected = None if base is None else base * self._uplift(r.product)
+            if expected is not None and abs(float(r.unit_price) - expected) > TOLERANCE:
+                self.fail("prices", f"{r.action} {r.product}",
+                          f"unit price {float(r.unit_price):,.2f}, the agreement allows {expected:,.2f}")
+
     def check_arithmetic(self):
         for r in self.purchases.itertuples(index=False):
             monthly = float(r.quantity) * float(r.unit_price)
@@ -342,6 +433,7 @@ class _Auditor:
         self.check_seat_caps()
         self.check_sales_rules()
         self.check_midterm_products()
+        self.check_prices()
         self.check_arithmetic()
         return self.out
 

@@ -15,7 +15,7 @@ def _requires(catalog: Catalog, pid: str) -> str:
     prod = catalog.product(pid)
     parts = []
     if prod.requires_products:
-        parts.append("one of " + "/".join(sorted(prod.requires_products)))
+        parts.append("one of " + prod.requirement_text())
     parts += [f"{n} from another product" for n in sorted(prod.requires_needs)]
     parts += [f"{f} with SA" for f in sorted(prod.requires_families)]
     if prod.step_from:
@@ -29,7 +29,10 @@ def _requires(catalog: Catalog, pid: str) -> str:
 
 def catalog_tables(kind: str | None = None, price_list: str | None = None,
                    catalog: Catalog | None = None) -> dict[str, pd.DataFrame]:
-    """Products, needs and profiles as DataFrames, prices from ``price_list``.
+    """Products, needs (capabilities, with the products providing each) and profiles.
+
+    Prices come from ``price_list``; capabilities are listed as under an EA (Extended Use
+    Rights included).
 
     Raises
     ------
@@ -58,7 +61,10 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
         ))
     products = pd.DataFrame(rows)
     products.attrs.update(price_list=plist.id, currency=plist.currency)
-    needs = catalog.needs.reset_index()[["id", "name", "description"]]
+    needs = catalog.needs.reset_index()[["id", "name", "tier_of", "service_plans", "description"]].copy()
+    needs["provided_by"] = [", ".join(p for p in catalog.product_ids if cap in catalog.provides(p, "EA")
+                                      and not catalog.product(p).is_step_up)
+                            for cap in needs["id"]]
     profiles = pd.DataFrame([dict(id=k, needs=", ".join(v)) for k, v in catalog.profiles.items()])
     return {"products": products, "needs": needs, "profiles": profiles}
 
@@ -79,10 +85,13 @@ def print_catalog(tables: dict[str, pd.DataFrame]) -> None:
         price = "-" if pd.isna(r.unit_price) else f"{r.unit_price:,.2f}" + ("*" if r.price_is_estimate else "")
         table.add_row(r.id, r.kind, r.basis, price, r.provides, r.requires, style=None)
     console.print(table)
-    for name in ("needs", "profiles"):
-        t = Table(title=name.capitalize())
-        for col in tables[name].columns:
+    shown = {"needs": ("Capabilities (needs) and the products that provide them",
+                       ["id", "tier_of", "service_plans", "provided_by"]),
+             "profiles": ("Profiles", list(tables["profiles"].columns))}
+    for name, (title, columns) in shown.items():
+        t = Table(title=title)
+        for col in columns:
             t.add_column(col, overflow="fold")
-        for r in tables[name].itertuples(index=False):
+        for r in tables[name][columns].itertuples(index=False):
             t.add_row(*[str(v) for v in r])
         console.print(t)

@@ -115,8 +115,12 @@ def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int
         prod = cat.product(p)
         if prod.is_step_up:
             action, note = "step-up", f"from held {' + '.join(prod.step_from)} to {prod.step_to}"
-        elif p in held_products and m.inputs.org.agreement in ("EA", "EAS"):
-            action, note = "true-up", "growth on a product already in the agreement"
+        elif p in held_products and prod.is_onprem and m.options.platform_agreement:
+            action, note = "true-up", "growth of an Enterprise Product, counted at the true-up"
+        elif (locked := pricing.locked_line(p)) is not None:
+            action = "buy"
+            note = (f"added seats, ordered before use, at the locked price of "
+                    f"{pricing.price_list_of(locked).id}")
         else:
             action, note = "buy", "new purchase"
         rows.append(dict(action=action, product=p, quantity=q, unit_price=pricing.buy_price(p), note=note))
@@ -186,7 +190,8 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         bundle = go.bundles[bi]
         per_user = sum(go.per_user(m.catalog, p) * unit_cost.get(p, 0.0) for p in bundle.products)
         rows.append(dict(group=go.group.name, users=users, products=bundle.label,
-                         annual_cost_per_user=round(per_user, 2), why=why_text(m, gi, bi)))
+                         annual_cost_per_user=round(per_user, 2), why=why_text(m, gi, bi),
+                         robust=None, flips_at=""))
     assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     committed = sum(h.quantity * m.pricing.contract_price(h) * MONTHS
                     for h in m.inputs.holdings if m.pricing.running(h))

@@ -154,9 +154,9 @@ class _Enumerator:
         With ``user_platform``, a valid bundle must also hold a per-user platform licence.
         """
         have = self.covered(chosen)
-        for need in needs:
-            if need not in have:
-                return self._providers(need, cands)
+        unmet = [self._providers(need, cands) for need in needs if need not in have]
+        if unmet:  # branch on the most constrained need: fewer, equally complete branches
+            return min(unmet, key=len)
         for pid in sorted(chosen):
             if pid not in self._ruled:  # no prerequisites: nothing to check
                 continue
@@ -186,19 +186,21 @@ class _Enumerator:
         return self._cache[key]
 
     def _search(self, needs, cands, user_platform) -> list[frozenset[str]]:
+        # Breadth first, by bundle size: a set that contains a valid set is never minimal,
+        # so it is not expanded.
         valid: set[frozenset[str]] = set()
-        seen: set[frozenset[str]] = set()
-        stack = [frozenset()]
-        while stack:
-            chosen = stack.pop()
-            if chosen in seen or len(chosen) > MAX_BUNDLE_SIZE:
-                continue
-            seen.add(chosen)
-            fixes = self._unmet(chosen, needs, cands, user_platform)
-            if fixes is None:
-                valid.add(chosen)
-                continue
-            stack.extend(chosen | {p} for p in fixes if p not in chosen)
+        level: set[frozenset[str]] = {frozenset()}
+        while level:
+            following: set[frozenset[str]] = set()
+            for chosen in level:
+                if any(v <= chosen for v in valid):
+                    continue
+                fixes = self._unmet(chosen, needs, cands, user_platform)
+                if fixes is None:
+                    valid.add(chosen)
+                elif len(chosen) < MAX_BUNDLE_SIZE:
+                    following.update(chosen | {p} for p in fixes if p not in chosen)
+            level = following
         minimal: list[frozenset[str]] = []
         for s in sorted(valid, key=len):  # a superset of a valid set is never minimal
             if not any(t < s for t in minimal):

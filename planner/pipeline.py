@@ -5,6 +5,7 @@ import pandas as pd
 import pulp
 
 from .audit import audit, compliance_table
+from .baseline import compliant_status_quo
 from .catalog import Catalog, load_catalog
 from .errors import NoCompliantPlan, PlannerError, Shortfall
 from .extract import chosen_bundles, extract_plan, unlicensed_users
@@ -12,6 +13,7 @@ from .inputs import PLAN_AT, OrgInputs
 from .model import PlanningModel, build_model
 from .options import enumerate_options
 from .pricing import Pricing
+from .robustness import check_robustness
 from .results import ALTERNATIVE_COLUMNS, Plan
 from .solve import DEFAULT_SOLVER, SolveOutcome, solve
 
@@ -92,7 +94,7 @@ def _raise_if_unlicensed(m: PlanningModel) -> None:
 
 def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
          catalog: Catalog | None = None, alternatives: bool | None = None,
-         lp_file=None) -> Plan:
+         lp_file=None, robustness: bool | None = None) -> Plan:
     """The cheapest compliant plan for ``inputs`` at planning point ``at``.
 
     Parameters
@@ -112,6 +114,9 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
         Compute per-group alternatives (default: when there are at most 40 groups).
     lp_file : path, optional
         Also write the integer program there (LP format, stable readable names).
+    robustness : bool, optional
+        Re-solve with each estimated price at both ends of its band and flag the groups
+        whose choice changes (default: as ``alternatives``).
 
     Raises
     ------
@@ -134,19 +139,55 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
     _raise_if_unlicensed(m)
     result = extract_plan(m, outcome)
-    if alternatives or (alternatives is None and len(inputs.groups) <= ALTERNATIVES_LIMIT):
+    base_choice = chosen_choice(m)
+    small = len(inputs.groups) <= ALTERNATIVES_LIMIT
+    if alternatives or (alternatives is None and small):
         result.alternatives = _alternatives(m, _objective(m), outcome.solver, time_limit,
                                             ALTERNATIVES_PER_GROUP)
         _annotate_why(result)
     elif len(inputs.groups) > ALTERNATIVES_LIMIT:
         result.messages.append(f"alternatives skipped: more than {ALTERNATIVES_LIMIT} groups "
                                "(pass alternatives=True to compute them)")
+    quo = compliant_status_quo(m, outcome.solver, time_limit)
+    result.current_annual_cost = round(quo.current_annual_cost, 2)
+    result.baseline_annual_cost = None if quo.baseline_annual_cost is None else round(quo.baseline_annual_cost, 2)
+    result.compliance_gap = quo.gap.to_json()
+    if quo.note:
+        result.messages.append(quo.note)
+    if robustness if robustness is not None else (alternatives if alternatives is not None else small):
+        used = {p for go in options.groups for b in go.bundles for p in b.products}
+        result.robustness = check_robustness(inputs, catalog, at, outcome.solver, time_limit,
+                                             pricing, used, base_choice)
+        _annotate_robustness(result)
     violations = audit(inputs, catalog, result.purchases, result.assignments, at, result.annual_cost)
     result.compliance = compliance_table(violations)
     if violations:
         raise AuditFailed("the optimizer's plan failed the independent audit (please report): "
                           + "; ".join(str(v) for v in violations[:5]))
     return result
+
+
+def chosen_choice(m: PlanningModel) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Per group, the set of bundles the solved model uses."""
+    out: dict[str, set[tuple[str, ...]]] = {go.group.name: set() for go in m.options.groups}
+    for (gi, bi) in chosen_bundles(m):
+        go = m.options.groups[gi]
+        out[go.group.name].add(go.bundles[bi].products)
+    return {g: frozenset(b) for g, b in out.items()}
+
+
+def _annotate_robustness(result: Plan) -> None:
+    """The Assignments columns ``robust`` and ``flips_at`` from the robustness table."""
+    table = result.robustness.set_index("group")
+    robust, flips = [], []
+    for r in result.assignments.itertuples(index=False):
+        row = table.loc[r.group] if r.group in table.index else None
+        ok = True if row is None else bool(row["robust"])
+        robust.append(ok)
+        flips.append("" if ok else f"{row['flips_product']} at {row['flips_at']:,.2f} "
+                     f"{result.currency}/unit/month -> {row['flips_to']}")
+    result.assignments["robust"] = robust
+    result.assignments["flips_at"] = flips
 
 
 def _annotate_why(result: Plan) -> None:

@@ -12,7 +12,7 @@ the discount.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 
@@ -52,10 +52,16 @@ class Pricing:
     at: str
     price_list: PriceList
     on: date
+    scale: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def for_plan(cls, inputs: OrgInputs, catalog: Catalog, at: str) -> "Pricing":
-        """Pricing at planning point ``at`` (``now`` or ``renewal``)."""
+    def for_plan(cls, inputs: OrgInputs, catalog: Catalog, at: str,
+                 scale: dict[str, float] | None = None) -> "Pricing":
+        """Pricing at planning point ``at`` (``now`` or ``renewal``).
+
+        ``scale`` multiplies catalog prices of some products (the estimate-risk check
+        moves estimates within their bands this way); Prices-sheet rows are not scaled.
+        """
         on = plan_date(inputs, at)
         pl_id = inputs.org.price_list
         if pl_id is None:
@@ -66,7 +72,7 @@ class Pricing:
             raise InputError(Issue(f"unknown price list '{pl_id}'", inputs.source, "Organization",
                                    column="value",
                                    hint="known: " + ", ".join(catalog.price_list_ids())))
-        return cls(catalog, inputs, at, price_list, on)
+        return cls(catalog, inputs, at, price_list, on, dict(scale or {}))
 
     @cached_property
     def overrides(self) -> dict[str, float]:
@@ -81,7 +87,7 @@ class Pricing:
             return self._from_list(self.price_list, product, sa_only)
         if raw is None:
             return None
-        return raw * (1 - self.inputs.org.discount_pct / 100)
+        return raw * (1 - self.inputs.org.discount_pct / 100) * self.scale.get(product, 1.0)
 
     def buy_price(self, product: str) -> float | None:
         """Price of one new unit, or None when it cannot be bought in this plan."""

@@ -13,7 +13,7 @@ PURCHASE_COLUMNS = [
     "action", "product", "product_name", "quantity", "unit_price", "monthly_cost",
     "annual_cost", "note",
 ]
-ASSIGNMENT_COLUMNS = ["group", "users", "products", "annual_cost_per_user", "why"]
+ASSIGNMENT_COLUMNS = ["group", "users", "products", "annual_cost_per_user", "why", "robust", "flips_at"]
 ALTERNATIVE_COLUMNS = [
     "group", "rank", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
 ]
@@ -38,8 +38,10 @@ class Plan:
     annual_cost : float
         Cost of the plan over the next 12 months [currency/year]: new purchases, renewals
         and the running commitments that are paid either way.
-    baseline_annual_cost : float
-        Cost of renewing today's holdings as they are [currency/year].
+    baseline_annual_cost : float or None
+        The compliant status quo [currency/year]: today's holdings renewed as they are plus
+        the like-for-like cure of the compliance gap (see :mod:`planner.baseline`); None
+        when no status quo is compliant.
     committed_annual_cost : float
         Part of ``annual_cost`` that is already committed (running subscriptions and SA).
     gap : float or None
@@ -66,11 +68,20 @@ class Plan:
     solve_seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
     assignment_products: dict[str, list[list[str]]] = field(default_factory=dict)
+    current_annual_cost: float | None = None
+    compliance_gap: dict = field(default_factory=dict)
+    robustness: pd.DataFrame | None = None
 
     @property
-    def savings(self) -> float:
-        """Baseline minus plan cost [currency/year]; negative when the needs cost more."""
-        return self.baseline_annual_cost - self.annual_cost
+    def savings(self) -> float | None:
+        """Compliant status quo minus plan cost [currency/year]; None without a baseline.
+
+        Never negative for a proven-optimal plan (every status quo is a plan); a plan
+        stopped at its time limit may cost more, and then shows no saving (0).
+        """
+        if self.baseline_annual_cost is None:
+            return None
+        return max(0.0, self.baseline_annual_cost - self.annual_cost)
 
     @property
     def proven_optimal(self) -> bool:
@@ -81,6 +92,18 @@ class Plan:
     def compliant(self) -> bool:
         """True when every audit check passed."""
         return bool(len(self.compliance)) and bool(self.compliance["passed"].all())
+
+    def _robust_fields(self, group: str) -> dict:
+        if self.robustness is None or not len(self.robustness):
+            return {}
+        rows = self.robustness[self.robustness["group"] == group]
+        if not len(rows):
+            return {}
+        row = rows.iloc[0]
+        flips = None if row["robust"] else {"product": row["flips_product"],
+                                            "unit_price": float(row["flips_at"]),
+                                            "to": row["flips_to"]}
+        return {"robust": bool(row["robust"]), "flips_at": flips}
 
     def to_json(self) -> dict:
         """The machine-readable result described in SPEC.md (``--json``)."""
@@ -110,6 +133,7 @@ class Plan:
                 "users": int(r.users),
                 "products": [p.strip() for p in str(r.products).split("+") if p.strip()],
                 "annual_cost_per_user": num(r.annual_cost_per_user),
+                **self._robust_fields(r.group),
             })
         return {
             "status": self.status,
@@ -117,6 +141,8 @@ class Plan:
             "at": self.at,
             "price_list": self.price_list,
             "annual_cost": num(self.annual_cost),
+            "current_annual_cost": num(self.current_annual_cost),
+            "compliance_gap": self.compliance_gap,
             "baseline_annual_cost": num(self.baseline_annual_cost),
             "committed_annual_cost": num(self.committed_annual_cost),
             "savings": num(self.savings),

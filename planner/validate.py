@@ -26,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Issue
-from .inputs import (AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
+from .inputs import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
                      OrgInputs, PriceOverride)
 from .sheets import Table, normalise
 from .workbook import SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
@@ -144,6 +144,7 @@ IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
 Agreement = Annotated[str, BeforeValidator(_choice(AGREEMENTS))]
 Worker = Annotated[str, BeforeValidator(_choice(WORKER_KINDS))]
 PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
+Billing = Annotated[str, BeforeValidator(_choice(BILLING))]
 
 
 # ------------------------------------------------------------------ column spec
@@ -169,6 +170,8 @@ class OrganizationFields(_Row):
     price_list: Text | None = None
     discount_pct: Percent = 0.0
     notes: Text | None = None
+    billing: Billing = "annual"
+    holds_with_teams_suite: YesNo | None = None
 
 
 class GroupRow(_Row):
@@ -182,6 +185,9 @@ class GroupRow(_Row):
     needs: IdList
     devices: Count | None = None
     notes: Text = ""
+    pcs_per_user: Count | None = None
+    tablets_per_user: Count | None = None
+    phones_per_user: Count | None = None
 
 
 class HoldingRow(_Row):
@@ -193,6 +199,7 @@ class HoldingRow(_Row):
     sa: YesNo = False
     ends: Day | None = None
     paid_up: YesNo = False
+    price_list: Text | None = None
 
 
 class PriceRow(_Row):
@@ -585,7 +592,8 @@ def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
     return tuple(
         Group(name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
               primary_device=g.primary_device, needs=needs, devices=g.devices, notes=g.notes,
-              row=row)
+              row=row, pcs_per_user=g.pcs_per_user, tablets_per_user=g.tablets_per_user,
+              phones_per_user=g.phones_per_user)
         for row, g in parsed.valid
         if g.needs and all(needs := tuple(_need_id(t, catalog) for t in g.needs)))
 
@@ -598,10 +606,14 @@ def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list
     if group_names is not None:  # without a usable Groups sheet, that is the one error
         issues += check_holding_groups(table, parsed.rows, group_names)
     lookup, canonical = _product_ids(catalog), {g.casefold(): g for g in group_names or ()}
+    for row, h in parsed.rows:
+        if h is not None and h.price_list and h.price_list not in catalog.price_lists:
+            issues.append(table.issue(f"unknown price list '{h.price_list}'", row, "price_list",
+                                      "known: " + ", ".join(catalog.price_list_ids())))
     return tuple(
         Holding(product=pid, quantity=h.quantity,
                 group=canonical.get(h.group.casefold()) if h.group else None,
-                sa=h.sa, ends=h.ends, paid_up=h.paid_up, row=row)
+                sa=h.sa, ends=h.ends, paid_up=h.paid_up, row=row, price_list=h.price_list)
         for row, h in parsed.valid if (pid := lookup.get(normalise(h.product))))
 
 

@@ -41,6 +41,9 @@ HEADER_MAP: dict[str, dict[str, tuple[str, ...]]] = {
         "needs": ("needs", "need"),
         "devices": ("devices", "total devices", "shared devices"),
         "notes": ("notes", "note", "comment"),
+        "pcs_per_user": ("pcs_per_user", "pcs per user", "pcs/macs per user"),
+        "tablets_per_user": ("tablets_per_user", "tablets per user"),
+        "phones_per_user": ("phones_per_user", "phones per user"),
     },
     "holdings": {
         "product": ("product", "product id"),
@@ -49,6 +52,7 @@ HEADER_MAP: dict[str, dict[str, tuple[str, ...]]] = {
         "sa": ("sa", "software assurance"),
         "ends": ("ends", "end date", "end"),
         "paid_up": ("paid_up", "paid up"),
+        "price_list": ("price_list", "price list", "priced by"),
     },
     "prices": {
         "product": ("product", "product id"),
@@ -68,6 +72,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "price_list": ("price_list", "price list"),
     "discount_pct": ("discount_pct", "discount %", "discount", "discount percent"),
     "notes": ("notes", "assumptions", "comments"),
+    "billing": ("billing", "billing frequency"),
+    "holds_with_teams_suite": ("holds_with_teams_suite", "holds with-teams suite", "with teams"),
 }
 """Organization field name -> accepted spellings in the ``field`` column."""
 

@@ -220,6 +220,17 @@ def test_optimum_equals_brute_force_and_passes_audit(inputs, at):
 
 
 @SETTINGS
+@given(organizations(max_users=6), st.sampled_from(["now", "renewal"]))
+def test_the_baseline_is_current_plus_cure_and_savings_are_never_negative(inputs, at):
+    cost, result = solve_cost(inputs, at)
+    assume(cost is not None and result.baseline_annual_cost is not None)
+    gap = result.compliance_gap
+    assert result.baseline_annual_cost == pytest.approx(result.current_annual_cost + gap["annual_cost"], abs=0.05)
+    assert result.baseline_annual_cost - result.annual_cost >= -0.05
+    assert result.savings >= 0
+
+
+@SETTINGS
 @given(organizations(), st.sampled_from(NEED_POOL), st.sampled_from(["now", "renewal"]))
 def test_adding_a_need_never_lowers_the_cost(inputs, need, at):
     cost, _ = solve_cost(inputs, at)
