@@ -124,28 +124,32 @@ check
 # %% [markdown]
 # ## 4. How far could the Microsoft 365 E3 price rise before the choice changes?
 #
-# Sweep a negotiated price for `m365_e3` (a Prices row, set in code) at renewal under the
-# July 2026 list: once with the full catalog (when does the planner stop buying M365 E3?) and
-# once on the full-USL path only (when does the add-on path become cheaper?).
+# Sweep a negotiated price for the Microsoft 365 E3 SKU the organization may buy (a Prices
+# row, set in code) at renewal under the July 2026 list: once with the full catalog (when does
+# the planner stop buying M365 E3?) and once on the full-USL path only (when does the add-on
+# path become cheaper?). Since 2024-04-01 a customer without a with-Teams suite buys
+# `m365_e3_no_teams` (plus Teams Enterprise) instead of `m365_e3`.
 
 # %%
+with_teams = planner.load_catalog().sales_rule("with_teams_existing_customers", org.org.as_of)
+E3 = "m365_e3" if any(h.product in with_teams for h in org.holdings) else "m365_e3_no_teams"
 e3_prices = np.arange(36.0, 48.01, 0.25).round(2).tolist()
 july = with_changes(org, price_list=LISTS[1])
-free = sweep(july, {"prices.m365_e3": e3_prices}, at="renewal", progress=False)
-usl = sweep(july, {"prices.m365_e3": e3_prices}, at="renewal", catalog=PATHS["Full USLs"],
+free = sweep(july, {f"prices.{E3}": e3_prices}, at="renewal", progress=False)
+usl = sweep(july, {f"prices.{E3}": e3_prices}, at="renewal", catalog=PATHS["Full USLs"],
             progress=False)
 addon_cost = table.loc[("renewal", LISTS[1]), "Cloud Add-ons to SA"]
 usl["add_on_path"] = addon_cost
-e3_break_even = break_even(usl, "prices.m365_e3", "add_on_path", "annual_cost")
-still_e3 = free[free["m365_e3"] > 0]["prices.m365_e3"]
-e3_switch = free[free["m365_e3"] == 0]["prices.m365_e3"].min()
-switch_to = (label(free[free["prices.m365_e3"] == e3_switch].iloc[0], free.attrs["products"])
+e3_break_even = break_even(usl, f"prices.{E3}", "add_on_path", "annual_cost")
+still_e3 = free[free[E3] > 0][f"prices.{E3}"]
+e3_switch = free[free[E3] == 0][f"prices.{E3}"].min()
+switch_to = (label(free[free[f"prices.{E3}"] == e3_switch].iloc[0], free.attrs["products"])
              if not np.isnan(e3_switch) else None)
 
 fig, ax = plt.subplots(figsize=(8, 3.6))
-ax.plot(usl["prices.m365_e3"], usl["annual_cost"] / 1e3, "-", label="Full USLs path")
-ax.plot(usl["prices.m365_e3"], usl["add_on_path"] / 1e3, "--", label="Cloud Add-ons to SA path")
-ax.plot(free["prices.m365_e3"], free["annual_cost"] / 1e3, ":", lw=2.5, label="planner's choice")
+ax.plot(usl[f"prices.{E3}"], usl["annual_cost"] / 1e3, "-", label="Full USLs path")
+ax.plot(usl[f"prices.{E3}"], usl["add_on_path"] / 1e3, "--", label="Cloud Add-ons to SA path")
+ax.plot(free[f"prices.{E3}"], free["annual_cost"] / 1e3, ":", lw=2.5, label="planner's choice")
 for value in (e3_break_even, e3_switch):
     if value is not None and not np.isnan(value):
         ax.axvline(value, color="grey", lw=0.8)
@@ -192,7 +196,7 @@ lines.append(
        else "does **not** change the renewal choice")
     + f", and raises the renewal cost of the plan by "
     f"{rise:,.0f} {cur} a year.")
-list_e3 = planner.load_catalog().price_lists[LISTS[1]].unit_price("m365_e3")
+list_e3 = planner.load_catalog().price_lists[LISTS[1]].unit_price(E3)
 if len(still_e3):
     lines.append(
         f"- Under {LISTS[1]} (M365 E3 list {list_e3:,.2f}) the planner keeps buying M365 E3 up to "

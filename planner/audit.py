@@ -392,6 +392,22 @@ class _Auditor:
         price = self._list_price(self._plan_list(), pid)
         return None if price is None else price * self._uplift(pid)
 
+    def allowed_holding_prices(self, pid: str) -> set[float]:
+        """Prices a kept or committed unit of ``pid`` may carry: the price being paid for
+        each running line, the renewal price of each expiring one."""
+        out = set()
+        for h in self.inputs.holdings:
+            if h.product != pid:
+                continue
+            if self.running(h):
+                out.add(round(self._paid(h), 4))
+            else:
+                sa_only = self.cat.items[pid].kind == "onprem_license" and h.sa
+                base = self._list_price(self._plan_list(), pid, sa_only)
+                if base is not None:
+                    out.add(round(base * self._uplift(pid), 4))
+        return out
+
     def check_prices(self):
         for r in self.purchases.itertuples(index=False):
             if r.product not in self.cat.items or r.action == "drop":
@@ -399,15 +415,12 @@ class _Auditor:
             if r.action in ("buy", "true-up", "step-up"):
                 expected = self.expected_buy(r.product)
             else:
-                lines = [h for h in self.inputs.holdings if h.product == r.product]
-                running = [h for h in lines if self.running(h)]
-                prod = self.cat.items[r.product]
-                if running:
-                    expected = None if len({round(self._paid(h), 4) for h in running}) > 1 else self._paid(running[0])
-                else:
-                    sa_only = prod.kind == "onprem_license" and any(h.sa for h in lines)
-                    base = self._list_price(self._plan_list(), r.product, sa_only)
-                    expected = None if base is None else base * self._uplift(r.product)
+                allowed = self.allowed_holding_prices(r.product)
+                if allowed and all(abs(float(r.unit_price) - x) > TOLERANCE for x in allowed):
+                    self.fail("prices", f"{r.action} {r.product}",
+                              f"unit price {float(r.unit_price):,.2f}, the agreement allows "
+                              + " or ".join(f"{x:,.2f}" for x in sorted(allowed)))
+                continue
             if expected is not None and abs(float(r.unit_price) - expected) > TOLERANCE:
                 self.fail("prices", f"{r.action} {r.product}",
                           f"unit price {float(r.unit_price):,.2f}, the agreement allows {expected:,.2f}")

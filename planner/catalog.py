@@ -67,7 +67,7 @@ class Product:
         """True for perpetual on-premises licences (priced as licence + SA)."""
         return self.kind == "onprem_license"
 
-    @property
+    @functools.cached_property
     def base_products(self) -> frozenset[str]:
         """Every product named in the base-plan prerequisite."""
         return frozenset().union(*self.requires_products) if self.requires_products else frozenset()

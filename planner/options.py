@@ -443,10 +443,35 @@ def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Prici
     return kept
 
 
+def _is_pure(p: str, catalog: Catalog, pricing, held_ids: set[str]) -> bool:
+    """True when the model sees product ``p`` only through its cost: bought freely, per
+    user, with no holding, platform family, SA backing, step-up source or seat cap."""
+    prod = catalog.product(p)
+    return not (p in held_ids or prod.family or prod.sa_backing or prod.step_from or prod.max_seats
+                or prod.basis != "user" or pricing.buy_price(p) is None)
+
+
+def _cheapest_pure(sets: list[frozenset[str]], catalog: Catalog, pricing, held_ids: set[str],
+                   order) -> list[frozenset[str]]:
+    """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
+    model only in cost: for each impure part and per-user-platform flag keep the cheapest
+    (ties: catalog order). Exact: any plan using another of them costs no less."""
+    best: dict[tuple, tuple] = {}
+    for s in sets:
+        pure = frozenset(p for p in s if _is_pure(p, catalog, pricing, held_ids))
+        flag = any(catalog.product(p).user_platform for p in s)
+        group = (s - pure, flag)
+        key = (round(sum(pricing.buy_price(p) for p in pure), 6), sorted(order[p] for p in s))
+        if group not in best or key < best[group][0]:
+            best[group] = (key, s)
+    return [s for _, s in best.values()]
+
+
 def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, held_ids: set[str],
                    qualified: bool, held_families, family_members, order) -> list[Bundle]:
     """The sorted bundles of one group: minimal, undominated sets plus platform variants."""
-    minimal = _drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids)
+    minimal = _cheapest_pure(_drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids),
+                             catalog, pricing, held_ids, order)
     sets = [(s, frozenset()) for s in minimal]
     if qualified and held_families:
         # The enterprise-wide commitment: each user carries the platform families or a
@@ -455,8 +480,9 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, h
         for s, _ in sets:
             if not any(catalog.product(p).user_platform for p in s):
                 extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
-        per_user = _drop_dominated(enum.bundles(needs, cands, user_platform=True), catalog,
-                                   pricing, held_ids)
+        per_user = _cheapest_pure(_drop_dominated(enum.bundles(needs, cands, user_platform=True),
+                                                  catalog, pricing, held_ids),
+                                  catalog, pricing, held_ids, order)
         extra += [(s, frozenset({"per-user platform licence"})) for s in per_user]
         known = {s for s, _ in sets}
         for s, f in extra:

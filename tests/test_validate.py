@@ -217,7 +217,8 @@ def test_unknown_field_warns_and_duplicate_field_errors(tmp_path):
     inputs = read_org(org_file(tmp_path, row("Organization", ["colour", "blue"])))
     assert inputs.warnings == ("org.xlsx, sheet Organization, row 9, column field: unknown "
                                "field 'colour' ignored (valid: name, currency, agreement, "
-                               "renewal_date, as_of, price_list, discount_pct, notes)",)
+                               "renewal_date, as_of, price_list, discount_pct, notes, billing, "
+                                 "holds_with_teams_suite)",)
     issue = error_at(tmp_path, "Organization", 9, "field",
                      row("Organization", ["Currency", "USD"]))
     assert "duplicate field 'currency' (first given on row 3)" in issue.message
