@@ -68,6 +68,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "price_list": ("price_list", "price list"),
     "discount_pct": ("discount_pct", "discount %", "discount", "discount percent"),
     "notes": ("notes", "assumptions", "comments"),
+    "exchange_rate": ("exchange_rate", "exchange rate", "fx rate"),
+    "exchange_rate_date": ("exchange_rate_date", "exchange rate date", "fx rate date"),
 }
 """Organization field name -> accepted spellings in the ``field`` column."""
 
