@@ -73,7 +73,8 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
     ws = wb["Organization"]
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
     assert list(values) == ["name", "currency", "agreement", "renewal_date", "as_of",
-                            "price_list", "discount_pct"]
+                            "price_list", "discount_pct", "exchange_rate", "exchange_rate_date",
+                            "notes"]
     assert values["currency"] == "USD" and values["agreement"] == "EA"
     assert values["price_list"] == "list-2026"
     assert values["as_of"].date() == date.today()
@@ -89,7 +90,7 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
 def test_groups_example_and_dropdowns(wb):
     ws = wb["Groups"]
     row = dict(zip(HEADERS["Groups"], [c.value for c in ws[2]]))
-    assert row["users"] == 100 and row["worker"] == "information"
+    assert row["users"] == 500 and row["worker"] == "information"
     assert row["primary_device"] == "windows_pro" and row["needs"] == "m365_e3_equivalent"
     rules = validations(ws)
     assert rules["C2"].formula1 == '"information,frontline"'
@@ -105,7 +106,7 @@ def test_holdings_example_and_dropdowns(wb):
     ws = wb["Holdings"]
     row = dict(zip(HEADERS["Holdings"], [c.value for c in ws[2]]))
     renewal = {r[0].value: r[1].value for r in wb["Organization"].iter_rows(min_row=2)}
-    assert row == {"product": "m365_e3", "quantity": 100, "group": "Office staff", "sa": "N",
+    assert row == {"product": "m365_e3", "quantity": 500, "group": "Office staff", "sa": "N",
                    "ends": renewal["renewal_date"], "paid_up": "N"}
     assert ws["E2"].number_format == "yyyy-mm-dd"
     rules = validations(ws)
