@@ -193,3 +193,11 @@ def test_the_examples_pass_validation(tmp_path):
     assert org.warnings == ()
     assert [g.name for g in org.groups] == ["Office staff"]
     assert org.holdings[0].ends == org.org.renewal_date
+
+
+def test_every_sheet_has_a_print_setup(wb):
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        assert ws.page_setup.fitToWidth == 1 and ws.print_area, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
