@@ -5,8 +5,9 @@ located on the cell they are about: a renewal date already past, holdings that e
 before the planning date, more work devices per user than per-user install rights cover,
 an Enterprise Agreement below its minimum size. They never stop a plan;
 ``planner validate --strict`` and ``planner solve --strict`` turn them into errors.
-The thresholds are catalog data (``rules/platform.csv``: ``user_device_limit``,
-``ea_minimum_size``, ``platform_agreements``), each with its source.
+The thresholds are catalog data, each with its source: the install limits of
+``capabilities.csv`` and, in ``rules/platform.csv``, ``ea_minimum_size`` and
+``platform_agreements``.
 """
 from __future__ import annotations
 
@@ -20,9 +21,8 @@ from .sheets import Table
 if TYPE_CHECKING:
     from .validate import OrgSheet
 
-# Needs that are install rights of a per-user licence (Microsoft 365 Apps on 5 PCs or
-# Macs + 5 tablets + 5 phones; Windows Enterprise on 5 devices): licensing-facts §3.5.
-INSTALL_RIGHT_NEEDS = ("office_apps", "windows_enterprise")
+# Device kinds of the install limits (capabilities.csv ``install_kinds``), in words.
+DEVICE_KINDS = {"pc": "PCs or Macs", "tablet": "tablets", "phone": "phones"}
 WARNING = "warning"
 
 
@@ -60,24 +60,35 @@ def check_ended_holdings(table: Table | None, holdings: tuple[Holding, ...],
 
 def check_device_rights(table: Table | None, groups: tuple[Group, ...],
                         catalog: Catalog) -> list[Issue]:
-    """A warning on each group with more devices per user than install rights cover.
+    """A warning on each group with more devices per user than its install rights cover.
 
-    Applies to groups whose needs (profiles expanded) include an install right
-    (:data:`INSTALL_RIGHT_NEEDS`); the limit is the catalog's ``user_device_limit``.
+    Install rights are the capabilities with an ``install_limit`` in capabilities.csv
+    (Microsoft 365 Apps: 5 PCs or Macs + 5 tablets + 5 phones; Windows Enterprise: 5 PCs);
+    a group is checked for those its needs (profiles expanded) include, per device kind
+    (every device counts as a PC when the group gives no per-kind counts).
     """
     if table is None:
         return []
-    limit = int(catalog.platform_rules["user_device_limit"])
     issues = []
     for g in groups:
-        rights = [n for n in INSTALL_RIGHT_NEEDS if n in catalog.expand_needs(g.needs)]
-        if g.devices_per_user <= limit or not rights:
-            continue
-        issues.append(table.issue(
-            f"{g.devices_per_user} devices per user, more than the {limit} a per-user "
-            f"licence's install rights cover ({', '.join(rights)})", g.row, "devices_per_user",
-            f"at most {limit} of each kind (PCs or Macs, tablets, phones); license extra "
-            "devices per device or split the group", WARNING))
+        over: dict[str, list[str]] = {}
+        limits: dict[str, int] = {}
+        for need in catalog.expand_needs(g.needs):
+            cap = catalog.capabilities.get(need)
+            if cap is None or cap.install_limit is None:
+                continue
+            for kind in cap.install_kinds:
+                if g.devices_of_kind(kind) > cap.install_limit:
+                    over.setdefault(kind, []).append(need)
+                    limits[kind] = cap.install_limit
+        for kind, needs in over.items():
+            per_kind = g.devices_of_kind(kind) != g.devices_per_user or kind != "pc"
+            what = f"{DEVICE_KINDS[kind]}" if per_kind else "devices"
+            issues.append(table.issue(
+                f"{g.devices_of_kind(kind)} {what} per user, more than the {limits[kind]} a "
+                f"per-user licence's install rights cover ({', '.join(needs)})", g.row,
+                f"{kind}s_per_user" if per_kind else "devices_per_user",
+                "license the extra devices per device, or split the group", WARNING))
     return issues
 
 

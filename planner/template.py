@@ -135,6 +135,8 @@ ALLOWED_TEXT = {
     "needs": "need and profile ids (see Needs and Profiles below), comma-separated",
     "price_list": "a price list id (see Price lists below)",
 }
+# (record type, column) -> attribute, where a column is not named like its attribute.
+INPUT_ATTRIBUTES = {("Group", "group"): "name"}
 # Columns of the hidden Lists sheet, and the rules whose dropdowns read them.
 LISTS = ("product", "need_or_profile", "price_list")
 LIST_SOURCES = {"product": "product", "needs": "need_or_profile", "price_list": "price_list"}
@@ -268,19 +270,25 @@ def input_rows(inputs: OrgInputs) -> dict[str, list[tuple]]:
     Returns
     -------
     dict of str to list of tuple
-        Sheet title (Organization, Groups, Holdings, Prices) -> rows in the order of
-        :data:`SHEETS`; Organization lists every field, blank when not set.
+        Sheet title (Organization, Groups, Holdings, Prices) -> rows in the column order
+        of :data:`SHEETS`; Organization lists every field, blank when not set.
     """
-    org = inputs.org
-    return {
-        "Organization": [(f.name, getattr(org, f.name) if getattr(org, f.name) != "" else None)
-                         for f in ORGANIZATION_FIELDS],
-        "Groups": [(g.name, g.users, g.worker, g.devices_per_user, g.primary_device,
-                    ", ".join(g.needs), g.devices, g.notes or None) for g in inputs.groups],
-        "Holdings": [(h.product, h.quantity, h.group, "Y" if h.sa else "N", h.ends,
-                      "Y" if h.paid_up else "N") for h in inputs.holdings],
-        "Prices": [(p.product, p.unit_price, p.note or None) for p in inputs.prices],
-    }
+    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices}
+    rows = {title: [tuple(_input_cell(r, c.name) for c in SHEETS[title]) for r in items]
+            for title, items in records.items()}
+    rows["Organization"] = [(f.name, _input_cell(inputs.org, f.name))
+                            for f in ORGANIZATION_FIELDS]
+    return rows
+
+
+def _input_cell(record: Any, column: str) -> Any:
+    """The cell of ``column`` for one validated record (Y/N for flags, ids joined)."""
+    value = getattr(record, INPUT_ATTRIBUTES.get((type(record).__name__, column), column), None)
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return None if value == "" else value
 
 
 def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:

@@ -201,3 +201,22 @@ def test_every_sheet_has_a_print_setup(wb):
             continue
         assert ws.page_setup.fitToWidth == 1 and ws.print_area, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+
+
+def test_input_rows_follow_the_template_columns():
+    from planner.inputs import Group, Holding, Organization, OrgInputs, PriceOverride
+    from planner.template import input_rows
+
+    inputs = OrgInputs(Organization("Org", as_of=date(2026, 11, 23), notes=""),
+                       (Group("staff", 10, needs=("mailbox", "teams"), notes="HQ"),),
+                       (Holding("m365_e3", 10, "staff", sa=True, ends=date(2027, 6, 30)),),
+                       (PriceOverride("m365_e3", 30.5, "negotiated"),))
+    rows = input_rows(inputs)
+    assert rows["Groups"] == [("staff", 10, "information", 1, "windows_pro", "mailbox, teams",
+                               None, "HQ")]
+    assert rows["Holdings"] == [("m365_e3", 10, "staff", "Y", date(2027, 6, 30), "N")]
+    assert rows["Prices"] == [("m365_e3", 30.5, "negotiated")]
+    organization = dict(rows["Organization"])
+    assert list(organization) == [f.name for f in ORGANIZATION_FIELDS]
+    assert organization["as_of"] == date(2026, 11, 23) and organization["notes"] is None
+    assert organization["exchange_rate"] is None
