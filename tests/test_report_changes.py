@@ -32,8 +32,9 @@ def test_fewer_planned_than_held_is_do_not_renew():
         100, 80, "renew 80, do not renew 20", 80, 0, 20)
 
 
-def test_a_plan_made_now_keeps_running_holdings():
-    assert table(("keep", "e3", 80, 10.0), at="now")["e3"][2] == "keep 80"
+def test_a_plan_made_now_keeps_running_holdings_and_lets_unused_ones_lapse():
+    assert table(("keep", "e3", 80, 10.0), ("committed", "e3", 20, 5.0), at="now")["e3"] == (
+        100, 80, "keep 80, do not renew 20", 80, 0, 20)
 
 
 def test_step_ups_and_buys_are_additions_and_several_rows_add_up():

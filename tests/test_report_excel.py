@@ -275,8 +275,14 @@ def test_a_part_year_cost_is_kept_with_its_months(tmp_path):
 
 
 @needs_soffice
-def test_libreoffice_computes_every_check_ok_and_flags_a_hand_edit(written, tmp_path):
-    path, wb = written
+def test_libreoffice_computes_every_check_ok_and_flags_a_hand_edit(tmp_path):
+    plan = make_plan()
+    plan.purchases.loc[3] = purchase("committed", "m365_e3", 15, 36.0)  # held, not used
+    plan.annual_cost = float(plan.purchases["annual_cost"].sum())
+    path = write_plan(plan, tmp_path / "plan.xlsx", org=make_org())
+    wb = openpyxl.load_workbook(path)
+    held = {r[0]: r[2] for r in wb["Changes"].iter_rows(min_row=2, values_only=True)}
+    assert held["m365_e3"] == 95
     computed = openpyxl.load_workbook(convert(path, "xlsx", tmp_path / "calc"), data_only=True)
     statuses = [r[5] for r in computed["Checks"].iter_rows(min_row=2, values_only=True)]
     assert statuses and set(statuses) == {"ok"}

@@ -1,8 +1,9 @@
 """What procurement acts on: per product, held -> planned -> change.
 
-The plan's Purchases rows (keep / drop / buy / true-up / step-up, possibly several per
-product at different prices) are netted into one line per product: ``held`` = units
-the organization holds (kept + dropped), ``planned`` = units the plan uses (kept +
+The plan's Purchases rows (keep / committed / drop / buy / true-up / step-up, possibly
+several per product at different prices) are netted into one line per product: ``held``
+= units the organization holds (kept + left to lapse: dropped, or committed and
+unassigned), ``planned`` = units the plan uses (kept +
 bought), and the change as the orders to place: renew (or keep, for a plan made now,
 while the subscriptions run) ``min(held, planned)``, add ``planned - held`` when the
 plan needs more, do not renew ``held - planned`` when it needs fewer.
@@ -13,6 +14,9 @@ import pandas as pd
 
 CHANGE_COLUMNS = ["product", "product_name", "held", "planned", "change", "renew", "add",
                   "do_not_renew", "annual_cost"]
+# Purchases actions by what they do to the units held.
+KEEPING_ACTIONS = ("keep",)
+LAPSING_ACTIONS = ("drop", "committed")  # held units the plan does not use
 ADDING_ACTIONS = ("buy", "true-up", "step-up")
 # Word for the held units the plan keeps, by planning point: at renewal they are
 # renewed; a plan made now keeps running subscriptions until they end.
@@ -48,9 +52,13 @@ def changes_table(purchases: pd.DataFrame, at: str = "now") -> pd.DataFrame:
     rows = []
     for product, lines in purchases.groupby("product", sort=False):
         units = lines.groupby("action")["quantity"].sum()
-        kept = int(units.get("keep", 0))
-        held = kept + int(units.get("drop", 0))
-        planned = kept + int(sum(units.get(a, 0) for a in ADDING_ACTIONS))
+
+        def total(actions) -> int:
+            return int(sum(units.get(a, 0) for a in actions))
+
+        kept = total(KEEPING_ACTIONS)
+        held = kept + total(LAPSING_ACTIONS)
+        planned = kept + total(ADDING_ACTIONS)
         renew = min(held, planned)
         rows.append(dict(product=product, product_name=lines["product_name"].iloc[0],
                          held=held, planned=planned, renew=renew, add=planned - renew,

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..results import PURCHASE_COLUMNS
-from .changes import ADDING_ACTIONS, CHANGE_COLUMNS
+from .changes import ADDING_ACTIONS, CHANGE_COLUMNS, KEEPING_ACTIONS, LAPSING_ACTIONS
 from .layout import Formula, format_table, put
 
 CHECK_COLUMNS = ["check", "where", "written", "recomputed", "difference", "status"]
@@ -140,10 +140,11 @@ def _product_checks(cells: PlanCells) -> list[Check]:
         where = f"Changes row {row}"
         out += [
             Check(f"{product}: held = kept + not renewed", where,
-                  f"=Changes!{_changes('held')}{row}", "=" + units(key, ("keep", "drop"))),
+                  f"=Changes!{_changes('held')}{row}",
+                  "=" + units(key, KEEPING_ACTIONS + LAPSING_ACTIONS)),
             Check(f"{product}: planned = kept + added", where,
                   f"=Changes!{_changes('planned')}{row}",
-                  "=" + units(key, ("keep",) + ADDING_ACTIONS)),
+                  "=" + units(key, KEEPING_ACTIONS + ADDING_ACTIONS)),
             Check(f"{product}: annual cost = its Purchases rows", where,
                   f"=Changes!{_changes('annual_cost')}{row}",
                   f"=SUMIF({product_range},{key},{cost_range})"),
