@@ -49,6 +49,9 @@ def main_options(debug: bool = typer.Option(False, "--debug", help="Show traceba
     Settings.debug = debug
 
 
+STRICT = typer.Option(False, "--strict", help="Treat every input warning as an error (exit 2).")
+
+
 def _default_plan_path(org: Path) -> Path:
     return org.with_name(f"{org.stem}-plan.xlsx")
 
@@ -67,11 +70,13 @@ def solve(
     alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
                                       help="Compute each group's next cheapest choice (one extra solve per group)."),
     lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp", help="Also write the integer program as an LP file."),
+    strict: bool = STRICT,
 ) -> None:
     """Find the cheapest compliant plan and write it as a purchase-plan workbook.
 
     Prints a summary (total, baseline, savings, status, gap, purchases) and writes
-    PLAN.xlsx with the sheets Summary, Purchases, Assignments, Alternatives, Compliance.
+    PLAN.xlsx (Summary, Changes, Purchases, Cost by product, Assignments, Alternatives,
+    Compliance, Checks, and a copy of the input sheets).
     The input is never modified and never overwritten.
     """
     def body() -> int:
@@ -83,7 +88,7 @@ def solve(
         if out.exists() and org.exists() and out.resolve() == org.resolve():
             raise InputError(Issue("refusing to write the plan over the input file", out.name,
                                    hint="choose another name with -o"))
-        inputs = read_org(org)
+        inputs = read_org(org, strict=strict)
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
                                alternatives=alternatives if alternatives else False,
@@ -126,12 +131,13 @@ def template(
 
 
 @app.command()
-def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook.")) -> None:
+def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
+             strict: bool = STRICT) -> None:
     """Check an input workbook and list every problem, each with sheet, row and column."""
     def body() -> None:
         from .validate import read_org
 
-        inputs = read_org(org)
+        inputs = read_org(org, strict=strict)
         _warn(inputs.warnings)
         users = sum(g.users for g in inputs.groups)
         typer.echo(f"{org.name}: OK ({len(inputs.groups)} groups, {users} users, "

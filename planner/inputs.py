@@ -19,7 +19,13 @@ BILLING = ("annual", "monthly")
 
 @dataclass(frozen=True)
 class Organization:
-    """Organization-wide settings (the Organization sheet)."""
+    """Organization-wide settings (the Organization sheet).
+
+    ``exchange_rate`` converts the price list's currency into ``currency``: units of
+    ``currency`` per one unit of the price list's currency (EUR per USD: 0.92 means
+    1 USD = 0.92 EUR; list prices are multiplied by it). ``exchange_rate_date`` is the
+    day the rate was taken. Both are None when the workbook gives no rate.
+    """
 
     name: str = "Organization"
     currency: str = "USD"
@@ -31,6 +37,8 @@ class Organization:
     notes: str = ""
     billing: str = "annual"
     holds_with_teams_suite: bool | None = None
+    exchange_rate: float | None = None
+    exchange_rate_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,33 @@ def is_running(holding: Holding, on: date, catalog: Catalog) -> bool:
     return holding.ends is None or holding.ends > on
 
 
+# ------------------------------------------------------------------ currency conversion
+
+def currency_factor(inputs: OrgInputs, price_list: PriceList, product: str) -> float:
+    """What one unit of ``price_list``'s currency is worth in the workbook's currency.
+
+    1 when the currencies agree; else the Organization ``exchange_rate`` (units of the
+    workbook currency per unit of the list's). Prices sheet rows are already in the
+    workbook currency and are never converted.
+
+    Raises
+    ------
+    InputError
+        When the currencies differ, no exchange rate is given and ``product`` (which has
+        no Prices row) must be priced from the list.
+    """
+    org = inputs.org
+    if org.currency == price_list.currency:
+        return 1.0
+    if org.exchange_rate is not None:
+        return org.exchange_rate
+    raise InputError(Issue(
+        f"{product} has no Prices row and its {price_list.currency} list price cannot be "
+        f"converted to {org.currency}: no exchange_rate", inputs.source, "Organization",
+        column="value", hint=f"give exchange_rate ({org.currency} per 1 "
+        f"{price_list.currency}) and exchange_rate_date, or price {product} on the Prices sheet"))
+
+
 @dataclass
 class Pricing:
     """Monthly unit prices for one plan [currency/unit/month]."""
@@ -87,7 +114,8 @@ class Pricing:
             return self._from_list(self.price_list, product, sa_only)
         if raw is None:
             return None
-        return raw * (1 - self.inputs.org.discount_pct / 100) * self.scale.get(product, 1.0)
+        return (raw * (1 - self.inputs.org.discount_pct / 100)
+                * currency_factor(self.inputs, price_list, product) * self.scale.get(product, 1.0))
 
     def buy_price(self, product: str) -> float | None:
         """Price of one new unit, or None when it cannot be bought in this plan."""

@@ -76,12 +76,13 @@ class Plan:
     def savings(self) -> float | None:
         """Compliant status quo minus plan cost [currency/year]; None without a baseline.
 
-        Never negative for a proven-optimal plan (every status quo is a plan); a plan
-        stopped at its time limit may cost more, and then shows no saving (0).
+        Never negative for a proven-optimal plan (every status quo is also a plan); only a
+        plan stopped at its time limit can cost more, and renderers then show the
+        difference as an extra cost, never as a negative saving.
         """
         if self.baseline_annual_cost is None:
             return None
-        return max(0.0, self.baseline_annual_cost - self.annual_cost)
+        return self.baseline_annual_cost - self.annual_cost
 
     @property
     def proven_optimal(self) -> bool:

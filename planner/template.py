@@ -20,8 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, Issue
-from .inputs import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS
-from .report.excel import DATE_FORMAT, fit_widths, format_table, note, put, style_header
+from .inputs import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, OrgInputs
+from .report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
+                            style_header)
 from .sheets import atomic_save
 
 # Rows that carry dropdowns below each header; enough for any realistic organization.
@@ -33,6 +34,8 @@ YES_NO = ("Y", "N")
 EXAMPLE_GROUP = "Office staff"
 EXAMPLE_PROFILE = "m365_e3_equivalent"
 EXAMPLE_PRODUCT = "m365_e3"
+# The example is an Enterprise Agreement, which needs at least 500 users or devices.
+EXAMPLE_USERS = 500
 EXAMPLE_PRICE = ("m365_e3", 33.75, "negotiated EA price")
 
 
@@ -41,7 +44,8 @@ class Column:
     """One input column (or Organization field): name, meaning and the kind of value.
 
     ``rule`` names the data validation (see :func:`_validation`): ``text``, ``count``
-    (whole >= 0), ``positive`` (whole > 0), ``money``, ``percent``, ``date``, ``yes_no``,
+    (whole >= 0), ``positive`` (whole > 0), ``money``, ``percent``, ``rate`` (> 0),
+    ``date``, ``yes_no``,
     ``worker``, ``primary_device``, ``agreement``, ``product``, ``group``, ``needs``,
     ``price_list``.
     """
@@ -61,6 +65,11 @@ ORGANIZATION_FIELDS = (
                          "on as_of.", "price_list"),
     Column("discount_pct", "Discount off all list prices [%], e.g. 12.5; a Prices row "
                            "overrides it for its product.", "percent"),
+    Column("exchange_rate", "Only when currency is not the price list's (USD): units of "
+                            "currency per 1 USD, e.g. 0.92 for EUR; list prices are "
+                            "multiplied by it.", "rate"),
+    Column("exchange_rate_date", "Day the exchange_rate was taken; required with it.", "date"),
+    Column("notes", "Assumptions and remarks, copied to the plan's Summary."),
 )
 
 SHEETS: dict[str, tuple[Column, ...]] = {
@@ -119,12 +128,15 @@ ALLOWED_TEXT = {
     "positive": "whole number > 0",
     "money": "number >= 0",
     "percent": "number from 0 to 100",
+    "rate": "number > 0",
     "date": "date (Excel date or YYYY-MM-DD)",
     "product": "a product id (see Products below)",
     "group": "a group name from the Groups sheet, or blank",
     "needs": "need and profile ids (see Needs and Profiles below), comma-separated",
     "price_list": "a price list id (see Price lists below)",
 }
+# (record type, column) -> attribute, where a column is not named like its attribute.
+INPUT_ATTRIBUTES = {("Group", "group"): "name"}
 # Columns of the hidden Lists sheet, and the rules whose dropdowns read them.
 LISTS = ("product", "need_or_profile", "price_list")
 LIST_SOURCES = {"product": "product", "needs": "need_or_profile", "price_list": "price_list"}
@@ -218,19 +230,20 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
         "name": "Example Organization", "currency": "USD", "agreement": "EA",
         "renewal_date": renewal, "as_of": today,
         "price_list": catalog.default_price_list(today), "discount_pct": 0,
+        "exchange_rate": None, "exchange_rate_date": None, "notes": None,
     }
     return {
         "Organization": [(f.name, organization[f.name]) for f in ORGANIZATION_FIELDS],
-        "Groups": [(EXAMPLE_GROUP, 100, "information", 2, "windows_pro", EXAMPLE_PROFILE,
-                    None, "Office workers with a laptop and a phone")],
-        "Holdings": [(EXAMPLE_PRODUCT, 100, EXAMPLE_GROUP, "N", renewal, "N")],
+        "Groups": [(EXAMPLE_GROUP, EXAMPLE_USERS, "information", 2, "windows_pro",
+                    EXAMPLE_PROFILE, None, "Office workers with a laptop and a phone")],
+        "Holdings": [(EXAMPLE_PRODUCT, EXAMPLE_USERS, EXAMPLE_GROUP, "N", renewal, "N")],
         "Prices": [],
     }
 
 
 def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tuple],
-                       ranges: dict[str, str]) -> None:
-    """Header with comments, example rows, one validation per column."""
+                       ranges: dict[str, str] | None) -> None:
+    """Header with comments, rows, and (given the list ranges) one validation per column."""
     for col, column in enumerate(columns, start=1):
         put(ws, 1, col, column.name)
     for row, values in enumerate(rows, start=2):
@@ -238,18 +251,73 @@ def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tu
             put(ws, row, col, value, DATE_FORMAT if isinstance(value, date) else None)
     for col, column in enumerate(columns, start=1):
         letter = get_column_letter(col)
-        rule = _validation(column, ranges)
+        rule = None if ranges is None else _validation(column, ranges)
         if rule is not None:
             ws.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-    format_table(ws, max(1, len(rows) + 1), {c.name: c.meaning for c in columns})
+    format_table(ws, max(1, len(rows) + 1), {c.name: c.meaning for c in columns},
+                 text_columns=("needs", "notes", "note"))
 
 
-def _write_organization_fields(ws: Worksheet, ranges: dict[str, str]) -> None:
-    """Per-setting comments on the field names and validations on their values."""
+def input_rows(inputs: OrgInputs) -> dict[str, list[tuple]]:
+    """The validated organization as rows of the input sheets (the template's columns).
+
+    Parameters
+    ----------
+    inputs : planner.inputs.OrgInputs
+        The organization a plan was made from.
+
+    Returns
+    -------
+    dict of str to list of tuple
+        Sheet title (Organization, Groups, Holdings, Prices) -> rows in the column order
+        of :data:`SHEETS`; Organization lists every field, blank when not set.
+    """
+    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices}
+    rows = {title: [tuple(_input_cell(r, c.name) for c in SHEETS[title]) for r in items]
+            for title, items in records.items()}
+    rows["Organization"] = [(f.name, _input_cell(inputs.org, f.name))
+                            for f in ORGANIZATION_FIELDS]
+    return rows
+
+
+def _input_cell(record: Any, column: str) -> Any:
+    """The cell of ``column`` for one validated record (Y/N for flags, ids joined)."""
+    value = getattr(record, INPUT_ATTRIBUTES.get((type(record).__name__, column), column), None)
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return None if value == "" else value
+
+
+def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
+    """Append a copy of the organization's input sheets to ``wb`` (no dropdowns).
+
+    The sheets carry the input workbook's names and columns, so the workbook they are
+    copied into can itself be read as the organization workbook.
+
+    Returns
+    -------
+    list of openpyxl.worksheet.worksheet.Worksheet
+        The sheets added, in :data:`SHEETS` order.
+    """
+    rows = input_rows(inputs)
+    sheets = []
+    for title, columns in SHEETS.items():
+        ws = wb.create_sheet(title)
+        _write_input_sheet(ws, columns, rows[title], ranges=None)
+        if title == "Organization":
+            _write_organization_fields(ws, None)
+        sheets.append(ws)
+    return sheets
+
+
+def _write_organization_fields(ws: Worksheet, ranges: dict[str, str] | None) -> None:
+    """Per-setting comments on the field names and (given ranges) validations on values."""
     for row, field in enumerate(ORGANIZATION_FIELDS, start=2):
         ws.cell(row=row, column=1).comment = note(field.meaning)
-        rule = _validation(field, ranges)
+        rule = None if ranges is None else _validation(field, ranges)
         if rule is not None:
             ws.add_data_validation(rule)
             rule.add(f"B{row}")
@@ -285,6 +353,8 @@ def _constraint(rule: str, ranges: dict[str, str]) -> DataValidation | None:
                               formula1="0" if rule == "count" else "1")
     if rule == "money":
         return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    if rule == "rate":
+        return DataValidation(type="decimal", operator="greaterThan", formula1="0")
     if rule == "percent":
         return DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
     if rule == "date":
@@ -340,6 +410,7 @@ def _write_instructions(ws: Worksheet, catalog: Any) -> None:
     for cells in ws.iter_rows(min_row=first, min_col=3, max_col=4):
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    print_setup(ws, title_rows=None)
 
 
 def _column_rows() -> list[tuple[str, str, str, str]]:

@@ -10,6 +10,7 @@ file, sheet, row and column; warnings travel in :attr:`OrgInputs.warnings`.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import math
@@ -26,6 +27,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Issue
+from .input_warnings import (check_agreement_size, check_device_rights, check_ended_holdings,
+                             check_renewal_in_past)
 from .inputs import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
                      OrgInputs, PriceOverride)
 from .sheets import Table, normalise
@@ -77,6 +80,13 @@ def _percent(value: Any) -> float:
     number = _number(value, "a percentage", "; write 15 or 15% for 15 %")
     if not 0 <= number < 100:
         raise ValueError(f"must be at least 0 and below 100 [%], got {value}")
+    return number
+
+
+def _rate(value: Any) -> float:
+    number = _number(value, "an exchange rate", "; write the number only, e.g. 0.92")
+    if number <= 0:
+        raise ValueError(f"must be above 0, got {value}")
     return number
 
 
@@ -137,6 +147,7 @@ Count = Annotated[int, BeforeValidator(_whole(0))]
 Positive = Annotated[int, BeforeValidator(_whole(1))]
 Amount = Annotated[float, BeforeValidator(_amount)]
 Percent = Annotated[float, BeforeValidator(_percent)]
+Rate = Annotated[float, BeforeValidator(_rate)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Day = Annotated[date, BeforeValidator(_day)]
@@ -170,6 +181,8 @@ class OrganizationFields(_Row):
     price_list: Text | None = None
     discount_pct: Percent = 0.0
     notes: Text | None = None
+    exchange_rate: Rate | None = None
+    exchange_rate_date: Day | None = None
     billing: Billing = "annual"
     holds_with_teams_suite: YesNo | None = None
 
@@ -495,30 +508,58 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
     return issues
 
 
+def list_currency(org: Organization, catalog: Catalog) -> tuple[str, str]:
+    """Id and currency of the price list in use (``price_list``, else the one in force)."""
+    chosen = (org.price_list if org.price_list in catalog.price_lists
+              else catalog.default_price_list(org.as_of))
+    return chosen, catalog.price_lists[chosen].currency
+
+
+def check_exchange_rate(org: Organization, where: OrgSheet, catalog: Catalog) -> list[Issue]:
+    """An error for a rate without its date; warnings for a rate or date that is ignored."""
+    _, currency = list_currency(org, catalog)
+    if org.exchange_rate is None:
+        if org.exchange_rate_date is None:
+            return []
+        return [where.issue("exchange_rate_date", "exchange_rate_date without exchange_rate "
+                            "is ignored", severity="warning")]
+    if org.exchange_rate_date is None:
+        return [where.issue("exchange_rate", "exchange_rate needs exchange_rate_date, the day "
+                            "the rate was taken", "add a row exchange_rate_date (YYYY-MM-DD)")]
+    if org.currency == currency:
+        return [where.issue("exchange_rate", f"exchange_rate is ignored: currency {org.currency} "
+                            "is the price list's currency", severity="warning")]
+    return []
+
+
 def check_currency_coverage(org: Organization, where: OrgSheet, holdings: tuple[Holding, ...],
                             prices: tuple[PriceOverride, ...], catalog: Catalog) -> list[Issue]:
     """Whether products can be priced in the workbook currency.
 
-    Catalog price lists are in USD. When ``currency`` differs from the chosen list's
-    (``price_list``, else the list in force on ``as_of``), it is an error unless the
-    Prices sheet has rows and prices every held product; otherwise a warning remains,
-    because a product bought new without a Prices row keeps its unconverted list price.
+    Catalog price lists are in USD. When ``currency`` differs from the list's
+    (``price_list``, else the list in force on ``as_of``), an ``exchange_rate``
+    converts the list prices (a bad one is reported on its cell). Without one, only Prices rows give prices in the workbook
+    currency: an error when the Prices sheet is empty or misses a held product; else a
+    warning, since ``planner solve`` stops at the first product it must price without a
+    Prices row.
     """
-    chosen = (org.price_list if org.price_list in catalog.price_lists
-              else catalog.default_price_list(org.as_of))
-    list_currency = catalog.price_lists[chosen].currency
-    if org.currency == list_currency:
-        return []
+    chosen, currency = list_currency(org, catalog)
+    if org.currency == currency or "exchange_rate" in where.rows:
+        return []  # converted, or a bad rate that is reported on its own
+    fix = (f"give exchange_rate ({org.currency} per 1 {currency}) and exchange_rate_date, "
+           "or price every product on the Prices sheet")
     unpriced = sorted({h.product for h in holdings} - {p.product for p in prices})
-    if unpriced or not prices:
-        hint = f"not priced: {', '.join(unpriced)}" if unpriced else "the Prices sheet is empty"
-        return [where.issue("currency",
-                            f"currency {org.currency} differs from the price list's "
-                            f"{list_currency}; set currency to {list_currency} or price "
-                            "products on the Prices sheet", hint)]
-    return [where.issue("currency",
-                        f"products without a Prices row keep {chosen}'s {list_currency} prices, "
-                        f"unconverted, as if in {org.currency}", severity="warning")]
+    if not prices:
+        return [where.issue("currency", f"currency {org.currency} differs from the "
+                            f"{currency} of price list {chosen} and no exchange_rate is given",
+                            fix)]
+    if unpriced:
+        return [where.issue("currency", f"currency {org.currency} differs from the "
+                            f"{currency} of price list {chosen}, no exchange_rate is given and "
+                            f"held products have no Prices row: {', '.join(unpriced)}", fix)]
+    return [where.issue("currency", f"no exchange_rate for {org.currency}: only products on "
+                        f"the Prices sheet can be priced; planner solve stops if the plan "
+                        f"needs another one", fix, severity="warning")]
 
 
 def check_sa_backing(table: Table, holdings: tuple[Holding, ...], catalog: Catalog) -> list[Issue]:
@@ -635,7 +676,8 @@ def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
                                          i.row or 0))
 
 
-def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
+def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
+                 strict: bool = False) -> OrgInputs:
     """Validate raw rows into :class:`~planner.inputs.OrgInputs`.
 
     Parameters
@@ -645,6 +687,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
         :func:`planner.workbook.raw_from_frames` returned.
     catalog : planner.catalog.Catalog, optional
         The catalog ids are checked against (the shipped one by default).
+    strict : bool
+        Treat every warning as an error (``--strict``).
 
     Returns
     -------
@@ -660,6 +704,7 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
     issues = list(raw.issues) + check_sheets(raw)
     org, where = _organization(raw, issues)
     issues += check_price_list(org, where, catalog) + check_discount(org, where)
+    issues += check_renewal_in_past(org, where)
     group_table, group_rows = _sheet_rows(raw, "groups", issues)
     groups = _groups(group_table, group_rows, catalog, issues)
     # Every name written counts, even on a row with a bad cell: that row is reported once.
@@ -669,17 +714,24 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None) -> OrgInputs:
     holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
     price_table, price_rows = _sheet_rows(raw, "prices", issues)
     prices = _prices(price_table, price_rows, org.currency, catalog, issues)
+    issues += check_exchange_rate(org, where, catalog)
     issues += check_currency_coverage(org, where, holdings, prices, catalog)
     if holding_table is not None:
         issues += check_sa_backing(holding_table, holdings, catalog)
+    issues += check_ended_holdings(holding_table, holdings, org, catalog)
+    issues += check_device_rights(group_table, groups, catalog)
+    issues += check_agreement_size(org, where, groups, catalog)
     issues = _sorted(issues, raw)
+    if strict:
+        issues = [dataclasses.replace(i, severity="error") for i in issues]
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
     return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, source=raw.file,
                      warnings=tuple(str(i) for i in issues))
 
 
-def read_org(path: str | os.PathLike, catalog: Catalog | None = None) -> OrgInputs:
+def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
+             strict: bool = False) -> OrgInputs:
     """Read and validate an organization workbook (ORG.xlsx); the file is never written.
 
     Parameters
@@ -688,6 +740,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None) -> OrgInpu
         The workbook.
     catalog : planner.catalog.Catalog, optional
         The catalog ids are checked against (the shipped one by default).
+    strict : bool
+        Treat every warning as an error (``--strict``).
 
     Returns
     -------
@@ -699,13 +753,13 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None) -> OrgInpu
     planner.errors.InputError
         Listing every error in the file (exit code 2).
     """
-    return validate_raw(read_workbook(path), catalog)
+    return validate_raw(read_workbook(path), catalog, strict)
 
 
 def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
                     prices: pd.DataFrame | None = None,
                     organization: dict[str, Any] | None = None,
-                    catalog: Catalog | None = None) -> OrgInputs:
+                    catalog: Catalog | None = None, strict: bool = False) -> OrgInputs:
     """Validate an organization built in code, with exactly the workbook's rules.
 
     Issues name the sheet the frame stands for and row = position in the frame + 2.
@@ -721,6 +775,8 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         Organization field -> value (``currency``, ``as_of``, ...).
     catalog : planner.catalog.Catalog, optional
         The catalog ids are checked against (the shipped one by default).
+    strict : bool
+        Treat every warning as an error.
 
     Returns
     -------
@@ -731,4 +787,4 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
     planner.errors.InputError
         Listing every error found.
     """
-    return validate_raw(raw_from_frames(groups, holdings, prices, organization), catalog)
+    return validate_raw(raw_from_frames(groups, holdings, prices, organization), catalog, strict)

@@ -72,6 +72,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "price_list": ("price_list", "price list"),
     "discount_pct": ("discount_pct", "discount %", "discount", "discount percent"),
     "notes": ("notes", "assumptions", "comments"),
+    "exchange_rate": ("exchange_rate", "exchange rate", "fx rate"),
+    "exchange_rate_date": ("exchange_rate_date", "exchange rate date", "fx rate date"),
     "billing": ("billing", "billing frequency"),
     "holds_with_teams_suite": ("holds_with_teams_suite", "holds with-teams suite", "with teams"),
 }

@@ -50,17 +50,19 @@ def test_solve_json_stdout_is_only_json_and_input_untouched(org):
     assert (org.parent / "tailspin-plan.xlsx").exists()
 
 
-def test_solve_writes_the_plan_workbook_with_formulas(org, tmp_path):
+def test_solve_writes_the_plan_workbook_with_values(org, tmp_path):
     out = tmp_path / "out" / "plan.xlsx"
     out.parent.mkdir()
     result = runner.invoke(app, ["solve", str(org), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:5] == ["Summary", "Purchases", "Assignments", "Alternatives", "Compliance"]
+    assert wb.sheetnames[:8] == ["Summary", "Changes", "Purchases", "Cost by product", "Assignments",
+                                 "Alternatives", "Compliance", "Checks"]
     purchases = wb["Purchases"]
     header = [c.value for c in purchases[1]]
     assert header[:7] == ["action", "product", "product_name", "quantity", "unit_price", "monthly_cost", "annual_cost"]
-    assert str(purchases["F2"].value).startswith("=") and str(purchases["G2"].value).startswith("=")
+    assert purchases["G2"].value == purchases["F2"].value * 12  # values; formulas on Checks
+    assert str(wb["Checks"]["D2"].value).startswith("=")
     assert purchases.freeze_panes == "A2"
     compliance = [r[2] for r in wb["Compliance"].iter_rows(min_row=2, values_only=True)]
     assert compliance and all(v == "PASS" for v in compliance)

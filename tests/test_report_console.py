@@ -82,3 +82,29 @@ def test_record_console_exports_text():
 ])
 def test_money(amount, currency, expected):
     assert money(amount, currency) == expected
+
+
+def test_a_negative_saving_is_shown_as_an_extra_cost():
+    text = rendered(make_plan(baseline_annual_cost=40_000.0))
+    assert "Savings" not in text and "-$" not in text
+    assert "Extra cost vs the baseline" in text and "$10,400.00" in text
+
+
+def test_amounts_the_plan_carries_are_shown():
+    plan = make_plan()
+    plan.current_annual_cost = 45_000.0
+    plan.compliance_gap = 3_000.0
+    text = rendered(plan)
+    assert "Current annual cost (holdings as they are)" in text and "$45,000.00" in text
+    assert "Compliance gap" in text and "$3,000.00" in text
+
+
+def test_headline_amounts_follow_the_sign_of_the_saving():
+    from planner.report.figures import headline_amounts
+
+    saving = headline_amounts(make_plan())[-1]
+    assert (saving.key, saving.value, saving.tone) == ("savings", 1_600.0, "good")
+    even = headline_amounts(make_plan(baseline_annual_cost=50_400.0))[-1]
+    assert (even.key, even.value) == ("savings", 0.0)
+    extra = headline_amounts(make_plan(baseline_annual_cost=50_000.0))[-1]
+    assert (extra.key, extra.value, extra.tone) == ("extra_cost", 400.0, "bad")

@@ -73,7 +73,8 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
     ws = wb["Organization"]
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
     assert list(values) == ["name", "currency", "agreement", "renewal_date", "as_of",
-                            "price_list", "discount_pct"]
+                            "price_list", "discount_pct", "exchange_rate", "exchange_rate_date",
+                            "notes"]
     assert values["currency"] == "USD" and values["agreement"] == "EA"
     assert values["price_list"] == "list-2026"
     assert values["as_of"].date() == date.today()
@@ -89,7 +90,7 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
 def test_groups_example_and_dropdowns(wb):
     ws = wb["Groups"]
     row = dict(zip(HEADERS["Groups"], [c.value for c in ws[2]]))
-    assert row["users"] == 100 and row["worker"] == "information"
+    assert row["users"] == 500 and row["worker"] == "information"
     assert row["primary_device"] == "windows_pro" and row["needs"] == "m365_e3_equivalent"
     rules = validations(ws)
     assert rules["C2"].formula1 == '"information,frontline"'
@@ -105,7 +106,7 @@ def test_holdings_example_and_dropdowns(wb):
     ws = wb["Holdings"]
     row = dict(zip(HEADERS["Holdings"], [c.value for c in ws[2]]))
     renewal = {r[0].value: r[1].value for r in wb["Organization"].iter_rows(min_row=2)}
-    assert row == {"product": "m365_e3", "quantity": 100, "group": "Office staff", "sa": "N",
+    assert row == {"product": "m365_e3", "quantity": 500, "group": "Office staff", "sa": "N",
                    "ends": renewal["renewal_date"], "paid_up": "N"}
     assert ws["E2"].number_format == "yyyy-mm-dd"
     rules = validations(ws)
@@ -192,3 +193,30 @@ def test_the_examples_pass_validation(tmp_path):
     assert org.warnings == ()
     assert [g.name for g in org.groups] == ["Office staff"]
     assert org.holdings[0].ends == org.org.renewal_date
+
+
+def test_every_sheet_has_a_print_setup(wb):
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        assert ws.page_setup.fitToWidth == 1 and ws.print_area, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+
+
+def test_input_rows_follow_the_template_columns():
+    from planner.inputs import Group, Holding, Organization, OrgInputs, PriceOverride
+    from planner.template import input_rows
+
+    inputs = OrgInputs(Organization("Org", as_of=date(2026, 11, 23), notes=""),
+                       (Group("staff", 10, needs=("mailbox", "teams"), notes="HQ"),),
+                       (Holding("m365_e3", 10, "staff", sa=True, ends=date(2027, 6, 30)),),
+                       (PriceOverride("m365_e3", 30.5, "negotiated"),))
+    rows = input_rows(inputs)
+    assert rows["Groups"] == [("staff", 10, "information", 1, "windows_pro", "mailbox, teams",
+                               None, "HQ")]
+    assert rows["Holdings"] == [("m365_e3", 10, "staff", "Y", date(2027, 6, 30), "N")]
+    assert rows["Prices"] == [("m365_e3", 30.5, "negotiated")]
+    organization = dict(rows["Organization"])
+    assert list(organization) == [f.name for f in ORGANIZATION_FIELDS]
+    assert organization["as_of"] == date(2026, 11, 23) and organization["notes"] is None
+    assert organization["exchange_rate"] is None

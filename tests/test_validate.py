@@ -30,7 +30,7 @@ BASE: dict[str, list[list]] = {
     "Groups": [
         ["group", "users", "worker", "devices_per_user", "primary_device", "needs", "devices",
          "notes"],
-        ["Office", 120.0, "information", 2, "windows_pro", "m365_e3_equivalent, copilot", None,
+        ["Office", 520.0, "information", 2, "windows_pro", "m365_e3_equivalent, copilot", None,
          "HQ"],
         ["Shop floor", 40, "Frontline", None, "Other", "frontline_basic", 10, None],
     ],
@@ -50,7 +50,7 @@ EXPECTED = OrgInputs(
     org=Organization("Contoso", "USD", "EA", date(2027, 6, 30), date(2026, 7, 15),
                      "us-list-2026-07", 15.0),
     groups=(
-        Group("Office", 120, "information", 2, "windows_pro", ("m365_e3_equivalent", "copilot"),
+        Group("Office", 520, "information", 2, "windows_pro", ("m365_e3_equivalent", "copilot"),
               None, "HQ", row=2),
         Group("Shop floor", 40, "frontline", 1, "other", ("frontline_basic",), 10, "", row=3),
     ),
@@ -217,8 +217,8 @@ def test_unknown_field_warns_and_duplicate_field_errors(tmp_path):
     inputs = read_org(org_file(tmp_path, row("Organization", ["colour", "blue"])))
     assert inputs.warnings == ("org.xlsx, sheet Organization, row 9, column field: unknown "
                                "field 'colour' ignored (valid: name, currency, agreement, "
-                               "renewal_date, as_of, price_list, discount_pct, notes, billing, "
-                                 "holds_with_teams_suite)",)
+                               "renewal_date, as_of, price_list, discount_pct, notes, "
+                               "exchange_rate, exchange_rate_date, billing, holds_with_teams_suite)",)
     issue = error_at(tmp_path, "Organization", 9, "field",
                      row("Organization", ["Currency", "USD"]))
     assert "duplicate field 'currency' (first given on row 3)" in issue.message
@@ -367,19 +367,142 @@ def test_price_currency_column_must_match(tmp_path):
 def test_other_currency_needs_every_holding_priced(tmp_path):
     eur = cell("Organization", 3, "value", "EUR")
     issue = error_at(tmp_path, "Organization", 3, "value", eur)
-    assert issue.message == ("currency EUR differs from the price list's USD; set currency to "
-                             "USD or price products on the Prices sheet")
-    assert issue.hint == "not priced: o365_e3_addon_sa, professional_desktop"
+    assert issue.message == ("currency EUR differs from the USD of price list us-list-2026-07, "
+                             "no exchange_rate is given and held products have no Prices row: "
+                             "o365_e3_addon_sa, professional_desktop")
+    assert issue.hint == ("give exchange_rate (EUR per 1 USD) and exchange_rate_date, or price "
+                          "every product on the Prices sheet")
     priced = {"Prices": [*BASE["Prices"], ["o365_e3_addon_sa", 9], ["professional_desktop", 5]]}
     inputs = read_org(org_file(tmp_path, eur, priced))
     assert inputs.org.currency == "EUR"
-    assert len(inputs.warnings) == 1 and "unconverted" in inputs.warnings[0]
+    (warning,) = inputs.warnings
+    assert warning.startswith("org.xlsx, sheet Organization, row 3, column value: no "
+                              "exchange_rate for EUR: only products on the Prices sheet")
 
 
 def test_other_currency_with_empty_prices_is_an_error(tmp_path):
     issue = error_at(tmp_path, "Organization", 3, "value", cell("Organization", 3, "value", "EUR"),
                      drop=("Prices", "Holdings"))
-    assert issue.hint == "the Prices sheet is empty"
+    assert issue.message == ("currency EUR differs from the USD of price list us-list-2026-07 "
+                             "and no exchange_rate is given")
+    assert "exchange_rate (EUR per 1 USD)" in issue.hint
+
+
+EUR = cell("Organization", 3, "value", "EUR")
+RATE = row("Organization", ["exchange_rate", "0.92"])          # row 9
+RATE_DATE = row("Organization", ["exchange_rate_date", "2026-07-01"])  # row 10
+
+
+def test_an_exchange_rate_replaces_the_prices(tmp_path):
+    inputs = read_org(org_file(tmp_path, EUR, RATE, RATE_DATE, drop=("Prices",)))
+    assert inputs.org.exchange_rate == 0.92
+    assert inputs.org.exchange_rate_date == date(2026, 7, 1)
+    assert inputs.warnings == ()
+
+
+def test_an_exchange_rate_needs_its_date(tmp_path):
+    issue = error_at(tmp_path, "Organization", 9, "value", EUR, RATE, drop=("Prices",))
+    assert issue.message == "exchange_rate needs exchange_rate_date, the day the rate was taken"
+
+
+@pytest.mark.parametrize("value, fragment", [(0, "must be above 0"), (-1, "must be above 0"),
+                                             ("1,08", "not an exchange rate")])
+def test_a_bad_exchange_rate(tmp_path, value, fragment):
+    issue = error_at(tmp_path, "Organization", 9, "value", EUR,
+                     row("Organization", ["exchange_rate", value]), RATE_DATE)
+    assert fragment in issue.message
+
+
+def test_an_exchange_rate_for_the_list_currency_is_ignored(tmp_path):
+    (warning,) = read_org(org_file(tmp_path, RATE, RATE_DATE)).warnings
+    assert warning == ("org.xlsx, sheet Organization, row 9, column value: exchange_rate is "
+                       "ignored: currency USD is the price list's currency")
+
+
+# ------------------------------------------------------------------ analyst warnings
+
+def warnings_of(tmp_path, *changes, drop=()) -> tuple[str, ...]:
+    return read_org(org_file(tmp_path, *changes, drop=drop)).warnings
+
+
+def test_renewal_date_in_the_past_warns(tmp_path):
+    (warning,) = warnings_of(tmp_path, cell("Organization", 5, "value", "2026-01-31"))
+    assert warning == ("org.xlsx, sheet Organization, row 5, column value: renewal_date "
+                       "2026-01-31 is before as_of 2026-07-15: that renewal is in the past "
+                       "(give the next renewal (anniversary or end of term))")
+
+
+def test_holdings_ended_at_as_of_warn(tmp_path):
+    found = warnings_of(tmp_path, cell("Holdings", 2, "ends", "2026-07-15"),
+                        cell("Holdings", 3, "ends", "2026-03-31"))
+    assert found == (
+        "org.xlsx, sheet Holdings, row 2, column ends: m365_e3 ended on 2026-07-15, on or "
+        "before as_of 2026-07-15: the plan treats it as expired and prices keeping it as a "
+        "renewal (update ends if the term was renewed)",
+        "org.xlsx, sheet Holdings, row 3, column ends: professional_desktop ended on 2026-03-31, on "
+        "or before as_of 2026-07-15: the plan treats it as expired and prices keeping it as a "
+        "renewal (update ends if the term was renewed)")
+
+
+def test_a_perpetual_licence_without_sa_never_ends(tmp_path):
+    past = cell("Holdings", 3, "ends", "2026-03-31")
+    no_sa = cell("Holdings", 3, "sa", "N")
+    no_addons = {"Holdings": [list(r) for r in BASE["Holdings"][:3]]}
+    assert warnings_of(tmp_path, no_addons, past, no_sa) == ()
+
+
+@pytest.mark.parametrize("needs, warned", [
+    ("m365_e3_equivalent", True),      # a profile that includes office_apps
+    ("office_apps", True), ("windows_enterprise", True),
+    ("mailbox, teams", False),         # no install right: no device limit to break
+])
+def test_more_devices_per_user_than_install_rights_cover(tmp_path, needs, warned):
+    found = warnings_of(tmp_path, cell("Groups", 2, "devices_per_user", 6),
+                        cell("Groups", 2, "needs", needs))
+    if not warned:
+        assert found == ()
+        return
+    (warning,) = found
+    assert warning.startswith("org.xlsx, sheet Groups, row 2, column devices_per_user: 6 devices "
+                              "per user, more than the 5 a per-user licence's install rights "
+                              "cover (")
+
+
+def test_five_devices_per_user_is_fine(tmp_path):
+    assert warnings_of(tmp_path, cell("Groups", 2, "devices_per_user", 5)) == ()
+
+
+def test_an_ea_below_its_minimum_size_warns(tmp_path):
+    small = cell("Groups", 2, "users", 300)  # 340 users, 640 devices
+    assert warnings_of(tmp_path, small) == ()  # 640 devices meet the minimum
+    fewer = cell("Groups", 2, "devices_per_user", 1)  # 340 users, 310 devices
+    (warning,) = warnings_of(tmp_path, small, fewer)
+    assert warning == ("org.xlsx, sheet Organization, row 4, column value: an EA needs at least "
+                       "500 users or devices (commercial); the Groups sheet has 340 users and "
+                       "310 devices (check the headcounts, or set agreement to MCA-E or CSP)")
+    assert warnings_of(tmp_path, small, fewer, cell("Organization", 4, "value", "MCA-E")) == ()
+
+
+def test_the_ea_minimum_is_catalog_data_with_a_source(catalog):
+    import csv
+
+    from planner.catalog import _catalog_root
+
+    rows = {r["rule"]: r for r in csv.DictReader(
+        (_catalog_root() / "rules" / "platform.csv").open(encoding="utf-8"))}
+    assert rows["ea_minimum_size"]["value"] == "500"
+    assert "licensing-facts §3.4" in rows["ea_minimum_size"]["source"]
+    assert catalog.platform_rules["ea_minimum_size"] == "500"
+
+
+def test_strict_turns_every_warning_into_an_error(tmp_path):
+    path = org_file(tmp_path, cell("Organization", 5, "value", "2026-01-31"),
+                    row("Organization", ["colour", "blue"]))
+    assert len(read_org(path).warnings) == 2
+    with pytest.raises(InputError) as info:
+        read_org(path, strict=True)
+    assert [(i.sheet, i.row, i.column, i.severity) for i in info.value.issues] == [
+        ("Organization", 5, "value", "error"), ("Organization", 9, "field", "error")]
 
 
 # ------------------------------------------------------------------ DataFrames
@@ -398,7 +521,8 @@ def test_frames_get_the_same_rules_and_locations():
 
 def test_frames_round_trip():
     groups = pd.DataFrame({"group": ["Office"], "users": [10], "needs": [["mailbox", "teams"]]})
-    inputs = org_from_frames(groups, organization={"as_of": date(2026, 7, 1)})
+    inputs = org_from_frames(groups, organization={"as_of": date(2026, 7, 1),
+                                                   "agreement": "MCA-E"})
     assert inputs.groups == (Group("Office", 10, needs=("mailbox", "teams"), row=2),)
     assert inputs.org.as_of == date(2026, 7, 1) and inputs.warnings == ()
 

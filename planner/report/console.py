@@ -11,9 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import Plan
+from .figures import headline_amounts
+from .layout import CURRENCY_SYMBOLS
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 STATUS_STYLES = {"optimal": "bold green", "feasible": "bold yellow", "infeasible": "bold red"}
+AMOUNT_STYLES = {"total": "bold", "good": "green", "bad": "yellow", "": ""}
 
 
 def money(amount: Any, currency: str) -> str:
@@ -109,11 +111,9 @@ def _totals(plan: Plan) -> Table:
     totals = Table.grid(padding=(0, 2))
     totals.add_column(style="bold")
     totals.add_column(justify="right")
-    savings_style = "green" if plan.savings >= 0 else "red"
-    totals.add_row("Annual cost", Text(money(plan.annual_cost, plan.currency), style="bold"))
-    totals.add_row("  of which committed", money(plan.committed_annual_cost, plan.currency))
-    totals.add_row("Baseline (renew as is)", money(plan.baseline_annual_cost, plan.currency))
-    totals.add_row("Savings", Text(money(plan.savings, plan.currency), style=savings_style))
+    for amount in headline_amounts(plan):
+        totals.add_row(amount.label, Text(money(amount.value, plan.currency),
+                                          style=AMOUNT_STYLES[amount.tone]))
     return totals
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..report.layout import print_setup, wrap_columns
 from ..sheets import atomic_save
 from .catalog import RoleCatalog
 from .plan import RolePlan
@@ -26,6 +27,7 @@ def write_table(wb: Workbook, title: str, header: list[str], rows: list[list],
     """Add a sheet with a bold, frozen header, fitted widths and wrapped long text.
 
     Rows whose ``flag_column`` value is set and is not ``"ok"`` or ``"no"`` are shaded.
+    The sheet prints in landscape, all columns on one page width, header repeated.
     """
     ws = wb.create_sheet(title)
     ws.append(header)
@@ -37,15 +39,14 @@ def write_table(wb: Workbook, title: str, header: list[str], rows: list[list],
     for idx, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[idx - 1] or "")) for r in rows])
         ws.column_dimensions[get_column_letter(idx)].width = min(width + 2, MAX_WIDTH)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap_columns(ws, range(1, len(header) + 1), MAX_WIDTH)
     if flag_column in header:
         col = header.index(flag_column)
         for row in ws.iter_rows(min_row=2):
             if row[col].value not in (None, "", "ok", "no"):
                 for cell in row:
                     cell.fill = FLAG_FILL
+    print_setup(ws)
     return ws
 
 
