@@ -352,7 +352,13 @@ class _Auditor:
         raw = frame.at[pid, "sa_unit_price" if sa_only else "unit_price"]
         if raw != raw:
             return None
-        return float(raw) * (1 - self.inputs.org.discount_pct / 100)
+        return float(raw) * (1 - self.inputs.org.discount_pct / 100) * self._rate(pl)
+
+    def _rate(self, pl) -> float:
+        """Workbook currency units per price-list currency unit (Organization exchange_rate)."""
+        if pl.currency == self.inputs.org.currency:
+            return 1.0
+        return float(getattr(self.inputs.org, "exchange_rate", None) or 1.0)
 
     def _plan_list(self):
         chosen = self.inputs.org.price_list

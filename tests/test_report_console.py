@@ -93,9 +93,9 @@ def test_a_negative_saving_is_shown_as_an_extra_cost():
 def test_amounts_the_plan_carries_are_shown():
     plan = make_plan()
     plan.current_annual_cost = 45_000.0
-    plan.compliance_gap = 3_000.0
+    plan.compliance_gap = {"users": 7, "annual_cost": 3_000.0, "groups": [], "cure": []}
     text = rendered(plan)
-    assert "Current annual cost (holdings as they are)" in text and "$45,000.00" in text
+    assert "Current annual cost (holdings renewed as they are)" in text and "$45,000.00" in text
     assert "Compliance gap" in text and "$3,000.00" in text
 
 

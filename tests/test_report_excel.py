@@ -223,10 +223,10 @@ def test_a_negative_saving_is_shown_as_an_extra_cost(tmp_path):
 def test_amounts_the_plan_carries_are_shown(tmp_path):
     plan = make_plan()
     plan.current_annual_cost = 45_000.0
-    plan.compliance_gap = 3_000.0
+    plan.compliance_gap = {"users": 7, "annual_cost": 3_000.0, "groups": [], "cure": []}
     rows = summary_rows(openpyxl.load_workbook(write_plan(plan, tmp_path / "p.xlsx"))["Summary"])
-    assert rows["Current annual cost (holdings as they are)"].value == 45_000
-    assert rows["Compliance gap"].value == 3_000
+    assert rows["Current annual cost (holdings renewed as they are)"].value == 45_000
+    assert rows["Compliance gap (like-for-like cure), 7 users uncovered"].value == 3_000
 
 
 def test_summary_notes_a_solver_cost_that_differs_from_purchases(tmp_path):
