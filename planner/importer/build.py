@@ -112,6 +112,11 @@ def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "departme
     as_of = as_of or date.today()
     problems = Problems()
     paths = [Path(s) for s in sources]
+    outputs = {Path(s).resolve() for s in skip}
+    for path in paths:
+        if path.is_file() and path.resolve() in outputs:
+            raise InputError(Issue("refusing to write the output over the input file", path.name,
+                                   hint="choose another name with -o"))
     inputs = collect(paths, tuple(Path(s) for s in skip), problems)
     table = SkuTable()
     if aliases is not None:

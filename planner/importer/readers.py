@@ -239,8 +239,8 @@ def _hidden(path: Path, root: Path) -> bool:
 def collect(sources: list[Path], skip: tuple[Path, ...], problems: Problems) -> list[Input]:
     """Every input file named by ``sources`` (files, or folders searched recursively).
 
-    Hidden files and Office lock files (``~$...``) inside folders and the paths in
-    ``skip`` (the output) are left out; a file named twice is read once.
+    Hidden files, Office lock files (``~$...``) and the paths in ``skip`` (the output) are
+    left out of folders; a file named twice is read once.
     """
     seen = {p.resolve() for p in skip}
     inputs: list[Input] = []
