@@ -20,6 +20,7 @@ from ..errors import InputError, Issue
 from .detect import read_inputs
 from .devices import DeviceIndex
 from .evidence import EXCLUDED_NO_NEEDS, Inference
+from .feasibility import shortfalls
 from .findings import Finding, Pricer, build_findings
 from .grouping import GROUP_BY, Persona, group
 from .holdings import HoldingsResult, build_holdings, renewal_guess
@@ -161,6 +162,16 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
     holdings = build_holdings(tenant, products, problems)
     findings = build_findings(tenant, table, products, inference, idle, Pricer(catalog, as_of))
     renewal = renewal_guess(holdings.rows)
+    blocked = shortfalls(personas, holdings.rows, as_of, renewal, catalog)
+    for persona in personas:
+        persona.blocked = blocked.get(persona.name, [])
+    if blocked:
+        users = sum(p.users for p in personas if p.blocked)
+        problems.warn(f"{len(blocked)} group{'s' if len(blocked) != 1 else ''} "
+                      f"({users} user{'s' if users != 1 else ''}) cannot be licensed "
+                      "by any catalog product mix; 'planner solve' will report them (each group's "
+                      "notes say why): " + "; ".join(sorted(blocked)[:5])
+                      + (" ..." if len(blocked) > 5 else ""))
     notes = _notes(tenant, inference, devices, holdings, renewal, excluded, members,
                    group_by, min_group_size)
     unmapped = _unmapped(tenant, table, products, holdings, problems)

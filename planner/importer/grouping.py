@@ -34,6 +34,7 @@ class Persona:
     folded: bool = False
     name: str = ""
     needs_ids: tuple[str, ...] = ()
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def users(self) -> int:
@@ -97,16 +98,33 @@ def group(members: list[tuple[User, Profile]], by: str, min_size: int, catalog: 
                                                prof.primary_device, folded=folded)
         persona.members.append((user, prof))
     result = sorted(personas.values(), key=lambda p: (-p.users, p.key.casefold()))
-    taken: set[str] = set()
     for persona in result:
         persona.needs_ids = needs_ids(persona.needs, catalog)
-        parts = ([persona.key] if persona.key else []) + ["+".join(persona.needs_ids),
-                                                          persona.primary_device]
-        if persona.worker == "frontline":
-            parts.append("frontline")
-        name, n = " / ".join(parts), 2
-        while name.casefold() in taken:
-            name, n = f"{' / '.join(parts)} #{n}", n + 1
-        taken.add(name.casefold())
-        persona.name = name
+        persona.name = " / ".join(_name_parts(persona))
+    _make_unique(result)
     return result
+
+
+def _name_parts(persona: Persona) -> list[str]:
+    """Key, the members' most common licence set, primary device and worker kind."""
+    licences = Counter(p.products for _, p in persona.members).most_common(1)[0][0]
+    parts = ([persona.key] if persona.key else []) + ["+".join(licences), persona.primary_device]
+    return parts + (["frontline"] if persona.worker == "frontline" else [])
+
+
+def _make_unique(personas: list[Persona]) -> None:
+    """Personas that share a name (same licences, different needs) get their needs added;
+    the largest keeps the short name."""
+    by_name: dict[str, list[Persona]] = {}
+    for persona in personas:
+        by_name.setdefault(persona.name.casefold(), []).append(persona)
+    taken = {name for name, same in by_name.items() if len(same) == 1}
+    for same in (s for s in by_name.values() if len(s) > 1):
+        taken.add(same[0].name.casefold())
+        for persona in same[1:]:
+            base, name, n = f"{persona.name} / needs {'+'.join(persona.needs_ids)}", "", 2
+            name = base
+            while name.casefold() in taken:
+                name, n = f"{base} #{n}", n + 1
+            taken.add(name.casefold())
+            persona.name = name

@@ -83,7 +83,7 @@ def _chunks(names: list[str]) -> list[str]:
 
 def group_notes(persona: Persona, min_group_size: int) -> str:
     """The guesses behind a group, for its ``notes`` cell (details on the Evidence sheet)."""
-    parts = []
+    parts = [f"NO COMPLIANT PRODUCT MIX in the catalog for {why}" for why in persona.blocked]
     if persona.folded:
         parts.append(f"folds personas of fewer than {min_group_size} users")
     for (item, value, reason), n in sorted(persona.evidence().items(),

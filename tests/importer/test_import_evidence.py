@@ -7,6 +7,7 @@ from tenant_helpers import AS_OF, product_of
 
 from planner.importer import import_tenant
 from planner.importer.evidence import load_rules
+from planner.importer.writer import group_notes
 
 E3 = ("SPE_E3", "05e9a617-0261-4cee-bb44-138d3ef5d965")
 F3 = ("SPE_F1", "66b55226-6b4f-492c-910c-a3b7a3c9d993")
@@ -86,3 +87,27 @@ def test_every_evidence_rule_is_active_on_the_shipped_catalog(catalog):
     rules = load_rules(catalog)
     inactive = [name for name, rule in rules.items() if not rule.needs and name != "kiosk_mailbox"]
     assert inactive == []
+
+
+def test_personas_the_catalog_cannot_license_are_warned_and_noted(tmp_path, catalog):
+    """E5 users on Macs: blocked while every product giving E5 security needs a qualifying
+    OS (the expectation is read from the catalog, so it follows catalog changes)."""
+    e5 = ("SPE_E5", "06ebc4ee-1bb5-47dd-8120-11324bc54e06")
+    security = {n for n in catalog.items[product_of(catalog, "SPE_E5")].provides
+                if all("qualifying_os" in p.eligibility for p in catalog.items.values()
+                       if n in p.provides)} - set(load_rules(catalog)["windows_local"].needs)
+    (tmp_path / "users.json").write_text(json.dumps({"value": [{
+        "userPrincipalName": "a@example.com", "accountEnabled": True,
+        "assignedLicenses": [{"skuId": e5[1]}]}]}))
+    (tmp_path / "devices.csv").write_text(DEVICES + "mac,macOS,,a@example.com,MacBook,\n")
+    result = import_tenant([tmp_path], as_of=AS_OF, min_group_size=1)
+    persona, = result.personas
+    warned = [str(w) for w in result.warnings if "cannot be licensed" in str(w)]
+    if security:
+        assert {why.split(":")[0] for why in persona.blocked} == security
+        assert warned == [f"1 group (1 user) cannot be licensed by any catalog product mix; "
+                          f"'planner solve' will report them (each group's notes say why): "
+                          f"{persona.name}"]
+        assert group_notes(persona, 1).startswith("NO COMPLIANT PRODUCT MIX in the catalog for ")
+    else:
+        assert persona.blocked == [] and warned == []
