@@ -105,9 +105,9 @@ def test_personas_the_catalog_cannot_license_are_warned_and_noted(tmp_path, cata
     warned = [str(w) for w in result.warnings if "cannot be licensed" in str(w)]
     if security:
         assert {why.split(":")[0] for why in persona.blocked} == security
-        assert warned == [f"1 group (1 user) cannot be licensed by any catalog product mix; "
+        assert warned == [(f"1 group (1 user) cannot be licensed by any catalog product mix; "
                           f"'planner solve' will report them (each group's notes say why): "
-                          f"{persona.name}"]
+                          f"{persona.name}")]
         assert group_notes(persona, 1).startswith("NO COMPLIANT PRODUCT MIX in the catalog for ")
     else:
         assert persona.blocked == [] and warned == []
