@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from .readers import CsvTable, Problems
 from .skus import clean_text
-from .tenant import LicenceRef, Tenant, User
-from .values import RowCheck, yes_no
+from .tenant import LicenceRef, Tenant, make_user, user_cells
 
 UNLICENSED = {"unlicensed", "sin licencia", "nicht lizenziert", "sans licence", "sem licença"}
 """``Licenses`` values meaning "no licence" (English as documented; the others are the
@@ -28,21 +27,13 @@ def is_active_users_csv(keys: frozenset[str]) -> bool:
 def read_active_users(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
     """Users and their licence names from an Active users export."""
     for row, cells in table.rows:
-        check = RowCheck(problems, table.file, row)
-        upn = table.cell(cells, "userprincipalname")
-        if not upn:
-            check.fail("missing user principal name", table.column("userprincipalname"))
-        blocked = check.value(yes_no, table.cell(cells, "blockcredential"),
-                              table.column("blockcredential"))
+        check, upn, blocked = user_cells(table, row, cells, problems, "blockcredential")
         if not check.ok:
             continue
         names = table.cell(cells, "licenses")
         licences = () if clean_text(names).casefold() in UNLICENSED | {""} else (names,)
-        tenant.add_user(User(
-            upn=upn, enabled=None if blocked is None else not blocked,
-            guest="#ext#" in upn.lower(),
-            department=clean_text(table.cell(cells, "department")),
-            title=clean_text(table.cell(cells, "title")),
-            country=clean_text(table.cell(cells, "usagelocation")),
-            licences=LicenceRef("names", licences), source="admin_center", file=table.file,
-            row=row, column=table.column("licenses")), problems)
+        tenant.add_user(make_user(
+            upn, None if blocked is None else not blocked, "", table.cell(cells, "department"),
+            table.cell(cells, "title"), table.cell(cells, "usagelocation"),
+            LicenceRef("names", licences), "admin_center", table.file, row,
+            table.column("licenses")), problems)

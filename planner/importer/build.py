@@ -73,7 +73,7 @@ class ImportResult:
 
 
 def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "department",
-                  as_of: date | None = None, min_group_size: int = DEFAULT_MIN_GROUP,
+                  as_of: date | str | None = None, min_group_size: int = DEFAULT_MIN_GROUP,
                   aliases: str | os.PathLike | None = None, catalog: Any = None,
                   skip: tuple[str | os.PathLike, ...] = ()) -> ImportResult:
     """Read tenant exports and infer the organization.
@@ -84,8 +84,9 @@ def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "departme
         Files or folders (searched recursively); each file is recognised by its content.
     group_by : str
         ``department``, ``usage`` or ``licences`` (see :mod:`planner.importer.grouping`).
-    as_of : datetime.date, optional
-        Planning date written to the workbook and used for list prices; today by default.
+    as_of : datetime.date or str, optional
+        Planning date (a date or ``YYYY-MM-DD``) written to the workbook and used for list
+        prices; today by default.
     min_group_size : int
         Personas with fewer users are folded into one "other ..." persona per need profile.
     aliases : path-like, optional
@@ -110,7 +111,10 @@ def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "departme
         from ..catalog import load_catalog
 
         catalog = load_catalog()
-    as_of = as_of or date.today()
+    try:
+        as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of or date.today()
+    except ValueError:
+        raise InputError(Issue(f"--as-of '{as_of}' is not a date; use YYYY-MM-DD")) from None
     problems = Problems()
     paths = [Path(s) for s in sources]
     outputs = {Path(s).resolve() for s in skip}

@@ -1,7 +1,6 @@
 """The ``planner import`` command (registered in :mod:`planner.cli`)."""
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 
@@ -16,15 +15,6 @@ class GroupBy(str, Enum):
     department = "department"
     usage = "usage"
     licences = "licences"
-
-
-def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
 def import_command(
@@ -58,7 +48,7 @@ def import_command(
     def body() -> None:
         from . import import_tenant, write_workbook
 
-        result = import_tenant(sources, group_by=group_by.value, as_of=_as_of(as_of),
+        result = import_tenant(sources, group_by=group_by.value, as_of=as_of,
                                min_group_size=min_group_size, aliases=aliases, skip=(output,))
         warn(str(w) for w in result.warnings)
         written = write_workbook(result, output, names=names, overwrite=force)

@@ -24,7 +24,7 @@ from typing import Any
 
 from .readers import Problems
 from .skus import clean_text, guid_key
-from .tenant import LicenceRef, OwnedSku, Subscription, Tenant, User
+from .tenant import LicenceRef, OwnedSku, Subscription, Tenant, make_user
 from .values import RowCheck, count, day, powershell_object, yes_no
 
 DEPTH_HINT = "export with ConvertTo-Json -Depth 5 (the default depth prints type names)"
@@ -162,11 +162,8 @@ def read_users(items: list[tuple[int, dict]], file: str, tenant: Tenant,
         ids = _sku_ids(item.get("assignedlicenses"), check)
         if not check.ok:
             continue
-        kind = clean_text(item.get("usertype") or "")
-        tenant.add_user(User(
-            upn=upn, enabled=enabled, guest=kind.lower() == "guest" or "#ext#" in upn.lower(),
-            department=clean_text(item.get("department") or ""),
-            title=clean_text(item.get("jobtitle") or ""),
-            country=clean_text(item.get("usagelocation") or item.get("country") or ""),
-            licences=LicenceRef("guids", ids or ()), source="graph", file=file, row=row,
-            column="assignedLicenses"), problems)
+        tenant.add_user(make_user(
+            upn, enabled, str(item.get("usertype") or ""), str(item.get("department") or ""),
+            str(item.get("jobtitle") or ""),
+            str(item.get("usagelocation") or item.get("country") or ""),
+            LicenceRef("guids", ids or ()), "graph", file, row, "assignedLicenses"), problems)

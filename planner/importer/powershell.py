@@ -17,8 +17,8 @@ import re
 
 from .readers import CsvTable, Problems
 from .skus import clean_text, guid_key
-from .tenant import LicenceRef, OwnedSku, Tenant, User
-from .values import RowCheck, count, powershell_object, yes_no
+from .tenant import LicenceRef, OwnedSku, Tenant, make_user, user_cells
+from .values import RowCheck, count, powershell_object
 
 ENABLED = ("activeunits", "enabledunits", "prepaidunitsenabled", "enabled")
 WARNING = ("warningunits", "prepaidunitswarning", "warning")
@@ -86,12 +86,7 @@ def read_user_csv(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
     """Users and their licences from a PowerShell user export."""
     licence_col = table.first(*LICENCES)
     for row, cells in table.rows:
-        check = RowCheck(problems, table.file, row)
-        upn = table.cell(cells, "userprincipalname")
-        if not upn:
-            check.fail("missing user principal name", table.column("userprincipalname"))
-        enabled = check.value(yes_no, table.cell(cells, "accountenabled"),
-                              table.column("accountenabled"))
+        check, upn, enabled = user_cells(table, row, cells, problems, "accountenabled")
         raw = table.cell(cells, licence_col)
         if powershell_object(raw):
             check.fail("the licence column holds a PowerShell type name, not the licences",
@@ -99,11 +94,9 @@ def read_user_csv(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
         if not check.ok:
             continue
         tokens = tuple(clean_text(t) for t in _SEPARATORS.split(raw) if t.strip())
-        kind = table.cell(cells, "usertype")
-        tenant.add_user(User(
-            upn=upn, enabled=enabled, guest=kind.lower() == "guest" or "#ext#" in upn.lower(),
-            department=clean_text(table.cell(cells, "department")),
-            title=clean_text(table.cell(cells, "jobtitle")),
-            country=clean_text(table.cell(cells, "usagelocation") or table.cell(cells, "country")),
-            licences=LicenceRef("tokens", tokens), source="powershell", file=table.file,
-            row=row, column=table.column(licence_col)), problems)
+        tenant.add_user(make_user(
+            upn, enabled, table.cell(cells, "usertype"), table.cell(cells, "department"),
+            table.cell(cells, "jobtitle"),
+            table.cell(cells, "usagelocation") or table.cell(cells, "country"),
+            LicenceRef("tokens", tokens), "powershell", table.file, row,
+            table.column(licence_col)), problems)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .readers import Problems
+from .skus import clean_text
+from .values import RowCheck, yes_no
 
 # Which user source wins when the same user appears in several (Graph carries skuIds).
 PRIORITY = {"graph": 3, "powershell": 2, "admin_center": 1}
@@ -82,6 +84,29 @@ class User:
     row: int
     column: str | None
     skus: frozenset[str] = frozenset()
+
+
+def make_user(upn: str, enabled: bool | None, user_type: str, department: str, title: str,
+              country: str, licences: LicenceRef, source: str, file: str, row: int,
+              column: str | None) -> User:
+    """A :class:`User` with its texts cleaned; a guest is ``userType`` Guest or an
+    ``#EXT#`` user principal name."""
+    return User(upn=upn, enabled=enabled,
+                guest=user_type.strip().lower() == "guest" or "#ext#" in upn.lower(),
+                department=clean_text(department), title=clean_text(title),
+                country=clean_text(country), licences=licences, source=source, file=file,
+                row=row, column=column)
+
+
+def user_cells(table, row: int, cells: list[str], problems: Problems,
+               flag: str) -> tuple[RowCheck, str, bool | None]:
+    """The check, user principal name and yes/no column ``flag`` of one CSV user row
+    (a missing name or a bad flag is recorded on the check)."""
+    check = RowCheck(problems, table.file, row)
+    upn = table.cell(cells, "userprincipalname")
+    if not upn:
+        check.fail("missing user principal name", table.column("userprincipalname"))
+    return check, upn, check.value(yes_no, table.cell(cells, flag), table.column(flag))
 
 
 @dataclass
