@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -18,32 +19,33 @@ class GroupBy(str, Enum):
 
 
 def import_command(
-    sources: list[Path] = typer.Argument(..., metavar="SOURCES...",
-                                         help="Export files or folders (searched recursively); "
-                                              "each file is recognised by its content."),
-    output: Path = typer.Option(..., "-o", "--output", metavar="ORG.xlsx",
-                                help="The organization workbook to write."),
-    group_by: GroupBy = typer.Option(GroupBy.department, "--group-by",
-                                     help="Persona key: department, usage (needs and devices "
-                                          "only) or licences (the licence set held)."),
-    as_of: str = typer.Option(None, "--as-of", metavar="DATE",
-                              help="Planning date YYYY-MM-DD (default: today)."),
-    names: bool = typer.Option(True, "--user-names/--no-user-names",
-                               help="List user names on the Evidence sheet (the only place "
-                                    "they are written)."),
-    min_group_size: int = typer.Option(10, "--min-group-size", metavar="N", min=1,
-                                       help="Fold personas of fewer users into one 'other ...' "
-                                            "persona per need profile."),
-    aliases: Path = typer.Option(None, "--aliases", metavar="NAMES.csv",
-                                 help="Extra licence display names (columns name, sku)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing ORG.xlsx."),
+    sources: Annotated[list[Path], typer.Argument(
+        metavar="SOURCES...", help="Export files or folders (searched recursively); each file "
+                                   "is recognised by its content.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="ORG.xlsx",
+                                         help="The organization workbook to write.")],
+    group_by: Annotated[GroupBy, typer.Option(
+        "--group-by", help="Persona key: department, usage (needs and devices only) or "
+                           "licences (the licence set held).")] = GroupBy.department,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", help="Planning date YYYY-MM-DD (default: today).")] = None,
+    names: Annotated[bool, typer.Option(
+        "--user-names/--no-user-names", help="List user names on the Evidence sheet (the only "
+                                             "place they are written).")] = True,
+    min_group_size: Annotated[int, typer.Option(
+        "--min-group-size", metavar="N", min=1,
+        help="Fold personas of fewer users into one 'other ...' persona per need profile.")] = 10,
+    aliases: Annotated[Path | None, typer.Option(
+        "--aliases", metavar="NAMES.csv",
+        help="Extra licence display names (columns name, sku).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing ORG.xlsx.")] = False,
 ) -> None:
-    """Build ORG.xlsx from a Microsoft 365 tenant's exports (Graph JSON, PowerShell CSV,
-    the admin center Active users export, usage reports, the Intune device export).
+    """Build ORG.xlsx from a Microsoft 365 tenant's exports.
 
-    Writes Organization, Groups, Holdings and Prices (what 'planner solve' reads) plus
-    Evidence, Unmapped and Findings. Reads files only (no network); inputs are never
-    modified. Bad input: one line per problem, exit 2, nothing written.
+    Reads Graph JSON, PowerShell CSV, the admin center Active users export,
+    usage reports and the Intune device export (files only, no network; never modified).
+    Writes Organization, Groups, Holdings, Prices, Evidence, Unmapped and Findings.
+    Bad input: one line per problem, exit 2, nothing written.
     """
     def body() -> None:
         from . import import_tenant, write_workbook
