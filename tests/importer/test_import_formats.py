@@ -195,3 +195,38 @@ def test_a_subscribed_sku_unknown_to_the_table_is_learnt_from_the_tenant(tmp_pat
     assert [str(w) for w in result.warnings] == [
         (f"{tmp_path.name}/skus.json, row 1, column skuPartNumber: SKU BRAND_NEW_SKU (3 units "
         "owned, 1 assigned) has no catalog product; left out (see the Unmapped sheet)")]
+
+
+def test_json_forms_of_the_apps_report_and_managed_devices():
+    tenant, lines = read(**{
+        "users.json": USERS_JSON,
+        "apps.json": json.dumps({"value": [{
+            "reportRefreshDate": "2026-11-25", "userPrincipalName": "a@example.com",
+            "details": [{"reportPeriod": 7, "windows": True, "web": True},
+                        {"reportPeriod": 90, "windows": False, "mac": False, "web": True,
+                         "wordWindows": False}]}]}),
+        "devices.json": json.dumps({"value": [{
+            "deviceName": "PC1", "operatingSystem": "Windows", "skuNumber": 4,
+            "managedDeviceOwnerType": "company", "userPrincipalName": "a@example.com",
+            "deviceEnrollmentType": "userEnrollment", "lastSyncDateTime": "2026-11-20T08:00:00Z"},
+            {"deviceName": "KIOSK", "operatingSystem": "Windows", "skuNumber": 48,
+             "deviceEnrollmentType": "windowsBulkUserless"}]})})
+    assert lines == []
+    use = tenant.apps["a@example.com"]
+    assert (use.period, use.desktop, use.web) == (90, False, True)
+    mine, kiosk = tenant.devices
+    assert (mine.user, mine.edition, kiosk.user) == ("a@example.com", "4", None)
+
+
+def test_an_intune_zip_and_a_utf16_admin_export(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "DevicesWithInventory.zip", "w") as zf:
+        zf.writestr("DevicesWithInventory_2026.csv",
+                    "Device name,OS,SkuFamily,Primary user UPN\nPC1,Windows,Enterprise,a@example.com\n")
+    (tmp_path / "users.csv").write_bytes(
+        ("User principal name,Display name,Block credential,Licenses\r\n"
+         "a@example.com,Ann,False,Microsoft 365 E3\r\n").encode("utf-16"))
+    result = import_tenant([tmp_path], as_of=AS_OF, min_group_size=1)
+    persona, = result.personas
+    assert persona.primary_device == "windows_enterprise" and persona.users == 1
