@@ -4,7 +4,8 @@
 ``subscribedSkus``, ``directory/subscriptions`` and ``users`` pages of 999, the Microsoft 365
 Apps, mailbox and Copilot usage reports as UTF-8 with BOM and CRLF, the Intune device export)
 into a temporary folder, then runs ``planner import`` on it in a fresh child process and
-prints the wall time, the child's peak memory and the number of personas. Targets (issue
+prints the wall and CPU time (the CPU figure is the one to read on a shared machine),
+the child's peak memory and the number of personas. Targets (issue
 13): 50,000 users in under 30 s and 1 GiB, personas in the hundreds.
 
 The tenant is random but seeded: 60 departments of Zipf-like sizes, a licence mix of
@@ -145,8 +146,10 @@ def _worker(folder: str, out: str) -> None:
     read = time.perf_counter() - start
     write_workbook(result, out)
     total = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024
     print(json.dumps({"seconds": total, "import_seconds": read, "peak_bytes": peak,
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
                       "personas": len(result.personas), "users": result.users}))
 
 
@@ -174,8 +177,9 @@ def main(argv=None) -> int:
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
     mib = figures["peak_bytes"] / 2**20
     print(f"generated {args.users:,} users in {generated:.1f} s")
-    print(f"planner import: {figures['seconds']:.1f} s (reading and inference "
-          f"{figures['import_seconds']:.1f} s), peak memory {mib:.0f} MiB, "
+    print(f"planner import: {figures['seconds']:.1f} s wall, {figures['cpu_seconds']:.1f} s CPU "
+          f"(reading and inference {figures['import_seconds']:.1f} s, the rest writing ORG.xlsx; "
+          f"imports included), peak memory {mib:.0f} MiB, "
           f"{figures['personas']} personas for {figures['users']:,} users in Groups")
     print(f"targets: < 30 s {'met' if figures['seconds'] < 30 else 'MISSED'}; < 1 GiB "
           f"{'met' if mib < 1024 else 'MISSED'}; personas in the hundreds "

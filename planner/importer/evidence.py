@@ -107,6 +107,7 @@ class Inference:
         self.apps_report = tenant.report("apps")
         self.copilot_report = tenant.report("copilot")
         self._cache: dict[tuple, Profile | None] = {}
+        self._products: dict[frozenset[str], tuple[str, ...]] = {}
 
     def excluded(self, user: User) -> str | None:
         """Why ``user`` is not part of the demand, or None."""
@@ -125,8 +126,11 @@ class Inference:
 
     def user_products(self, user: User) -> tuple[str, ...]:
         """The catalog products of the user's SKUs, in catalog order."""
-        found = {self.products.product(k) for k in user.skus} - {None}
-        return tuple(p for p in self.catalog.items if p in found)
+        cached = self._products.get(user.skus)
+        if cached is None:
+            found = {self.products.product(k) for k in user.skus} - {None}
+            cached = self._products[user.skus] = tuple(p for p in self.catalog.items if p in found)
+        return cached
 
     def profile(self, user: User) -> Profile | None:
         """The user's inferred profile, or None when no need is left.

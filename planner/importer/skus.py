@@ -27,6 +27,7 @@ from importlib import resources
 
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SPACE = re.compile(r"\s+")
+_OTHER_SPACE = re.compile(r"[\t\n\r\f\v]")
 _PLUS = re.compile(r"\s*\+\s*")
 _PART = re.compile(r"[\s_]+")
 
@@ -34,7 +35,10 @@ _PART = re.compile(r"[\s_]+")
 def clean_text(value: object) -> str:
     """Text with Unicode compatibility forms folded (NBSP is a space), runs of whitespace
     collapsed and the ends stripped."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    text = str(value)
+    if text.isascii() and "  " not in text and not _OTHER_SPACE.search(text):
+        return text.strip()  # the common case: nothing to fold
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def name_key(value: object) -> str:

@@ -109,7 +109,7 @@ class RowCheck:
               default=None):
         """``convert(raw)``, or ``default`` (recording the problem) when it fails or a
         required value is blank."""
-        if blank(raw):
+        if raw is None or raw == "" or blank(raw):
             if required:
                 self.fail("missing value; this column is required", column)
             return default
