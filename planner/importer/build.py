@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError, Issue
 from .detect import read_inputs
 from .devices import DeviceIndex
-from .evidence import EXCLUDED_NO_NEEDS, Inference
+from .evidence import EXCLUDED_NO_NEEDS, ONPREM_REASON, Inference
 from .feasibility import shortfalls
 from .findings import Finding, Pricer, build_findings
 from .grouping import GROUP_BY, Persona, group
@@ -250,8 +250,14 @@ def _notes(tenant: Tenant, inference: Inference, devices: DeviceIndex, holdings:
                          f"user names and are not applied per user{' (' + facts + ')' if facts else ''}; "
                          + CONCEALED_HINT + ".")
     for name, rule in inference.rules.items():
-        if not rule.needs and name != "kiosk_mailbox":
+        if not rule.needs and name not in ("kiosk_mailbox", "onprem_rights"):
             notes.append(f"evidence rule '{name}' not applied: the catalog has none of its needs.")
+    onprem = sorted({e[0].removeprefix("need ") for _, p in members for e in p.evidence
+                     if e[2] == ONPREM_REASON})
+    if onprem:
+        notes.append(f"On-premises rights ({', '.join(onprem)}) are in no group's needs: "
+                     "on-premises server use is not visible in a tenant; add them to the groups "
+                     "that use on-premises servers.")
     if group_by != "usage" and min_group_size > 1:
         notes.append(f"Personas under {min_group_size} users are folded into one 'other ...' "
                      "persona per need and device profile.")

@@ -17,7 +17,12 @@ vocabulary:
 - ``virtual_desktop``: VDA rights are kept only with evidence of a virtual desktop (a Cloud
   PC or virtual machine in the Intune export, or a held VDA-only licence);
 - ``kiosk_mailbox``: a mailbox over ``limit`` bytes or with an archive is not a 2 GB kiosk
-  mailbox: the user is never frontline, and a kiosk mailbox need becomes ``replacement``.
+  mailbox: the user is never frontline, and a kiosk mailbox need becomes ``replacement``;
+- ``onprem_rights``: on-premises server and desktop rights are not visible in a tenant, so
+  they are dropped (the notes ask to add them for users of on-premises servers).
+
+Tiered capabilities (catalog ``tier_of``/``tier``, "at least" semantics) are reduced to
+the highest tier the user has: a Plan 2 mailbox need already means Plan 1 and kiosk.
 
 The worker kind is ``frontline`` only for users who already hold a frontline-only plan
 (the organization has classified them so; the notes ask to confirm); device evidence
@@ -39,6 +44,9 @@ from .usage import SHARED_MAILBOXES, used
 from .values import ALL_DAYS
 
 GIB = 2**30
+ONPREM_REASON = ("on-premises use is not visible in a tenant: add the need by hand for users "
+                 "of on-premises servers")
+"""Why on-premises rights are dropped (said once on the Organization notes, not per group)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,19 @@ EXCLUDED_SHARED = "shared or resource mailbox"
 EXCLUDED_UNLICENSED = "no licence"
 EXCLUDED_UNMAPPED = "only licences without a catalog product"
 EXCLUDED_NO_NEEDS = "no needs left once the evidence was applied"
+
+
+def top_tiers(needs: set[str], catalog: Any) -> set[str]:
+    """``needs`` without the tiers another need of the same family exceeds (a Plan 2 mailbox
+    already is a Plan 1 and a kiosk mailbox: catalog tiers have "at least" semantics)."""
+    caps = getattr(catalog, "capabilities", None) or {}
+    best: dict[str, int] = {}
+    for need in needs:
+        cap = caps.get(need)
+        if cap is not None and cap.tier_of:
+            best[cap.tier_of] = max(best.get(cap.tier_of, 0), cap.tier)
+    return {n for n in needs if n not in caps or not caps[n].tier_of
+            or caps[n].tier == best[caps[n].tier_of]}
 
 
 def _period(days: int | None) -> str:
@@ -161,6 +182,7 @@ class Inference:
         needs: set[str] = set()
         for pid in products:
             needs |= self.catalog.items[pid].provides
+        needs = top_tiers(needs, self.catalog)
         prof = Profile(products, frozenset(), "information", "windows_pro", 1)
         prof.evidence.append(("licences", "+".join(products), "assigned in the tenant"))
         for need in sorted(needs):
@@ -171,6 +193,7 @@ class Inference:
         self._copilot(prof, needs, copilot)
         self._windows(prof, needs, summary)
         self._virtual(prof, needs, summary, products)
+        self._decide(prof, needs, "onprem_rights", False, ONPREM_REASON)
         large = self._mailbox(prof, needs, mailbox)
         self._worker(prof, products, large, summary, needs)
         prof.needs = frozenset(needs)

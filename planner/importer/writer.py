@@ -21,6 +21,7 @@ from ..report.excel import COUNT_FORMAT, currency_format, format_table, put
 from ..sheets import atomic_save
 from ..template import build_template
 from .build import ImportResult
+from .evidence import ONPREM_REASON
 from .grouping import Persona
 
 MAX_CELL = 32_000
@@ -88,6 +89,8 @@ def group_notes(persona: Persona, min_group_size: int) -> str:
         parts.append(f"folds personas of fewer than {min_group_size} users")
     for (item, value, reason), n in sorted(persona.evidence().items(),
                                            key=lambda kv: (-kv[1], kv[0])):
+        if reason == ONPREM_REASON:
+            continue
         if value in ("dropped", "added") or any(w in reason for w in ("assumed", "capped",
                                                                       "candidate", "confirm")):
             share = "all" if n == persona.users else f"{n} of {persona.users}"

@@ -23,3 +23,10 @@ def fixture_files() -> dict[str, bytes]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.fixtures()
+
+
+def implied(catalog, needs) -> set[str]:
+    """``needs`` with the lower tiers they imply (catalog tiers have "at least" semantics)."""
+    from planner.catalog import with_lower_tiers
+
+    return set(with_lower_tiers(set(needs), catalog.capabilities))

@@ -16,7 +16,7 @@ LIVE = ("MICROSOFT INTUNE SUITE+ENTERPRISE MOBILITY + SECURITY E5+MICROSOFT DEFE
 def test_table_holds_every_product_of_the_microsoft_csv_and_the_extras():
     table = SkuTable()
     real = [s for s in table.skus.values() if s.part]
-    assert len(real) >= 569 + 8 - 1  # 569 GUIDs, MCOPSTN5 twice, 8 extras
+    assert len(real) >= 569 + 9 - 1  # 569 GUIDs, MCOPSTN5 twice, 9 extras
     assert table.by_part("SPE_E3") == part_key("SPE_E3")
     assert table.by_guid("05E9A617-0261-4CEE-BB44-138D3EF5D965") == part_key("SPE_E3")
     assert table.by_part("MICROSOFT_365_E7") and table.by_part("Microsoft_365_E7")

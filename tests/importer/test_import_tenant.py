@@ -7,7 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from tenant_helpers import AS_OF, product_of
+from tenant_helpers import AS_OF, implied, product_of
 
 from planner.importer import import_tenant, write_workbook
 from planner.importer.evidence import load_rules
@@ -35,25 +35,30 @@ def test_headcount_and_who_is_left_out(result_a):
 def test_personas_by_department_with_needs_from_licences_and_evidence(result_a, catalog):
     by = {(p.key, p.users): p for p in result_a.personas}
     vdi, desktop = rule_needs(catalog, "virtual_desktop"), rule_needs(catalog, "desktop_apps")
-    windows = rule_needs(catalog, "windows_local")
+    windows, onprem = rule_needs(catalog, "windows_local"), rule_needs(catalog, "onprem_rights")
     web = set(load_rules(catalog)["desktop_apps"].replacement)
+
+    def needs(persona):   # the persona's needs with the tiers they imply
+        return implied(catalog, persona.needs)
+
+    e3 = provides(catalog, "SPE_E3") - onprem
     sales = by[("Sales", 8)]      # sales1-8 (7 and 8 also hold EMS, which E3 covers)
-    assert sales.needs == provides(catalog, "SPE_E3") - vdi
+    assert needs(sales) == e3 - vdi
     assert (sales.worker, sales.primary_device, sales.devices_per_user) == ("information", "windows_pro", 2)
     web_only = by[("Sales", 2)]   # sales9-10: no desktop use in 90 days
-    assert web_only.needs == provides(catalog, "SPE_E3") - vdi - desktop | web
+    assert needs(web_only) == e3 - vdi - desktop | implied(catalog, web)
     store = by[("Store", 9)]      # store1-9 on F3, Android phones only
-    assert store.needs == provides(catalog, "SPE_F1") - windows
+    assert needs(store) == provides(catalog, "SPE_F1") - windows - onprem
     assert (store.worker, store.primary_device) == ("frontline", "other")
     big_mailbox = by[("Store", 1)]  # store10: 2.5 GB mailbox -> never frontline
     assert big_mailbox.worker == "information"
     macs = by[("it", 2)]          # it1-2: MacBooks; department ' it ' cleaned
-    assert macs.needs == provides(catalog, "SPE_E3") - vdi - windows and macs.primary_device == "other"
+    assert needs(macs) == e3 - vdi - windows and macs.primary_device == "other"
     cloud_pc = by[("it", 1)]      # it3: a Cloud PC keeps VDA rights; the Pro laptop is primary
-    assert cloud_pc.needs == provides(catalog, "SPE_E3") and cloud_pc.primary_device == "windows_pro"
-    e5 = provides(catalog, "SPE_E5") - vdi
-    assert by[("Finance", 4)].needs == e5          # fin2 (idle Copilot) joins fin3-5
-    assert by[("Finance", 1)].needs == e5 | provides(catalog, "Microsoft_365_Copilot")
+    assert needs(cloud_pc) == e3 and cloud_pc.primary_device == "windows_pro"
+    e5 = provides(catalog, "SPE_E5") - vdi - onprem
+    assert needs(by[("Finance", 4)]) == e5          # fin2 (idle Copilot) joins fin3-5
+    assert needs(by[("Finance", 1)]) == e5 | provides(catalog, "Microsoft_365_Copilot") - onprem
     assert by[("Finance", 1)].primary_device == "windows_enterprise"
 
 
@@ -164,3 +169,13 @@ def test_the_workbook_validates_with_the_imported_headcount(result_a, tmp_path):
     notes = {g.name: g.notes for g in org.groups}
     assert "folds" not in " ".join(notes.values())
     assert any("frontline" in n and "confirm" in n for n in notes.values())
+
+
+def test_onprem_rights_are_one_organization_note_not_a_note_per_group(result_a, catalog):
+    from planner.importer.writer import group_notes
+
+    onprem = rule_needs(catalog, "onprem_rights") & provides(catalog, "SPE_E3")
+    notes = " ".join(result_a.notes)
+    assert ("On-premises rights (" in notes) == bool(onprem)
+    assert not any("on-premises" in group_notes(p, 1) for p in result_a.personas)
+    assert all(not (p.needs & onprem) for p in result_a.personas)
