@@ -158,6 +158,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--solve", action="store_true",
+                        help="Also run 'planner solve' on the imported workbook (status, time).")
     parser.add_argument("--worker", nargs=2, metavar=("FOLDER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -175,6 +177,15 @@ def main(argv=None) -> int:
             print(proc.stderr, file=sys.stderr)
             return proc.returncode
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
+        if args.solve:
+            solve_started = time.perf_counter()
+            planner = Path(sys.executable).with_name("planner")
+            solved = subprocess.run([str(planner), "solve", str(Path(tmp) / "ORG.xlsx"), "--json",
+                                     "--no-alternatives"], capture_output=True, text=True, check=False)
+            status = json.loads(solved.stdout)["status"] if solved.returncode == 0 else \
+                f"exit {solved.returncode}: {solved.stderr.strip().splitlines()[:1]}"
+            print(f"planner solve of the imported workbook: {status} in "
+                  f"{time.perf_counter() - solve_started:.1f} s")
     mib = figures["peak_bytes"] / 2**20
     print(f"generated {args.users:,} users in {generated:.1f} s")
     print(f"planner import: {figures['seconds']:.1f} s wall, {figures['cpu_seconds']:.1f} s CPU "
