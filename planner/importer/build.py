@@ -55,6 +55,7 @@ class ImportResult:
 
     as_of: date
     account: str | None
+    agreement: str
     personas: list[Persona]
     holdings: HoldingsResult
     renewal: date | None
@@ -179,9 +180,22 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
     notes = _notes(tenant, inference, devices, holdings, renewal, excluded, members,
                    group_by, min_group_size)
     unmapped = _unmapped(tenant, table, products, holdings, problems)
-    return ImportResult(as_of, tenant.account, personas, holdings, renewal, findings,
+    agreement, minimum = _agreement(personas, catalog)
+    notes.insert(1, f"agreement {agreement} is assumed (EA when the Groups reach {minimum} users "
+                    "or devices, the EA minimum, else CSP), and so are currency USD and list "
+                    "prices: set agreement, discount_pct and negotiated Prices from the agreement.")
+    return ImportResult(as_of, tenant.account, agreement, personas, holdings, renewal, findings,
                         unmapped, notes, paths,
                         min_group_size, warnings=problems.final(), tenant=tenant)
+
+
+def _agreement(personas: list[Persona], catalog: Any) -> tuple[str, int]:
+    """(EA when the demand reaches the catalog's EA minimum of users or devices, else CSP;
+    that minimum)."""
+    minimum = int(getattr(catalog, "platform_rules", {}).get("ea_minimum_size", 0) or 0)
+    users = sum(p.users for p in personas)
+    devices = sum(p.devices for p in personas)
+    return ("EA" if max(users, devices) >= minimum else "CSP"), minimum
 
 
 def _unmapped(tenant: Tenant, table: SkuTable, products: ProductMap, holdings: HoldingsResult,
@@ -220,8 +234,6 @@ def _notes(tenant: Tenant, inference: Inference, devices: DeviceIndex, holdings:
     kinds = Counter(tenant.files.values())
     notes = ["Imported by 'planner import' from " + ", ".join(
         f"{n} {what}" if n > 1 else what for what, n in sorted(kinds.items())) + "."]
-    notes.append("agreement EA, currency USD and list prices are assumed: set agreement, "
-                 "discount_pct and negotiated Prices from the agreement.")
     if renewal:
         notes.append(f"renewal_date {renewal.isoformat()} is a guess: the subscription end date "
                      "holding the most units.")

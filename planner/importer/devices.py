@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -25,7 +26,7 @@ PC_OTHER = ("macos", "mac os", "os x", "linux", "chrome")
 VIRTUAL_MODELS = ("cloud pc", "virtual machine", "vmware", "virtualbox", "kvm")
 SHARED_ENROLLMENTS = ("windowsbulkuserless", "applebulkwithoutuser", "dedicated", "shared",
                       "kiosk", "userless")
-MAX_DEVICES = 5
+DEFAULT_INSTALL_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,15 @@ class Edition:
 
 @dataclass(frozen=True)
 class DeviceSummary:
-    """What the device export says about one user."""
+    """What the device export says about one user; ``kinds`` counts the devices per kind
+    (:data:`KINDS`)."""
 
     count: int
     primary: str
     reason: str
     virtual: bool
     mobile_only: bool
+    kinds: tuple[int, int, int] = (0, 0, 0)
 
 
 def load_editions() -> list[Edition]:
@@ -71,6 +74,16 @@ def os_class(device: Device) -> str:
 
 
 RANK = {"windows": 4, "virtual": 3, "pc_other": 2, "unknown": 1, "mobile": 0}
+KINDS = ("pc", "tablet", "phone")
+"""Device kinds of the install rights (a Cloud PC and an unknown OS count as PCs)."""
+_TABLET = re.compile(r"ipad|\btab\b|tablet|\bpad\b|galaxy tab", re.IGNORECASE)
+
+
+def device_kind(device: Device) -> str:
+    """``pc``, ``tablet`` (an iPad, or a model named like a tablet: a guess) or ``phone``."""
+    if os_class(device) != "mobile":
+        return "pc"
+    return "tablet" if _TABLET.search(f"{device.os} {device.model}") else "phone"
 
 
 def shared(device: Device) -> bool:
@@ -122,5 +135,7 @@ class DeviceIndex:
         else:
             primary = "other"
             reason = f"{device.os or 'unknown OS'} is the best device enrolled"
+        kinds = [device_kind(d) for d in devices]
         return DeviceSummary(len(devices), primary, reason, "virtual" in classes,
-                             all(c == "mobile" for c in classes))
+                             all(c == "mobile" for c in classes),
+                             tuple(kinds.count(k) for k in KINDS))

@@ -37,7 +37,7 @@ from importlib import resources
 from typing import Any
 
 from ..inputs import QUALIFYING_OS
-from .devices import MAX_DEVICES, DeviceIndex, DeviceSummary
+from .devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
 from .products import ProductMap
 from .tenant import Tenant, User, user_key
 from .usage import SHARED_MAILBOXES, used
@@ -88,6 +88,7 @@ class Profile:
     evidence: list[tuple[str, str, str]] | tuple = field(default_factory=list)
     copilot_idle: bool = False
     frontline_candidate: bool = False
+    kinds: tuple[int, int, int] | None = None
 
 
 EXCLUDED_GUEST = "guest user"
@@ -96,6 +97,16 @@ EXCLUDED_SHARED = "shared or resource mailbox"
 EXCLUDED_UNLICENSED = "no licence"
 EXCLUDED_UNMAPPED = "only licences without a catalog product"
 EXCLUDED_NO_NEEDS = "no needs left once the evidence was applied"
+
+
+def install_limits(catalog: Any) -> dict[str, int]:
+    """Device kind -> the smallest install limit any catalog capability sets on it."""
+    limits: dict[str, int] = {}
+    for cap in (getattr(catalog, "capabilities", None) or {}).values():
+        if getattr(cap, "install_limit", None):
+            for kind in cap.install_kinds:
+                limits[kind] = min(limits.get(kind, cap.install_limit), cap.install_limit)
+    return limits
 
 
 def top_tiers(needs: set[str], catalog: Any) -> set[str]:
@@ -128,6 +139,7 @@ class Inference:
         self.apps_report = tenant.report("apps")
         self.copilot_report = tenant.report("copilot")
         self._cache: dict[tuple, Profile | None] = {}
+        self.install_limits = install_limits(catalog)
         self._products: dict[frozenset[str], tuple[str, ...]] = {}
 
     def excluded(self, user: User) -> str | None:
@@ -223,11 +235,18 @@ class Inference:
             prof.evidence.append(("devices_per_user", "1", "no device export: assumed"))
             return
         prof.primary_device = summary.primary
-        prof.devices = min(summary.count, MAX_DEVICES)
         prof.evidence.append(("primary_device", summary.primary, summary.reason))
-        reason = (f"{summary.count} devices enrolled: capped at {MAX_DEVICES} (check the "
-                  "5-device rule)" if summary.count > MAX_DEVICES else "devices enrolled in Intune")
-        prof.evidence.append(("devices_per_user", str(prof.devices), reason))
+        counted = []
+        for kind, n in zip(KINDS, summary.kinds):
+            limit = self.install_limits.get(kind, DEFAULT_INSTALL_LIMIT)
+            counted.append(min(n, limit))
+            if n > limit:
+                reason = (f"{n} {kind}s enrolled: counted as {limit}, the install limit per "
+                          "kind (check the licence terms)")
+                prof.evidence.append((f"{kind}s_per_user", str(limit), reason))
+        prof.kinds = tuple(counted)
+        prof.devices = sum(counted)
+        prof.evidence.append(("devices_per_user", str(prof.devices), "devices enrolled in Intune"))
 
     def _desktop_apps(self, prof: Profile, needs: set[str], apps, activated: bool) -> None:
         rule = self.rules["desktop_apps"]

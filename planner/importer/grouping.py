@@ -46,6 +46,11 @@ class Persona:
         """The most devices any member uses (the 5-device rule is judged on it)."""
         return max(p.devices for _, p in self.members)
 
+    def per_kind(self) -> tuple[int, int, int] | None:
+        """The most PCs, tablets and phones any member uses (None without a device export)."""
+        kinds = [p.kinds for _, p in self.members if p.kinds is not None]
+        return tuple(max(k[i] for k in kinds) for i in range(3)) if kinds else None
+
     @property
     def devices(self) -> int:
         """Total devices of the members."""

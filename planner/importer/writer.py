@@ -15,13 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from ..errors import InputError, Issue
-from ..report.excel import COUNT_FORMAT, currency_format, format_table, put
+from ..report.layout import (
+    COUNT_FORMAT,
+    currency_format,
+    fit_widths,
+    format_table,
+    put,
+    style_header,
+)
 from ..sheets import atomic_save
-from ..template import build_template
+from ..template import ORGANIZATION_FIELDS, build_template
 from .build import ImportResult
 from .evidence import ONPREM_REASON
+from .feasibility import PER_KIND
 from .grouping import Persona
 
 MAX_CELL = 32_000
@@ -41,6 +50,13 @@ INTRODUCTION = (
      "now|renewal, --json)"),
     "Browse the catalog:   planner catalog",
 )
+PER_KIND_MEANING = {
+    "pcs_per_user": "PCs and Macs (and Cloud PCs) each user uses, from the Intune export "
+                    "(the most of any member); install rights are counted per kind.",
+    "tablets_per_user": "Tablets each user uses, from the Intune export (iPads, and devices "
+                        "whose model reads like a tablet: a guess).",
+    "phones_per_user": "Phones each user uses, from the Intune export.",
+}
 EVIDENCE_COLUMNS = {
     "group": "The group on the Groups sheet.",
     "item": "What was decided: a need, the worker kind, the primary device, the devices per "
@@ -100,11 +116,15 @@ def group_notes(persona: Persona, min_group_size: int) -> str:
 
 
 def _organization(result: ImportResult) -> list[tuple]:
-    values = {"name": result.account or "Imported tenant", "currency": "USD", "agreement": "EA",
-              "renewal_date": result.renewal, "as_of": result.as_of, "price_list": None,
-              "discount_pct": 0}
+    """(field, value) rows in the template's field order (its comments and checks follow
+    that order); fields the import cannot know stay blank."""
     notes = " ".join(n if n.endswith(".") else n + "." for n in result.notes)
-    return list(values.items()) + [("notes", notes[:MAX_CELL])]
+    values = {"name": result.account or "Imported tenant", "currency": "USD",
+              "agreement": result.agreement, "renewal_date": result.renewal,
+              "as_of": result.as_of, "discount_pct": 0, "notes": notes[:MAX_CELL]}
+    rows = [(f.name, values.get(f.name)) for f in ORGANIZATION_FIELDS]
+    named = {f.name for f in ORGANIZATION_FIELDS}
+    return rows + [(k, v) for k, v in values.items() if k not in named]
 
 
 def input_rows(result: ImportResult) -> dict[str, list[tuple]]:
@@ -116,6 +136,22 @@ def input_rows(result: ImportResult) -> dict[str, list[tuple]]:
     holdings = [(h.product, h.quantity, None, None, h.ends, None) for h in result.holdings.rows]
     return {"Organization": _organization(result), "Groups": groups,
             "Holdings": holdings, "Prices": []}
+
+
+def _per_kind_columns(ws, result: ImportResult) -> None:
+    """PCs, tablets and phones per user from the device export, after the template's Groups
+    columns (optional columns ``planner validate`` knows; absent without a device export)."""
+    if all(p.per_kind() is None for p in result.personas):
+        return
+    first = ws.max_column + 1
+    for offset, name in enumerate(PER_KIND):
+        put(ws, 1, first + offset, name)
+        for row, persona in enumerate(result.personas, start=2):
+            kinds = persona.per_kind()
+            put(ws, row, first + offset, None if kinds is None else kinds[offset])
+    style_header(ws, PER_KIND_MEANING)
+    ws.auto_filter.ref = f"A1:{get_column_letter(first + len(PER_KIND) - 1)}{len(result.personas) + 1}"
+    fit_widths(ws)
 
 
 def _table(wb: Workbook, title: str, columns: dict[str, str], rows: list[tuple],
@@ -151,6 +187,7 @@ def _evidence_rows(result: ImportResult, names: bool) -> list[tuple]:
 def build_workbook(result: ImportResult, catalog: Any, names: bool = True) -> Workbook:
     """ORG.xlsx as an in-memory workbook (see the module docstring)."""
     wb = build_template(catalog, result.as_of, input_rows(result), INTRODUCTION)
+    _per_kind_columns(wb["Groups"], result)
     columns = dict(EVIDENCE_COLUMNS)
     if not names:
         columns.pop("user_names")

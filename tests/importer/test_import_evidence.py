@@ -52,11 +52,14 @@ def test_no_device_export_assumes_windows_pro_and_one_device(tmp_path):
     assert ev["primary_device"] == ("windows_pro", "no device export: assumed")
 
 
-def test_windows_editions_and_the_five_device_cap(tmp_path):
+def test_windows_editions_and_devices_counted_per_kind_within_the_install_limit(tmp_path):
     rows = "".join(f"d{n},iOS,,a@example.com,iPhone,2026-11-0{n}\n" for n in range(1, 7))
+    rows += "t,iPadOS,,a@example.com,iPad Air,\n"
     prof, ev = profile(tmp_path, devices=DEVICES + rows + "pc,Windows,Core,a@example.com,Laptop,\n")
-    assert prof.primary_device == "other" and prof.devices == 5
-    assert ev["devices_per_user"] == ("5", "7 devices enrolled: capped at 5 (check the 5-device rule)")
+    assert prof.primary_device == "other"     # Windows Home is not a qualifying OS
+    assert prof.kinds == (1, 1, 5) and prof.devices == 7
+    assert ev["phones_per_user"] == ("5", ("6 phones enrolled: counted as 5, the install limit "
+                                          "per kind (check the licence terms)"))
 
 
 def test_unknown_windows_edition_is_assumed_pro_and_said_so(tmp_path):

@@ -19,4 +19,5 @@ def test_generated_tenant_imports_and_validates(tmp_path):
     org = read_org(write_workbook(result, tmp_path / "ORG.xlsx"))
     assert sum(g.users for g in org.groups) == result.users > 2_500
     assert 10 < len(org.groups) < 300
+    assert org.org.agreement == "EA"          # 3,000 users: over the EA minimum
     assert min(g.users for g in org.groups if "other departments" not in g.name) >= 10

@@ -45,6 +45,7 @@ def test_personas_by_department_with_needs_from_licences_and_evidence(result_a, 
     sales = by[("Sales", 8)]      # sales1-8 (7 and 8 also hold EMS, which E3 covers)
     assert needs(sales) == e3 - vdi
     assert (sales.worker, sales.primary_device, sales.devices_per_user) == ("information", "windows_pro", 2)
+    assert sales.per_kind() == (1, 0, 1)      # a laptop and an iPhone each
     web_only = by[("Sales", 2)]   # sales9-10: no desktop use in 90 days
     assert needs(web_only) == e3 - vdi - desktop | implied(catalog, web)
     store = by[("Store", 9)]      # store1-9 on F3, Android phones only
@@ -56,6 +57,7 @@ def test_personas_by_department_with_needs_from_licences_and_evidence(result_a, 
     assert needs(macs) == e3 - vdi - windows and macs.primary_device == "other"
     cloud_pc = by[("it", 1)]      # it3: a Cloud PC keeps VDA rights; the Pro laptop is primary
     assert needs(cloud_pc) == e3 and cloud_pc.primary_device == "windows_pro"
+    assert cloud_pc.per_kind() == (2, 0, 0)   # the laptop and the Cloud PC
     e5 = provides(catalog, "SPE_E5") - vdi - onprem
     assert needs(by[("Finance", 4)]) == e5          # fin2 (idle Copilot) joins fin3-5
     assert needs(by[("Finance", 1)]) == e5 | provides(catalog, "Microsoft_365_Copilot") - onprem
@@ -165,7 +167,11 @@ def test_the_workbook_validates_with_the_imported_headcount(result_a, tmp_path):
     assert sum(g.users for g in org.groups) == 28
     assert sum(h.quantity for h in org.holdings) == 45
     assert org.org.name == "Example Org" and org.org.as_of == AS_OF
+    assert org.org.agreement == "CSP"         # 28 users: under the EA minimum
+    assert not [w for w in org.warnings if "an EA needs" in w]
     assert org.org.renewal_date == date(2027, 6, 30)
+    sales = next(g for g in org.groups if g.name == "Sales / m365_e3 / windows_pro")
+    assert (sales.pcs_per_user, sales.tablets_per_user, sales.phones_per_user) == (1, 0, 1)
     notes = {g.name: g.notes for g in org.groups}
     assert "folds" not in " ".join(notes.values())
     assert any("frontline" in n and "confirm" in n for n in notes.values())
