@@ -190,6 +190,12 @@ def audit(
     _run(body)
 
 
+# planner import: build ORG.xlsx from a tenant's exports (planner/importer).
+from .importer.command import import_command
+
+app.command("import")(import_command)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="planner")

@@ -194,7 +194,8 @@ def write_template(out_path: str | os.PathLike, catalog: Any = None,
     return atomic_save(build_template(catalog, date.today()).save, out)
 
 
-def build_template(catalog: Any, today: date) -> Workbook:
+def build_template(catalog: Any, today: date, rows: dict[str, list[tuple]] | None = None,
+                   introduction: tuple[str, ...] = INTRODUCTION) -> Workbook:
     """The template as an in-memory workbook (see :func:`write_template`).
 
     Parameters
@@ -204,6 +205,12 @@ def build_template(catalog: Any, today: date) -> Workbook:
         ``default_price_list(on_date)``.
     today : datetime.date
         The example's planning date (``as_of``).
+    rows : dict, optional
+        Sheet title -> rows to write instead of the examples (``planner import`` fills
+        the workbook this way); each row's values follow the sheet's columns in
+        :data:`SHEETS` (Organization rows are ``(field, value)``).
+    introduction : tuple of str, optional
+        The lines that open the Instructions sheet.
 
     Returns
     -------
@@ -215,11 +222,11 @@ def build_template(catalog: Any, today: date) -> Workbook:
     instructions.title = "Instructions"
     sheets = {title: wb.create_sheet(title) for title in SHEETS}
     ranges = _write_lists(wb.create_sheet("Lists"), catalog)
-    examples = _examples(catalog, today)
+    examples = {**_examples(catalog, today), **(rows or {})}
     for title, ws in sheets.items():
         _write_input_sheet(ws, SHEETS[title], examples[title], ranges)
     _write_organization_fields(sheets["Organization"], ranges)
-    _write_instructions(instructions, catalog)
+    _write_instructions(instructions, catalog, introduction)
     return wb
 
 
@@ -390,12 +397,13 @@ def _write_lists(ws: Worksheet, catalog: Any) -> dict[str, str]:
     return ranges
 
 
-def _write_instructions(ws: Worksheet, catalog: Any) -> None:
+def _write_instructions(ws: Worksheet, catalog: Any,
+                        introduction: tuple[str, ...] = INTRODUCTION) -> None:
     """Introduction, then tables: columns of each sheet, products, needs, profiles."""
-    for row, text in enumerate(INTRODUCTION, start=1):
+    for row, text in enumerate(introduction, start=1):
         put(ws, row, 1, text)
     ws["A1"].font = Font(bold=True, size=14)
-    first = len(INTRODUCTION) + 2
+    first = len(introduction) + 2
     row = _write_block(ws, first, ("sheet", "column", "meaning", "allowed values"),
                        _column_rows())
     row = _write_block(ws, row + 1, ("product", "name", "kind", "basis"), [

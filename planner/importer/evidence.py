@@ -1,0 +1,349 @@
+"""Each user's needs, worker kind and devices, inferred from licences and usage evidence.
+
+The principle: a user needs what the current licences give (the union of the catalog
+``provides`` of the products the SKUs map to), reduced only where evidence shows a
+capability unused, and every decision is recorded as evidence ``(item, value, reason)``.
+The rules and their thresholds are data (``data/evidence_rules.csv``); a rule applies to
+those of its need ids the loaded catalog has, so the rules follow the catalog's
+vocabulary:
+
+- ``desktop_apps``: no Windows or Mac use of any Office app over a report period of at
+  least ``min_days`` (Microsoft 365 Apps report) and no desktop activation -> the desktop
+  apps need is dropped and web Office (``replacement``) is enough;
+- ``copilot``: Copilot licensed but no activity in the Copilot report's period -> dropped
+  (a reclaim candidate, also a finding);
+- ``windows_local``: the primary device is not a qualifying OS -> Windows Enterprise per
+  user is of no use and is dropped;
+- ``virtual_desktop``: VDA rights are kept only with evidence of a virtual desktop (a Cloud
+  PC or virtual machine in the Intune export, or a held VDA-only licence);
+- ``kiosk_mailbox``: a mailbox over ``limit`` bytes or with an archive is not a 2 GB kiosk
+  mailbox: the user is never frontline, and a kiosk mailbox need becomes ``replacement``;
+- ``onprem_rights``: on-premises server and desktop rights are not visible in a tenant, so
+  they are dropped (the notes ask to add them for users of on-premises servers).
+
+Tiered capabilities (catalog ``tier_of``/``tier``, "at least" semantics) are reduced to
+the highest tier the user has: a Plan 2 mailbox need already means Plan 1 and kiosk.
+
+The worker kind is ``frontline`` only for users who already hold a frontline-only plan
+(the organization has classified them so; the notes ask to confirm); device evidence
+never asserts frontline, it only marks a user as a frontline candidate.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..inputs import QUALIFYING_OS
+from .devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
+from .products import ProductMap
+from .tenant import Tenant, User, user_key
+from .usage import SHARED_MAILBOXES, used
+from .values import ALL_DAYS
+
+GIB = 2**30
+ONPREM_REASON = ("on-premises use is not visible in a tenant: add the need by hand for users "
+                 "of on-premises servers")
+"""Why on-premises rights are dropped (said once on the Organization notes, not per group)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of ``evidence_rules.csv``, restricted to the catalog's needs."""
+
+    name: str
+    needs: tuple[str, ...]
+    replacement: tuple[str, ...]
+    min_days: int | None
+    limit: int | None
+    source: str
+
+
+def load_rules(catalog: Any) -> dict[str, Rule]:
+    """The evidence rules, with need ids the catalog lacks left out."""
+    text = (resources.files("planner.importer") / "data" / "evidence_rules.csv").read_text(
+        encoding="utf-8")
+    known = set(catalog.needs.index)
+    rules = {}
+    for r in csv.DictReader(io.StringIO(text)):
+        rules[r["rule"]] = Rule(
+            r["rule"], tuple(n for n in r["needs"].split(";") if n in known),
+            tuple(n for n in r["replacement"].split(";") if n in known),
+            int(r["min_days"]) if r["min_days"] else None,
+            int(r["limit"]) if r["limit"] else None, r["source"])
+    return rules
+
+
+@dataclass
+class Profile:
+    """What one user needs, as inferred, with the evidence for each decision."""
+
+    products: tuple[str, ...]
+    needs: frozenset[str]
+    worker: str
+    primary_device: str
+    devices: int
+    evidence: list[tuple[str, str, str]] | tuple = field(default_factory=list)
+    copilot_idle: bool = False
+    frontline_candidate: bool = False
+    kinds: tuple[int, int, int] | None = None
+
+
+EXCLUDED_GUEST = "guest user"
+EXCLUDED_DISABLED = "sign-in blocked (disabled account)"
+EXCLUDED_SHARED = "shared or resource mailbox"
+EXCLUDED_UNLICENSED = "no licence"
+EXCLUDED_UNMAPPED = "only licences without a catalog product"
+EXCLUDED_NO_NEEDS = "no needs left once the evidence was applied"
+
+
+def install_limits(catalog: Any) -> dict[str, int]:
+    """Device kind -> the smallest install limit any catalog capability sets on it."""
+    limits: dict[str, int] = {}
+    for cap in (getattr(catalog, "capabilities", None) or {}).values():
+        if getattr(cap, "install_limit", None):
+            for kind in cap.install_kinds:
+                limits[kind] = min(limits.get(kind, cap.install_limit), cap.install_limit)
+    return limits
+
+
+def top_tiers(needs: set[str], catalog: Any) -> set[str]:
+    """``needs`` without the tiers another need of the same family exceeds (a Plan 2 mailbox
+    already is a Plan 1 and a kiosk mailbox: catalog tiers have "at least" semantics)."""
+    caps = getattr(catalog, "capabilities", None) or {}
+    best: dict[str, int] = {}
+    for need in needs:
+        cap = caps.get(need)
+        if cap is not None and cap.tier_of:
+            best[cap.tier_of] = max(best.get(cap.tier_of, 0), cap.tier)
+    return {n for n in needs if n not in caps or not caps[n].tier_of
+            or caps[n].tier == best[caps[n].tier_of]}
+
+
+def _period(days: int | None) -> str:
+    """A report period in words."""
+    if days is None:
+        return "the report period"
+    return "all time" if days >= ALL_DAYS else f"{days} days"
+
+
+class Inference:
+    """Infers a :class:`Profile` per user (see the module docstring)."""
+
+    def __init__(self, catalog: Any, tenant: Tenant, products: ProductMap,
+                 devices: DeviceIndex):
+        self.catalog, self.tenant, self.products, self.devices = catalog, tenant, products, devices
+        self.rules = load_rules(catalog)
+        self.apps_report = tenant.report("apps")
+        self.copilot_report = tenant.report("copilot")
+        self._cache: dict[tuple, Profile | None] = {}
+        self.install_limits = install_limits(catalog)
+        self._products: dict[frozenset[str], tuple[str, ...]] = {}
+
+    def excluded(self, user: User) -> str | None:
+        """Why ``user`` is not part of the demand, or None."""
+        if user.guest:
+            return EXCLUDED_GUEST
+        if user.enabled is False:
+            return EXCLUDED_DISABLED
+        mailbox = self.tenant.mailboxes.get(user_key(user.upn))
+        if mailbox and any(s in mailbox.recipient for s in SHARED_MAILBOXES):
+            return EXCLUDED_SHARED
+        if not user.skus:
+            return EXCLUDED_UNLICENSED
+        if not self.user_products(user):
+            return EXCLUDED_UNMAPPED
+        return None
+
+    def user_products(self, user: User) -> tuple[str, ...]:
+        """The catalog products of the user's SKUs, in catalog order."""
+        cached = self._products.get(user.skus)
+        if cached is None:
+            found = {self.products.product(k) for k in user.skus} - {None}
+            cached = self._products[user.skus] = tuple(p for p in self.catalog.items if p in found)
+        return cached
+
+    def profile(self, user: User) -> Profile | None:
+        """The user's inferred profile, or None when no need is left.
+
+        Users with the same facts (products, devices, usage) share one profile object.
+        """
+        key = user_key(user.upn)
+        facts = self._facts(user, key)
+        if facts not in self._cache:
+            self._cache[facts] = self._build(*facts)
+        return self._cache[facts]
+
+    def _facts(self, user: User, key: str) -> tuple:
+        """Everything a profile depends on, as a hashable tuple."""
+        use = self.tenant.apps.get(key)
+        copilot = self.tenant.copilot.get(key)
+        mailbox = self.tenant.mailboxes.get(key)
+        limit = self.rules["kiosk_mailbox"].limit or 2 * GIB
+        return (self.user_products(user), self.devices.summary(key),
+                None if use is None else (use.period, use.desktop),
+                self.tenant.activations.get(key, 0) > 0,
+                None if copilot is None else (copilot.period, used(copilot)),
+                None if mailbox is None else (bool(mailbox.bytes and mailbox.bytes > limit),
+                                              bool(mailbox.archive)))
+
+    def _build(self, products: tuple[str, ...], summary: DeviceSummary | None, apps, activated: bool,
+               copilot, mailbox) -> Profile | None:
+        needs: set[str] = set()
+        for pid in products:
+            needs |= self.catalog.items[pid].provides
+        needs = top_tiers(needs, self.catalog)
+        prof = Profile(products, frozenset(), "information", "windows_pro", 1)
+        prof.evidence.append(("licences", "+".join(products), "assigned in the tenant"))
+        for need in sorted(needs):
+            givers = [p for p in products if need in self.catalog.items[p].provides]
+            prof.evidence.append((f"need {need}", "kept", f"licence {'+'.join(givers)}"))
+        self._devices(prof, summary)
+        self._desktop_apps(prof, needs, apps, activated)
+        self._copilot(prof, needs, copilot)
+        self._windows(prof, needs, summary)
+        self._virtual(prof, needs, summary, products)
+        self._decide(prof, needs, "onprem_rights", False, ONPREM_REASON)
+        large = self._mailbox(prof, needs, mailbox)
+        self._worker(prof, products, large, summary, needs)
+        prof.needs = frozenset(needs)
+        prof.evidence = tuple(prof.evidence)
+        return prof if needs else None
+
+    def _decide(self, prof: Profile, needs: set[str], rule: str, keep: bool, reason: str) -> None:
+        """Keep or drop every need of ``rule`` the user has; a drop adds the replacement."""
+        spec = self.rules[rule]
+        for need in (n for n in spec.needs if n in needs):
+            self._set(prof, f"need {need}", "kept" if keep else "dropped", reason)
+            if not keep:
+                needs.discard(need)
+                for extra in spec.replacement:
+                    if extra not in needs:
+                        needs.add(extra)
+                        self._set(prof, f"need {extra}", "added", reason)
+
+    @staticmethod
+    def _set(prof: Profile, item: str, value: str, reason: str) -> None:
+        """Record a decision on ``item``, replacing an earlier one on the same item."""
+        prof.evidence = [e for e in prof.evidence if e[0] != item] + [(item, value, reason)]
+
+    def _devices(self, prof: Profile, summary: DeviceSummary | None) -> None:
+        if summary is None:
+            prof.evidence.append(("primary_device", "windows_pro", "no device export: assumed"))
+            prof.evidence.append(("devices_per_user", "1", "no device export: assumed"))
+            return
+        prof.primary_device = summary.primary
+        prof.evidence.append(("primary_device", summary.primary, summary.reason))
+        counted = []
+        for kind, n in zip(KINDS, summary.kinds):
+            limit = self.install_limits.get(kind, DEFAULT_INSTALL_LIMIT)
+            counted.append(min(n, limit))
+            if n > limit:
+                reason = (f"{n} {kind}s enrolled: counted as {limit}, the install limit per "
+                          "kind (check the licence terms)")
+                prof.evidence.append((f"{kind}s_per_user", str(limit), reason))
+        prof.kinds = tuple(counted)
+        prof.devices = sum(counted)
+        prof.evidence.append(("devices_per_user", str(prof.devices), "devices enrolled in Intune"))
+
+    def _desktop_apps(self, prof: Profile, needs: set[str], apps, activated: bool) -> None:
+        rule = self.rules["desktop_apps"]
+        if not set(rule.needs) & needs:
+            return
+        if self.apps_report is None:
+            return self._decide(prof, needs, "desktop_apps", True, "no Microsoft 365 Apps usage report")
+        if apps is None:
+            return self._decide(prof, needs, "desktop_apps", True, "not in the Microsoft 365 Apps report")
+        period, desktop = apps
+        if period is None or period < (rule.min_days or 0):
+            return self._decide(prof, needs, "desktop_apps", True,
+                                f"apps report period of {period or 'unknown'} days is under "
+                                f"{rule.min_days}: desktop use not judged")
+        if desktop:
+            return self._decide(prof, needs, "desktop_apps", True,
+                                f"desktop app use in {_period(period)}")
+        if activated:
+            return self._decide(prof, needs, "desktop_apps", True,
+                                "no desktop use, but desktop apps are activated")
+        self._decide(prof, needs, "desktop_apps", False,
+                     f"no Windows or Mac app use in {_period(period)}: web Office is enough")
+
+    def _copilot(self, prof: Profile, needs: set[str], copilot) -> None:
+        rule = self.rules["copilot"]
+        if not set(rule.needs) & needs:
+            return
+        if self.copilot_report is None:
+            return self._decide(prof, needs, "copilot", True, "no Copilot usage report")
+        if copilot is None:
+            return self._decide(prof, needs, "copilot", True, "not in the Copilot usage report")
+        period, active = copilot
+        if period is not None and period < (rule.min_days or 0):
+            return self._decide(prof, needs, "copilot", True,
+                                f"Copilot report period of {period} days is under {rule.min_days}")
+        if active:
+            return self._decide(prof, needs, "copilot", True, f"Copilot used in {_period(period)}")
+        prof.copilot_idle = True
+        self._decide(prof, needs, "copilot", False,
+                     f"Copilot licensed but not used in {_period(period)}: reclaim candidate")
+
+    def _windows(self, prof: Profile, needs: set[str], summary: DeviceSummary | None) -> None:
+        if not set(self.rules["windows_local"].needs) & needs or summary is None:
+            return
+        if summary.primary in QUALIFYING_OS:
+            self._decide(prof, needs, "windows_local", True, f"primary device {summary.primary}")
+        else:
+            self._decide(prof, needs, "windows_local", False,
+                         f"primary device is {summary.primary}, not a qualifying OS")
+
+    def _virtual(self, prof: Profile, needs: set[str], summary: DeviceSummary | None,
+                 products: tuple[str, ...]) -> None:
+        rule = self.rules["virtual_desktop"]
+        if not set(rule.needs) & needs:
+            return
+        vda_only = [p for p in products if self.catalog.items[p].provides and
+                    self.catalog.items[p].provides <= set(rule.needs)]
+        if vda_only:
+            return self._decide(prof, needs, "virtual_desktop", True, f"holds {'+'.join(vda_only)}")
+        if summary is not None and summary.virtual:
+            return self._decide(prof, needs, "virtual_desktop", True,
+                                "Cloud PC or virtual machine in the Intune export")
+        self._decide(prof, needs, "virtual_desktop", False,
+                     "no virtual desktop in the Intune export" if summary is not None else
+                     "no device export: add the need by hand for users of virtual desktops")
+
+    def _mailbox(self, prof: Profile, needs: set[str], mailbox) -> bool:
+        """True when the mailbox is too large for a kiosk mailbox (or has an archive)."""
+        if mailbox is None or not any(mailbox):
+            return False
+        large, archive = mailbox
+        limit = self.rules["kiosk_mailbox"].limit or 2 * GIB
+        reasons = ([f"mailbox over the {limit / GIB:.0f} GB of a kiosk mailbox"] if large else []) \
+            + (["has an archive mailbox"] if archive else [])
+        reason = "; ".join(reasons)
+        prof.evidence.append(("mailbox", "not a kiosk mailbox", reason))
+        self._decide(prof, needs, "kiosk_mailbox", False, reason)
+        return True
+
+    def _worker(self, prof: Profile, products: tuple[str, ...], large_mailbox: bool,
+                summary: DeviceSummary | None, needs: set[str]) -> None:
+        frontline = [p for p in products if "frontline" in self.catalog.items[p].eligibility]
+        if frontline and not large_mailbox:
+            prof.worker = "frontline"
+            reason = (f"holds {'+'.join(frontline)} (a frontline plan): confirm the users meet "
+                      "the frontline definition")
+            prof.evidence.append(("worker", "frontline", reason))
+            return
+        if frontline:
+            prof.evidence.append(("worker", "information",
+                                  f"holds {'+'.join(frontline)} but is not a kiosk-mailbox user"))
+            return
+        desktop = set(self.rules["desktop_apps"].needs) & needs
+        if summary is not None and summary.mobile_only and not large_mailbox and not desktop:
+            prof.frontline_candidate = True
+            reason = ("frontline candidate: only phones or tablets enrolled (suggested, not "
+                      "asserted: screen size is in no export)")
+            prof.evidence.append(("worker", "information", reason))
+            return
+        prof.evidence.append(("worker", "information", "no frontline licence"))

@@ -1,0 +1,187 @@
+"""Usage reports (admin center Reports > Usage, or Graph ``/reports``), CSV or JSON.
+
+Live report CSVs are UTF-8 with a BOM and CRLF line ends; columns are read by name and
+extra columns are ignored. Rows whose ``User Principal Name`` is concealed (a 32-hex token
+or GUID: the tenant setting "Display concealed user, group, and site names in all
+reports" is on) cannot be joined to users: they are counted per report, and what they
+show is reported at tenant level only. Deleted users (``Is Deleted`` = True) are skipped.
+
+- Microsoft 365 Apps user detail (``getM365AppUserDetail``): ``Windows``, ``Mac``,
+  ``Web`` and the per-app platform columns (``Word (Windows)`` ...), ``Report Period``;
+  JSON form with ``details[]``.
+- Office activations user detail (``getOffice365ActivationsUserDetail``): ``Product
+  Type``, ``Windows``, ``Mac`` (activation counts).
+- Mailbox usage detail (``getMailboxUsageDetail``): ``Storage Used (Byte)``, ``Has
+  Archive``, optional ``Recipient Type``.
+- Copilot usage user detail (``getMicrosoft365CopilotUsageUserDetail``): ``Last Activity
+  Date`` and the per-app ``... Copilot Last Activity Date`` columns, ``Report Period``.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .readers import CsvTable, Problems, header_key
+from .tenant import AppUse, CopilotUse, Mailbox, Report, Tenant, user_key
+from .values import RowCheck, concealed, count, day, period_days, yes_no
+
+UNUSED_REPORTS = {
+    "office 365 active user detail": frozenset({"userprincipalname", "exchangelastactivitydate"}),
+    "Teams user activity": frozenset({"userprincipalname", "teamchatmessagecount"}),
+    "SharePoint or OneDrive activity": frozenset({"userprincipalname", "viewedoreditedfilecount"}),
+}
+"""Reports recognised but not used (name -> header keys that identify them)."""
+SHARED_MAILBOXES = ("shared", "room", "equipment")
+
+
+def _desktop_columns(keys) -> list[str]:
+    return [k for k in keys if k in ("windows", "mac")
+            or (k.endswith(("windows", "mac")) and k != "windows10mobile")]
+
+
+def is_apps_report(keys: frozenset[str]) -> bool:
+    """Microsoft 365 Apps user detail."""
+    return {"userprincipalname", "windows", "mac", "web"} <= keys and "producttype" not in keys
+
+
+def is_activations_report(keys: frozenset[str]) -> bool:
+    """Office activations user detail."""
+    return {"userprincipalname", "producttype", "windows", "mac"} <= keys
+
+
+def is_mailbox_report(keys: frozenset[str]) -> bool:
+    """Mailbox usage detail."""
+    return {"userprincipalname", "storageusedbyte", "itemcount"} <= keys
+
+
+def is_copilot_report(keys: frozenset[str]) -> bool:
+    """Copilot usage user detail."""
+    return "userprincipalname" in keys and any(
+        "copilot" in k and k.endswith("lastactivitydate") for k in keys)
+
+
+def unused_report(keys: frozenset[str]) -> str | None:
+    """Name of a recognised report planner does not use, or None."""
+    return next((name for name, need in UNUSED_REPORTS.items() if need <= keys), None)
+
+
+def _rows(table: CsvTable, kind: str, tenant: Tenant, problems: Problems):
+    """(check, upn key, cells) of each joinable row; the report is recorded in ``tenant``."""
+    report = Report(kind, table.file)
+    tenant.reports.append(report)
+    for row, cells in table.rows:
+        report.rows += 1
+        check = RowCheck(problems, table.file, row)
+        upn = table.cell(cells, "userprincipalname")
+        if check.value(yes_no, table.cell(cells, "isdeleted"), table.column("isdeleted")):
+            continue
+        refresh = check.value(day, table.cell(cells, "reportrefreshdate"),
+                              table.column("reportrefreshdate"))
+        period = check.value(period_days, table.cell(cells, "reportperiod"),
+                             table.column("reportperiod"))
+        if refresh and (report.refresh is None or refresh > report.refresh):
+            report.refresh = refresh
+        report.period = period if period is not None else report.period
+        if not upn:
+            check.fail("missing user principal name", table.column("userprincipalname"))
+        if not check.ok:
+            continue
+        if concealed(upn):
+            report.concealed += 1
+            yield check, None, cells
+            continue
+        yield check, user_key(upn), cells
+
+
+def read_apps(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
+    """Desktop and web Office use per user from the Microsoft 365 Apps user detail."""
+    desktop_cols = _desktop_columns(table.keys)
+    web_cols = [k for k in table.keys if k.endswith("web")]
+    for check, key, cells in _rows(table, "apps", tenant, problems):
+        desktop = any(check.value(yes_no, table.cell(cells, c), table.column(c)) for c in desktop_cols)
+        web = any(check.value(yes_no, table.cell(cells, c), table.column(c)) for c in web_cols)
+        _record_apps(tenant, key, tenant.reports[-1], desktop, web)
+
+
+def _record_apps(tenant: Tenant, key: str | None, report: Report, desktop: bool, web: bool) -> None:
+    if key is None:
+        report.facts["concealed without desktop use"] = \
+            report.facts.get("concealed without desktop use", 0) + (not desktop)
+        return
+    old = tenant.apps.get(key)
+    tenant.apps[key] = AppUse(report.period, desktop or bool(old and old.desktop),
+                              web or bool(old and old.web))
+
+
+def read_apps_json(items: list[tuple[int, dict]], file: str, tenant: Tenant,
+                   problems: Problems) -> None:
+    """The JSON form of the Microsoft 365 Apps user detail (``details[]`` per user)."""
+    report = Report("apps", file)
+    tenant.reports.append(report)
+    for row, item in items:
+        report.rows += 1
+        check = RowCheck(problems, file, row)
+        upn = str(item.get("userprincipalname") or "").strip()
+        details = item.get("details") or []
+        if not upn or not isinstance(details, list) or not details:
+            check.fail("missing userPrincipalName or details", "details")
+            continue
+        detail = max((_keyed(d) for d in details if isinstance(d, dict)),
+                     key=lambda d: period_days(d.get("reportperiod")) or 0, default={})
+        report.period = check.value(period_days, detail.get("reportperiod"), "reportPeriod")
+        refresh = check.value(day, item.get("reportrefreshdate"), "reportRefreshDate")
+        report.refresh = max(filter(None, (report.refresh, refresh)), default=None)
+        desktop = any(bool(detail.get(k)) for k in _desktop_columns(detail))
+        web = any(bool(v) for k, v in detail.items() if k.endswith("web"))
+        if concealed(upn):
+            report.concealed += 1
+        _record_apps(tenant, None if concealed(upn) else user_key(upn), report, desktop, web)
+
+
+def _keyed(detail: dict) -> dict:
+    return {header_key(k): v for k, v in detail.items()}
+
+
+def read_activations(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
+    """Desktop Office activations (Windows + Mac) per user; Project and Visio rows are not
+    Office apps and are left out."""
+    for check, key, cells in _rows(table, "activations", tenant, problems):
+        product = table.cell(cells, "producttype").upper()
+        installs = sum(check.value(count, table.cell(cells, c), table.column(c), default=0)
+                       for c in ("windows", "mac"))
+        if key is None or "PROJECT" in product or "VISIO" in product:
+            continue
+        tenant.activations[key] = tenant.activations.get(key, 0) + installs
+
+
+def read_mailboxes(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
+    """Mailbox size, archive and recipient type per user."""
+    for check, key, cells in _rows(table, "mailbox", tenant, problems):
+        size = check.value(count, table.cell(cells, "storageusedbyte"), table.column("storageusedbyte"))
+        archive = check.value(yes_no, table.cell(cells, "hasarchive"), table.column("hasarchive"))
+        recipient = table.cell(cells, "recipienttype").lower()
+        if key is not None and check.ok:
+            tenant.mailboxes[key] = Mailbox(size, archive, recipient)
+
+
+def read_copilot(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
+    """The latest Copilot activity date per licensed user."""
+    date_cols = [k for k in table.keys if k.endswith("lastactivitydate")]
+    for check, key, cells in _rows(table, "copilot", tenant, problems):
+        dates = [check.value(day, table.cell(cells, c), table.column(c)) for c in date_cols]
+        last = max(filter(None, dates), default=None)
+        report = tenant.reports[-1]
+        if key is None:
+            idle = not used(CopilotUse(report.period, last, report.refresh))
+            report.facts["concealed without Copilot use"] = \
+                report.facts.get("concealed without Copilot use", 0) + idle
+        elif check.ok:
+            tenant.copilot[key] = CopilotUse(report.period, last, report.refresh)
+
+
+def used(use: CopilotUse) -> bool:
+    """True when the Copilot activity falls inside the report period."""
+    if use.last is None:
+        return False
+    if use.refresh is None or use.period is None:
+        return True
+    return use.last >= use.refresh - timedelta(days=use.period)

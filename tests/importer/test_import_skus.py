@@ -1,0 +1,72 @@
+"""The SKU identity table: normalisation, name splitting, catalog mapping."""
+from __future__ import annotations
+
+from tenant_helpers import product_of
+
+from planner.importer.products import ProductMap
+from planner.importer.skus import SkuTable, part_key
+
+LIVE = ("MICROSOFT INTUNE SUITE+ENTERPRISE MOBILITY + SECURITY E5+MICROSOFT DEFENDER FOR ENDPOINT P2"
+        "+WINDOWS 10/11 ENTERPRISE E3+MICROSOFT POWER AUTOMATE FREE+MICROSOFT 365 E5+POWER BI PRO"
+        "+POWER BI PREMIUM PER USER+MICROSOFT FABRIC (FREE)+AGENT 365"
+        "+MICROSOFT COPILOT STUDIO USER LICENSE")
+"""A live 'Assigned Products' value (rknightion/graph2otel testdata, 2026-07)."""
+
+
+def test_table_holds_every_product_of_the_microsoft_csv_and_the_extras():
+    table = SkuTable()
+    real = [s for s in table.skus.values() if s.part]
+    assert len(real) >= 569 + 9 - 1  # 569 GUIDs, MCOPSTN5 twice, 9 extras
+    assert table.by_part("SPE_E3") == part_key("SPE_E3")
+    assert table.by_guid("05E9A617-0261-4CEE-BB44-138D3EF5D965") == part_key("SPE_E3")
+    assert table.by_part("MICROSOFT_365_E7") and table.by_part("Microsoft_365_E7")
+
+
+def test_dirty_ids_of_the_microsoft_csv_resolve_from_their_clean_spelling():
+    table = SkuTable()
+    # The CSV writes these with NBSPs or stray spaces; tenants may not.
+    assert table.by_part("O365_w/o Teams Bundle_M3") == table.by_part("O365_w/o\xa0Teams\xa0Bundle_M3")
+    assert table.by_part("MCOCAP_FACULTY") is not None
+    assert table.by_part("Microsoft_365_Business_Premium_(no_Teams)") is not None
+    assert table.by_part("AAD_PREMIUM_USGOV_GCCHIGH") is not None
+
+
+def test_plus_joined_names_split_by_longest_match():
+    table = SkuTable()
+    found, unknown = table.split_names(LIVE)
+    assert unknown == ()
+    assert len(found) == 11
+    labels = [sorted(table.label(k) for k in alts) for alts in found]
+    assert ["EMSPREMIUM"] in labels          # not split at its inner ' + '
+    assert ["WIN10_PRO_ENT_SUB", "WIN10_VDA_E3"] in labels  # one name, two SKUs
+    found, unknown = table.split_names("Enterprise Mobility + Security E3+Microsoft 365 E3")
+    assert [sorted(table.label(k) for k in alts) for alts in found] == [["EMS"], ["SPE_E3"]]
+
+
+def test_localized_and_unknown_names():
+    table = SkuTable()
+    found, unknown = table.split_names(
+        "Visio Plan 2+Microsoft Power Automate Free+Microsoft 365 Empresa Estándar+Nombre Raro")
+    assert [table.label(min(a)) for a in found] == ["VISIOCLIENT", "FLOW_FREE", "O365_BUSINESS_PREMIUM"]
+    assert unknown == ("Nombre Raro",)
+    assert table.label(min(table.by_name("office 365 a1 dla nauczycieli lub wykładowców"))) == \
+        "STANDARDWOFFPACK_FACULTY"
+
+
+def test_catalog_skus_map_to_their_products_and_same_named_skus_follow(catalog):
+    table = SkuTable()
+    products = ProductMap(catalog, table)
+    e3 = product_of(catalog, "SPE_E3")
+    assert products.product(part_key("SPE_E3")) == e3 and products.how(part_key("SPE_E3")) == "catalog sku"
+    # M365_F1 is not the catalog's SKU, but Microsoft names it like M365_F1_COMM.
+    assert products.product(part_key("M365_F1")) == product_of(catalog, "M365_F1_COMM")
+    assert products.product(part_key("M365_Copilot")) == product_of(catalog, "Microsoft_365_Copilot")
+    assert "same Microsoft product name" in products.how(part_key("M365_Copilot"))
+    assert products.product(part_key("POWER_BI_PRO")) is None
+
+
+def test_every_catalog_sku_is_in_the_table(catalog):
+    table = SkuTable()
+    for pid, product in catalog.items.items():
+        for sku in filter(None, (product.sku or "").split(";")):
+            assert table.by_part(sku), f"{pid}: SKU {sku} missing from planner/importer/data"
