@@ -16,7 +16,9 @@ depends on the engine or the number of workers.
 
 A chunk whose worker process dies (killed, out of memory) is run again, up to
 ``max_retries`` times; after that its result is a :class:`WorkerLost`, which the caller
-turns into one failed row per item, so the other chunks still finish.
+turns into one failed row per item, so the other chunks still finish. (The local pool
+cannot tell which of the chunks in flight killed it, so it reruns them one at a time:
+a try is counted only against a chunk that was alone in the pool.)
 """
 from __future__ import annotations
 
@@ -188,15 +190,21 @@ class LocalEngine(Engine):
     def map(self, task: Task, chunks: Sequence[Any],
             prepare: Prepare | None = None) -> Iterator[tuple[int, Any]]:
         prepare = prepare or _same
-        queue = deque(range(len(chunks)))  # not sent yet; chunks to retry go first
+        queue = deque(range(len(chunks)))  # not sent yet
+        suspects: deque[int] = deque()  # in flight when the pool broke: rerun one by one
         tries = dict.fromkeys(queue, 0)
-        running: dict[Future, int] = {}  # in submission order
+        running: dict[Future, int] = {}
         try:
-            while queue or running:
-                pool = self._executor(len(queue) + len(running))
-                while queue and len(running) < self.window:
-                    i = queue.popleft()
-                    running[pool.submit(task, prepare(chunks[i]))] = i
+            while queue or suspects or running:
+                pool = self._executor(len(queue) + len(suspects) + len(running))
+                if suspects:
+                    if not running:
+                        i = suspects.popleft()
+                        running[pool.submit(task, prepare(chunks[i]))] = i
+                else:
+                    while queue and len(running) < self.window:
+                        i = queue.popleft()
+                        running[pool.submit(task, prepare(chunks[i]))] = i
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in [f for f in running if f in done]:
@@ -207,35 +215,28 @@ class LocalEngine(Engine):
                         continue
                     yield running.pop(fut), result
                 if broken:
-                    yield from self._retry_or_lose(list(running.values()), queue, tries)
+                    failed = list(running.values())
                     running.clear()
+                    self.close()
+                    yield from self._retry_or_lose(failed, suspects, tries)
         finally:
             if running:  # interrupted, or the caller stopped early: do not wait for them
                 self._abort()
 
-    def _abort(self) -> None:
-        """Stop the workers now, without waiting for the chunks they are running."""
-        if self._pool is not None:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-    def _retry_or_lose(self, failed: list[int], queue: deque, tries: dict[int, int]
+    def _retry_or_lose(self, failed: list[int], suspects: deque, tries: dict[int, int]
                        ) -> Iterator[tuple[int, WorkerLost]]:
-        """After the pool broke: count a try for the chunks that may have been running
-        (one per worker plus the one queued ahead, in submission order), give up on those
-        over ``max_retries``, and queue the rest again, first."""
-        self.close()
-        for i in failed[:self._size + 1]:
-            tries[i] += 1
-        again = []
-        for i in failed:
-            if tries[i] > self.max_retries:
-                yield i, WorkerLost(tries[i], "a worker process ended abruptly")
-            else:
-                again.append(i)
-        queue.extendleft(reversed(again))
+        """After the pool broke with ``failed`` in flight: when one chunk was alone, it
+        broke the pool (a try counted; lost after ``max_retries`` retries); when several
+        were, each is run again alone to find which."""
+        if len(failed) > 1:
+            suspects.extendleft(reversed(failed))
+            return
+        i = failed[0]
+        tries[i] += 1
+        if tries[i] > self.max_retries:
+            yield i, WorkerLost(tries[i], "a worker process ended abruptly")
+        else:
+            suspects.appendleft(i)
 
     def close(self) -> None:
         if self._pool is not None:
