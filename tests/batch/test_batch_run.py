@@ -6,6 +6,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -223,3 +225,17 @@ def test_summary_columns_fill_in_from_plan_fields_when_they_exist():
     assert failed["error"] == "group 'g' cannot be licensed for 'copilot': not sold"
     bug = failure_values(KeyError("x"))
     assert bug["exit_code"] == 4 and bug["error"].startswith("internal error: KeyError")
+
+
+def test_installed_console_script_runs_a_batch_on_the_local_pool(tmp_path):
+    inputs = copy_scenarios(tmp_path / "in", names=("litware", "trey_research"))
+    exe = shutil.which("planner") or str(Path(sys.executable).with_name("planner"))
+    proc = subprocess.run([exe, "batch", str(inputs), "--out", str(tmp_path / "out"),
+                           "--workers", "2"], check=False, capture_output=True, text=True,
+                          timeout=300,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 2, proc.stderr
+    assert "planned 2 of 3 workbooks; 1 without a proven plan: broken.xlsx" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    summary = pd.read_csv(tmp_path / "out" / "batch-summary.csv")
+    assert summary["status"].tolist() == ["error", "optimal", "optimal"]
