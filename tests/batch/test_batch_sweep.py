@@ -15,11 +15,14 @@ from planner.examples import tiny_org, write_example
 runner = CliRunner()
 
 SPEC = {
-    "discount_pct": {"dist": "uniform", "low": 0, "high": 15},
-    "prices": {"copilot": {"unit_price": {"dist": "uniform", "low": 24, "high": 33}}},
-    "growth": {"*": {"dist": "normal", "mean": 0.05, "sd": 0.05, "min": -0.1, "max": 0.3}},
+    "discount_pct": {"dist": "triangular", "low": 0, "mode": 5, "high": 20},
+    "prices": {"m365_e5": {"change_pct": {"dist": "uniform", "low": -5, "high": 15}}},
+    "growth": {"office": {"dist": "choice", "values": [0, 0.1, 0.2]},
+               "*": {"dist": "normal", "mean": 0.0, "sd": 0.1, "min": -0.2, "max": 0.2}},
     "adoption": [{"group": "office", "share": {"dist": "beta", "a": 2, "b": 3},
-                  "add_needs": ["copilot"]}],
+                  "add_needs": ["copilot"]},
+                 {"group": "analysts", "share": {"dist": "uniform", "low": 0, "high": 1},
+                  "add_needs": ["agent_governance"], "name": "analysts_agents"}],
 }
 
 SPEC_YAML = """\
