@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from .batch.engines import ENGINES
 from .cli_support import Settings, run as _run, warn as _warn
 from .solve import DEFAULT_SOLVER
 from .errors import InputError, Issue, SolverError
@@ -188,6 +189,60 @@ def audit(
                 typer.echo(line, err=True)
         return 0 if report.compliant else 1
     _run(body)
+
+
+EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
+
+
+@app.command()
+def batch(
+    inputs: list[Path] = typer.Argument(..., metavar="INPUTS...", help="Organization workbooks, and folders searched for them."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for each plan workbook and JSON result and batch-summary.xlsx/.csv."),
+    at: At = typer.Option(At.now, "--at", help="Planning point of every workbook (as for 'planner solve')."),
+    engine: EngineName = typer.Option("local", "--engine", help="local: a process pool on this machine; ray: Ray tasks (pip install 'planner\\[ray]'); serial: in this process."),
+    address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray), e.g. ray://head:10001 or auto."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
+) -> None:
+    """Plan many organization workbooks: a plan and a JSON result each, and a summary.
+
+    A workbook that cannot be planned gets a summary row saying why
+    (the line 'planner solve' prints) and never stops the others.
+    Exit 0 when every workbook was planned, else the largest exit code among them.
+    See docs/batch.md.
+    """
+    from .batch.commands import batch as run_batch
+
+    _run(lambda: run_batch(inputs, out, at=at.value, engine=engine.value, address=address,
+                           workers=workers, resume=resume, time_limit=time_limit))
+
+
+@app.command()
+def sweep(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
+    spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="What varies and how (see docs/batch.md)."),
+    draws: int = typer.Option(100, "--draws", metavar="N", min=1, help="Number of draws."),
+    seed: int = typer.Option(0, "--seed", metavar="S", min=0, help="Seed: the same seed gives the same draws on any engine."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for draws.csv/.xlsx and sweep-summary.xlsx."),
+    at: At = typer.Option(At.now, "--at", help="Planning point (as for 'planner solve')."),
+    engine: EngineName = typer.Option("local", "--engine", help="local, ray or serial (as for 'planner batch')."),
+    address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray)."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per draw."),
+) -> None:
+    """Monte Carlo: plan an organization under N random draws of its inputs.
+
+    Prices, Copilot and agent adoption and headcount growth vary as SPEC.yaml says.
+    Writes the table of draws (draws.csv, draws.xlsx) and sweep-summary.xlsx
+    (percentiles of cost and savings, histograms).
+    See docs/batch.md for the SPEC.yaml format.
+    """
+    from .batch.commands import sweep as run_sweep
+
+    _run(lambda: run_sweep(org, spec, out, draws=draws, seed=seed, at=at.value,
+                           engine=engine.value, address=address, workers=workers,
+                           time_limit=time_limit))
 
 
 # planner import: build ORG.xlsx from a tenant's exports (planner/importer).

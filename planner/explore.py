@@ -9,6 +9,7 @@ inputs (inputs are frozen: changes always make a copy) or a tidy pandas DataFram
 :func:`with_changes`   headcounts, needs, price list, discount, negotiated prices, dates
 :func:`split_group`    move a share of a group into a new group with extra needs (adoption)
 :func:`sweep`          solve over a grid of one or more parameters: one row per point
+:func:`monte_carlo`    solve under random draws of prices, adoption, growth (planner.batch)
 :func:`need_costs`     what each need of each group adds to the annual cost
 :func:`compare`        several plans side by side
 :func:`cost_by_product`  a plan's annual cost per product (for charts)
@@ -46,6 +47,7 @@ from typing import Any
 
 import pandas as pd
 
+from .batch.montecarlo import monte_carlo
 from .catalog import Catalog, load_catalog
 from .errors import NoCompliantPlan
 from .inputs import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
@@ -828,5 +830,5 @@ def need_costs(inputs: OrgInputs, groups: Iterable[str] | None = None,
 
 
 __all__ = ["NEED_COST_COLUMNS", "SWEEP_COLUMNS", "break_even", "catalog_without", "compare",
-           "cost_by_product", "need_costs", "product_quantities", "split_group", "sweep",
-           "with_changes"]
+           "cost_by_product", "monte_carlo", "need_costs", "product_quantities", "split_group",
+           "sweep", "with_changes"]

@@ -20,3 +20,4 @@ def test_wheel_contains_the_catalog_and_the_role_tables(tmp_path):
     missing = {f for f in shipped if f"planner/_catalog/{f}" not in names}
     assert not missing
     assert "planner/cli.py" in names and "planner/roles/cli.py" in names
+    assert "planner/batch/runner.py" in names

@@ -1,0 +1,75 @@
+"""The bodies of ``planner batch`` and ``planner sweep``: call the library, report, exit code.
+
+``planner/cli.py`` declares the options and calls these; every message goes to stderr.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str | None,
+          workers: int | None, resume: bool, time_limit: float | None) -> int:
+    """Plan every workbook of ``inputs`` into ``out``; the batch's exit code.
+
+    Exit code: 0 when every input was planned, else the largest of the inputs' codes
+    (1 no compliant plan, 2 bad input, 3 time limit reached, 4 internal error).
+    """
+    from .runner import SUMMARY_NAME, exit_code, run
+
+    table = run(inputs, out, engine=engine, workers=workers, address=address, at=at,
+                time_limit=time_limit, resume=resume, progress=True)
+    failed = table[table["exit_code"] != 0]
+    resumed = int(table["resumed"].sum())
+    text = f"planned {len(table) - len(failed)} of {len(table)} workbooks"
+    if resumed:
+        text += f" ({resumed} unchanged since the last run)"
+    if len(failed):
+        text += f"; {len(failed)} without a proven plan: " + ", ".join(failed["file"])
+    _say(text)
+    _say(f"wrote {out / SUMMARY_NAME}.xlsx and {out / SUMMARY_NAME}.csv")
+    return exit_code(table)
+
+
+def _spread(draws: pd.DataFrame, column: str, currency: str) -> str:
+    values = pd.to_numeric(draws.loc[draws["exit_code"].isin([0, 3]), column], errors="coerce")
+    values = values.dropna()
+    if values.empty:
+        return ""
+    p5, p50, p95 = values.quantile([0.05, 0.5, 0.95])
+    return f"{column.replace('_', ' ')} P5 {p5:,.0f}, median {p50:,.0f}, P95 {p95:,.0f} {currency}"
+
+
+def sweep(org: Path, spec: Path, out: Path, *, draws: int, seed: int, at: str, engine: str,
+          address: str | None, workers: int | None, time_limit: float | None) -> int:
+    """Run a Monte Carlo sweep of ``org`` over ``spec`` into ``out``; the exit code.
+
+    Exit code: 0 when at least one draw has a plan (draws without one are counted on
+    the summary), else the largest of the draws' codes.
+    """
+    from .montecarlo import monte_carlo
+    from .sweep_report import check_outputs, write_sweep
+
+    check_outputs(out, (org, spec))
+    table = monte_carlo(org, spec, draws, seed, engine=engine, workers=workers,
+                        address=address, at=at, time_limit=time_limit, progress=True)
+    written = write_sweep(table, out, inputs=(org, spec))
+    planned = int(table["exit_code"].isin([0, 3]).sum())
+    text = f"{draws} draws: {planned} planned"
+    if planned < draws:
+        text += f", {draws - planned} without a plan (see status and error in draws.csv)"
+    _say(text)
+    for column in ("annual_cost", "savings"):
+        line = _spread(table, column, table.attrs.get("currency", ""))
+        if line:
+            _say(line)
+    _say("wrote " + ", ".join(str(p) for p in written))
+    if planned:
+        return 0
+    return max(int(c) for c in table["exit_code"])
