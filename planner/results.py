@@ -85,6 +85,23 @@ class Plan:
         return self.baseline_annual_cost - self.annual_cost
 
     @property
+    def compliance_gap_annual_cost(self) -> float | None:
+        """Cost of the like-for-like cure of the compliance gap [currency/year]."""
+        return self.compliance_gap.get("annual_cost") if self.compliance_gap else None
+
+    @property
+    def users_uncovered(self) -> int | None:
+        """Users today's holdings leave unlicensed for some need."""
+        return self.compliance_gap.get("users") if self.compliance_gap else None
+
+    @property
+    def groups_not_robust(self) -> int | None:
+        """Groups whose choice flips within an estimate's band (None when not checked)."""
+        if self.robustness is None:
+            return None
+        return int((~self.robustness["robust"].astype(bool)).sum())
+
+    @property
     def proven_optimal(self) -> bool:
         """True when the solver proved no cheaper compliant plan exists."""
         return self.status == "optimal"

@@ -38,16 +38,19 @@ PLAN_FIELDS = (
     Field("at", "at", "", "planning point"),
     Field("annual_cost", "annual_cost", None, "cost of the plan [currency/year]"),
     Field("current_annual_cost", "current_annual_cost", None,
-          "cost of the licences held today [currency/year]; blank until the plan reports it"),
+          "today's run-rate: the holdings renewed as they are [currency/year]"),
     Field("baseline_annual_cost", "baseline_annual_cost", None,
-          "cost of renewing today's holdings as they are [currency/year]"),
+          "the compliant status quo: current cost plus the like-for-like cure of the "
+          "compliance gap [currency/year]; blank when no status quo is compliant"),
     Field("savings", "savings", None, "savings of the plan, as the plan reports them "
           "[currency/year]"),
-    Field("compliance_gap", "compliance_gap", None,
-          "what today's licences lack to be compliant; blank until the plan reports it"),
+    Field("compliance_gap", "compliance_gap_annual_cost", None,
+          "what the like-for-like cure of today's compliance gap costs [currency/year]"),
+    Field("users_uncovered", "users_uncovered", None,
+          "users today's holdings leave unlicensed for some need"),
     Field("optimality_gap", "gap", None, "relative optimality gap; 0 when proven optimal"),
-    Field("robustness", "robustness", None,
-          "the plan's robustness flags; blank until the plan reports them"),
+    Field("groups_not_robust", "groups_not_robust", None,
+          "groups whose choice flips within the error band of an estimated price"),
 )
 """The columns read from a Plan, in order."""
 

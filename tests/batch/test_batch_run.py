@@ -209,12 +209,12 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_when_piped():
 def test_summary_columns_fill_in_from_plan_fields_when_they_exist():
     newer = SimpleNamespace(status="optimal", annual_cost=10.0, baseline_annual_cost=12.0,
                             savings=2.0, gap=0.0, current_annual_cost=11.0,
-                            compliance_gap=["3 users lack Copilot"],
-                            robustness={"price_rise_10pct": "same plan"}, messages=["note"])
+                            compliance_gap_annual_cost=1.0, users_uncovered=3,
+                            groups_not_robust=1, messages=["note"])
     values = plan_values(newer)
     assert values["current_annual_cost"] == 11.0
-    assert values["compliance_gap"] == "3 users lack Copilot"
-    assert values["robustness"] == "price_rise_10pct: same plan"
+    assert values["compliance_gap"] == 1.0 and values["users_uncovered"] == 3
+    assert values["groups_not_robust"] == 1
     assert values["notes"] == "note" and values["exit_code"] == 0
     older = SimpleNamespace(status="feasible", annual_cost=10.0, gap=0.1)
     values = plan_values(older)
