@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from ..errors import InputError, Issue
-from ..report.excel import currency_format, put, style_header
+from ..report.layout import currency_format, put, style_header
 from .writers import is_amount, save_workbook, write_frame, write_table
 
 DRAWS_NAME = "draws"

@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..report.excel import COUNT_FORMAT, format_table, put
+from ..report.layout import COUNT_FORMAT, format_table, put
 from ..sheets import atomic_save
 
 AMOUNT_FORMAT = "#,##0.00"
