@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from .errors import InputError, PlannerError
+from .outputs import JOURNAL
 
 EXIT_BUG = 4
 
@@ -24,6 +25,7 @@ class Settings:
 
 def run(body: Callable[[], int | None]) -> None:
     """Run a command body and exit with its return code (0 when it returns None)."""
+    JOURNAL.reset(listener=lambda text: warn([text]))
     try:
         code = body() or 0
     except PlannerError as err:

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, Issue
+from ..outputs import write_workbook
 from ..results import (
     ALTERNATIVE_COLUMNS,
     ASSIGNMENT_COLUMNS,
@@ -33,7 +34,7 @@ from ..results import (
     PURCHASE_COLUMNS,
     Plan,
 )
-from ..sheets import atomic_save, normalise, open_workbook, read_table
+from ..sheets import normalise, open_workbook, read_table
 from .console import CURRENCY_SYMBOLS
 
 SHEET_ORDER = ("Summary", "Purchases", "Assignments", "Alternatives", "Compliance")
@@ -298,7 +299,7 @@ def write_plan(plan: Plan, out_path: str | os.PathLike,
     planner.errors.InputError
         When ``out_path`` is one of ``inputs`` or its folder does not exist.
     """
-    return atomic_save(build_plan_workbook(plan).save, out_path, inputs=inputs)
+    return write_workbook(build_plan_workbook(plan), out_path, inputs=inputs, what="plan")
 
 
 def build_plan_workbook(plan: Plan) -> Workbook:
