@@ -15,9 +15,13 @@ from pathlib import Path
 import typer
 
 from .batch.engines import ENGINES
-from .cli_support import Settings, run as _run, warn as _warn
+from .cli_support import Settings
+from .cli_support import run as _run
+from .cli_support import warn as _warn
+from .errors import SolverError
+from .model_dump import ModelDump
+from .outputs import refuse_inputs, refuse_same_outputs
 from .solve import DEFAULT_SOLVER
-from .errors import InputError, Issue, SolverError
 from .roles.cli import app as roles_app
 
 EXIT_TIME_LIMIT = 3
@@ -70,7 +74,13 @@ def solve(
                                      help="Stop after S seconds with the best plan found (exit 3 if not proven optimal)."),
     alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
                                       help="Compute each group's next cheapest choice (one extra solve per group)."),
-    lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp", help="Also write the integer program as an LP file."),
+    lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp",
+                                 help="Also write the integer program (LP format, or MPS for "
+                                      "a .mps name), with index names x1, c1, ... so it "
+                                      "carries no organization text."),
+    readable_names: bool = typer.Option(False, "--readable-names",
+                                        help="Keep the model's own names (group names) in "
+                                             "the --lp-file dump."),
     strict: bool = STRICT,
 ) -> None:
     """Find the cheapest compliant plan and write it as a purchase-plan workbook.
@@ -86,20 +96,24 @@ def solve(
         from .validate import read_org
 
         out = output or _default_plan_path(org)
-        if out.exists() and org.exists() and out.resolve() == org.resolve():
-            raise InputError(Issue("refusing to write the plan over the input file", out.name,
-                                   hint="choose another name with -o"))
+        run_inputs = (org,)
+        dump = ModelDump(lp_file, run_inputs, readable_names) if lp_file else None
+        refuse_inputs(out, run_inputs, "plan")
+        if dump:
+            dump.check()
+            refuse_inputs(dump.path, run_inputs, "model file")
+            refuse_same_outputs([("plan", out), ("model file", dump.path)])
         inputs = read_org(org, strict=strict)
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
                                alternatives=alternatives if alternatives else False,
-                               lp_file=lp_file)
+                               lp_file=dump)
         except SolverError as err:
             if time_limit is None or "Not Solved" not in str(err):
                 raise
             raise SolverError(f"{org.name}: no plan found within the time limit of "
                               f"{time_limit:g} s by any solver; raise --time-limit") from None
-        written = write_plan(result, out, inputs=(org,))
+        written = write_plan(result, out, inputs=run_inputs)
         if as_json:
             _warn(result.messages)
             payload = result.to_json()

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from .errors import InputError, PlannerError
+from .outputs import JOURNAL
 
 EXIT_BUG = 4
 
@@ -42,6 +43,7 @@ def error_report(exc: Exception) -> tuple[list[str], int]:
 
 def run(body: Callable[[], int | None]) -> None:
     """Run a command body and exit with its return code (0 when it returns None)."""
+    JOURNAL.reset(listener=lambda text: warn([text]))
     try:
         code = body() or 0
     except (typer.Exit, typer.Abort):

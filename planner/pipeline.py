@@ -11,6 +11,7 @@ from .errors import NoCompliantPlan, PlannerError, Shortfall
 from .extract import chosen_bundles, extract_plan, unlicensed_users
 from .inputs import PLAN_AT, OrgInputs
 from .model import PlanningModel, build_model
+from .model_dump import dump_model
 from .options import enumerate_options
 from .pricing import Pricing
 from .robustness import check_robustness
@@ -133,7 +134,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     _raise_if_infeasible(options)
     m = build_model(inputs, options, pricing, catalog)
     if lp_file:
-        m.problem.writeLP(str(lp_file))
+        dump_model(m.problem, lp_file)
     outcome: SolveOutcome = solve(m.problem, solver, time_limit)
     if outcome.status == "infeasible":
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])

@@ -66,10 +66,9 @@ def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, 
     """One row per group: robust or not, and the estimated price that flips its choice."""
     flips: dict[str, tuple[str, float, str]] = {}
     for product, band in estimated_products(pricing, candidates).items():
-        price = pricing.buy_price(product)
-        if price is None:
-            holding = next((h for h in inputs.holdings if h.product == product), None)
-            price = pricing.holding_price(holding) if holding else None
+        # The price that decides: a held line's (renewal or SA) price, else a new unit's.
+        holding = next((h for h in inputs.holdings if h.product == product), None)
+        price = pricing.holding_price(holding) if holding else pricing.buy_price(product)
         if not price:
             continue
         for sign in (-1.0, 1.0):

@@ -1,4 +1,4 @@
-"""Safe reading of user workbooks into plain tables, and atomic writing of outputs.
+"""Safe reading of user workbooks into plain tables (outputs: :mod:`planner.outputs`).
 
 The only module that opens a user's .xlsx for reading. It refuses files that are not
 workbooks, are encrypted, carry macros, or would expand past the limits in
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -386,39 +385,3 @@ def read_table(wb, file: str, sheet: str, required: list[str], optional: list[st
                                       severity="warning"))
         table.rows.append((excel_row, record))
     return table
-
-
-def atomic_save(save, out_path: str | os.PathLike, inputs: tuple = ()) -> Path:
-    """Write an output file whole or not at all, never over an input.
-
-    ``save`` is a callable taking a file path (e.g. ``workbook.save``). The content goes
-    to a temporary file in the target folder and is renamed over ``out_path`` only when
-    complete, so an existing file is replaced only whole.
-
-    Raises
-    ------
-    InputError
-        When ``out_path`` is one of ``inputs``, its folder does not exist, or writing
-        fails (disk full, permission denied); the temporary file is removed.
-    """
-    out = Path(out_path)
-    for inp in inputs:
-        if inp and out.resolve() == Path(inp).resolve():
-            raise InputError(Issue("refusing to write the output over the input file", out.name,
-                                   hint="choose another name with -o"))
-    if not out.parent.exists():
-        raise InputError(Issue(f"output folder {out.parent} does not exist", out.name))
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.replace(tmp, out)
-    except BaseException as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):  # disk full, permission: the user's to fix, not a bug
-            raise InputError(Issue(f"cannot write the file: {exc.strerror or exc}", out.name,
-                                   hint="nothing was written; an existing file is unchanged")
-                             ) from None
-        raise
-    return out

@@ -19,11 +19,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import InputError, Issue
 from .inputs import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, OrgInputs
+from .outputs import write_workbook
+from .provenance import check_replaceable
 from .report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
                             style_header)
-from .sheets import atomic_save
 
 # Rows that carry dropdowns below each header; enough for any realistic organization.
 TEMPLATE_ROWS = 500
@@ -170,8 +170,9 @@ def write_template(out_path: str | os.PathLike, catalog: Any = None,
         Source of the product, need, profile and price list ids; the shipped catalog
         by default.
     overwrite : bool
-        Replace an existing file; by default an existing workbook (perhaps an
-        organization already filled in) is left alone.
+        Replace any existing file; by default an existing workbook is replaced only when
+        planner wrote it and it is unchanged since (:mod:`planner.provenance`), so an
+        organization already filled in is left alone.
 
     Returns
     -------
@@ -181,17 +182,15 @@ def write_template(out_path: str | os.PathLike, catalog: Any = None,
     Raises
     ------
     planner.errors.InputError
-        When ``out_path`` exists and ``overwrite`` is False, or its folder is missing.
+        When ``out_path`` must be kept (see ``overwrite``), or its folder is missing.
     """
     out = Path(out_path)
-    if out.exists() and not overwrite:
-        raise InputError(Issue("file already exists; not replacing it with a blank template",
-                               out.name, hint="choose another name or delete the file"))
+    check_replaceable(out, force=overwrite)
     if catalog is None:
         from .catalog import load_catalog
 
         catalog = load_catalog()
-    return atomic_save(build_template(catalog, date.today()).save, out)
+    return write_workbook(build_template(catalog, date.today()), out, what="template")
 
 
 def build_template(catalog: Any, today: date, rows: dict[str, list[tuple]] | None = None,

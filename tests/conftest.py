@@ -1,6 +1,10 @@
 """Shared fixtures: the catalog, the scenario workbooks, a tiny organization."""
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,14 @@ from planner.inputs import Holding
 from org_builders import small_org
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+# Records of the files planner wrote (planner.provenance) go to a throwaway folder, which
+# console scripts run by the tests inherit, never to the user's home.
+# (XDG_STATE_HOME too, for helpers that drop PLANNER_* settings from the environment.)
+if "PLANNER_STATE_DIR" not in os.environ:
+    os.environ["PLANNER_STATE_DIR"] = tempfile.mkdtemp(prefix="planner-state-")
+    os.environ["XDG_STATE_HOME"] = os.environ["PLANNER_STATE_DIR"]
+    atexit.register(shutil.rmtree, os.environ["PLANNER_STATE_DIR"], True)
 
 
 @pytest.fixture(scope="session")

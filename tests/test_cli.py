@@ -117,8 +117,15 @@ def test_validate_and_catalog_and_template(tmp_path, org):
     assert bad.exit_code == 2 and "us-list-2026-07" in bad.stderr
     tpl = tmp_path / "blank.xlsx"
     assert runner.invoke(app, ["template", str(tpl)]).exit_code == 0
-    again = runner.invoke(app, ["template", str(tpl)])
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    again = runner.invoke(app, ["template", str(tpl)])  # its own, unchanged: replaced
+    assert again.exit_code == 0, again.stderr
+    wb = openpyxl.load_workbook(tpl)
+    wb["Groups"].append(["sales", 10])
+    wb.save(tpl)
+    kept = runner.invoke(app, ["template", str(tpl)])
+    assert kept.exit_code == 2
+    assert "blank.xlsx: was changed since planner wrote it; kept (pass --force" in kept.stderr
+    assert runner.invoke(app, ["template", str(tpl), "--force"]).exit_code == 0
 
 
 def test_template_round_trip_fill_and_solve(tmp_path):

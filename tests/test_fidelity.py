@@ -186,7 +186,7 @@ def test_estimate_risk_flags_a_choice_that_flips_inside_the_band(scenario_path):
     catalog = load_catalog()
     pricing = Pricing.for_plan(inputs, catalog, "renewal")
     held = next(h for h in inputs.holdings if h.product == product)
-    base_price = pricing.buy_price(product) or pricing.holding_price(held)
+    base_price = pricing.holding_price(held)
     past = flips_at / base_price * (0.99 if flips_at < base_price else 1.01)
     before = choices_with_scale(inputs, catalog, "renewal", "cbc", None, {})
     after = choices_with_scale(inputs, catalog, "renewal", "cbc", None, {product: past})

@@ -252,19 +252,17 @@ def test_output_over_the_input_through_a_symlink_is_refused(org):
 
 def test_existing_plan_is_replaced_only_whole(org, monkeypatch):
     """A write that fails midway leaves the old plan as it was and no temp file."""
-    import openpyxl
+    from openpyxl.writer.excel import ExcelWriter
 
     plan = org.parent / "org-plan.xlsx"
     plan.write_bytes(b"the previous plan")
-    real_save = openpyxl.Workbook.save
+    real_write = ExcelWriter.write_data
 
-    def half_then_fail(self, filename):
-        real_save(self, filename)
-        with open(filename, "r+b") as fh:
-            fh.truncate(100)
-        raise OSError(28, "No space left on device", filename)
+    def half_then_fail(self):
+        real_write(self)
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", half_then_fail)
+    monkeypatch.setattr(ExcelWriter, "write_data", half_then_fail)
     result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
     assert result.exit_code == 2, result.output
     lines = error_lines(result.stderr)

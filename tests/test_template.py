@@ -161,13 +161,26 @@ def test_the_project_reader_reads_it_without_errors(path):
     assert len(tables["Groups"].rows) == 1 and len(tables["Prices"].rows) == 0
 
 
-def test_never_replaces_an_existing_workbook_unless_asked(path):
+def test_never_replaces_an_existing_workbook_unless_asked(tmp_path):
+    path = tmp_path / "mine.xlsx"
     path.write_bytes(b"filled in")
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(InputError, match="exists and was not written by planner; kept"):
         write_template(path, catalog=fake_catalog())
     assert path.read_bytes() == b"filled in"
     write_template(path, catalog=fake_catalog(), overwrite=True)
     assert openpyxl.load_workbook(path).sheetnames[0] == "Instructions"
+
+
+def test_replaces_its_own_unchanged_template_but_keeps_an_edited_one(path):
+    write_template(path, catalog=fake_catalog())
+    write_template(path, catalog=fake_catalog())  # planner's own, unchanged: replaced
+    wb = openpyxl.load_workbook(path)
+    wb["Groups"].append(["sales", 10])
+    wb.save(path)
+    edited = path.read_bytes()
+    with pytest.raises(InputError, match="was changed since planner wrote it; kept"):
+        write_template(path, catalog=fake_catalog())
+    assert path.read_bytes() == edited
 
 
 def test_with_the_shipped_catalog(tmp_path):

@@ -1,6 +1,6 @@
 """Tables of a batch or a sweep written as CSV and as a formatted Excel sheet, atomically.
 
-Every file goes through :func:`planner.sheets.atomic_save`: written whole or not at
+Every file goes through :func:`planner.outputs.atomic_write`: written whole or not at
 all, and never over an input.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..report.layout import COUNT_FORMAT, format_table, put
-from ..sheets import atomic_save
+from ..outputs import atomic_write, write_workbook
 
 AMOUNT_FORMAT = "#,##0.00"
 """Number format of amounts in tables that may mix currencies (a currency column says)."""
@@ -44,25 +44,25 @@ def write_frame(ws: Worksheet, frame: pd.DataFrame, money: str = AMOUNT_FORMAT,
 
 def save_workbook(wb: Workbook, path: str | os.PathLike, inputs: Iterable = ()) -> Path:
     """Save ``wb`` atomically, never over one of ``inputs``."""
-    return atomic_save(wb.save, path, inputs=tuple(inputs))
+    return write_workbook(wb, path, inputs=tuple(inputs))
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, inputs: Iterable = ()) -> Path:
     """``frame`` as UTF-8 CSV, atomically, never over one of ``inputs``."""
-    return atomic_save(lambda p: frame.to_csv(p, index=False, encoding="utf-8"), path,
+    return atomic_write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8"),
                        inputs=tuple(inputs))
 
 
 def write_json(payload: dict, path: str | os.PathLike, inputs: Iterable = ()) -> Path:
     """``payload`` as indented JSON, atomically, never over one of ``inputs``."""
     text = json.dumps(payload, indent=2, default=str)
-    return atomic_save(lambda p: Path(p).write_text(text + "\n", encoding="utf-8"), path,
+    return atomic_write(path, lambda p: Path(p).write_text(text + "\n", encoding="utf-8"),
                        inputs=tuple(inputs))
 
 
 def write_bytes(data: bytes, path: str | os.PathLike, inputs: Iterable = ()) -> Path:
     """``data`` to ``path``, atomically, never over one of ``inputs``."""
-    return atomic_save(lambda p: Path(p).write_bytes(data), path, inputs=tuple(inputs))
+    return atomic_write(path, lambda p: Path(p).write_bytes(data), inputs=tuple(inputs))
 
 
 def write_table(frame: pd.DataFrame, csv_path: str | os.PathLike, xlsx_path: str | os.PathLike,

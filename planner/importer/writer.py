@@ -26,7 +26,7 @@ from ..report.layout import (
     put,
     style_header,
 )
-from ..sheets import atomic_save
+from ..outputs import write_workbook as write_guarded
 from ..template import ORGANIZATION_FIELDS, build_template
 from .build import ImportResult
 from .evidence import ONPREM_REASON
@@ -222,4 +222,4 @@ def write_workbook(result: ImportResult, out: str | os.PathLike, catalog: Any = 
 
         catalog = load_catalog()
     wb = build_workbook(result, catalog, names)
-    return atomic_save(wb.save, out, inputs=result.inputs)
+    return write_guarded(wb, out, inputs=result.inputs, what="organization workbook")

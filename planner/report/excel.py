@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..outputs import write_workbook
 from ..results import (
     ALTERNATIVE_COLUMNS,
     ASSIGNMENT_COLUMNS,
@@ -34,7 +35,6 @@ from ..results import (
     PURCHASE_COLUMNS,
     Plan,
 )
-from ..sheets import atomic_save
 from .changes import CHANGE_COLUMNS, changes_table
 from .chart import write_cost_chart
 from .checks import PlanCells, months_covered, plan_checks, write_checks
@@ -104,7 +104,7 @@ def write_plan(plan: Plan, out_path: str | os.PathLike,
     """
     if org is None:
         org = _organization_from(inputs)
-    return atomic_save(build_plan_workbook(plan, org).save, out_path, inputs=inputs)
+    return write_workbook(build_plan_workbook(plan, org), out_path, inputs=inputs, what="plan")
 
 
 def _organization_from(inputs):

@@ -14,8 +14,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..cli_support import run as _run, warn as _warn
+from ..cli_support import run as _run
+from ..cli_support import warn as _warn
 from ..errors import InputError, Issue
+from ..outputs import refuse_inputs
+from ..provenance import check_replaceable
 from .catalog import load_role_catalog
 from .console import print_plan, print_status
 from .people import read_people
@@ -72,12 +75,13 @@ def plan(
     Invoice Reader can't be combined).
     """
     def body() -> None:
+        target = _output(output, people, "roles")
+        refuse_inputs(target, (people,), "roles plan")
         catalog = load_role_catalog()
         sheet = read_people(people, catalog)
         _warn(sheet.warnings)
         result = plan_roles(sheet.people, catalog, solver.value, sheet.file, sheet.sheet)
-        out = save(plan_workbook(result, catalog), _output(output, people, "roles"),
-                   inputs=(people,))
+        out = save(plan_workbook(result, catalog), target, inputs=(people,))
         if as_json:
             typer.echo(json.dumps(result.to_dict(catalog), indent=2))
         else:
@@ -104,13 +108,14 @@ def status(
 ) -> None:
     """Count VL assignment statuses and list the action each one needs."""
     def body() -> None:
+        target = _output(output, roster, "status")
+        refuse_inputs(target, (roster,), "status report")
         catalog = load_role_catalog()
         day = _as_of(as_of)
         data = read_roster(roster, catalog)
         _warn(data.warnings)
         report = assess(data, catalog, day, pending_days, progress_days)
-        out = save(status_workbook(report, catalog), _output(output, roster, "status"),
-                   inputs=(roster,))
+        out = save(status_workbook(report, catalog), target, inputs=(roster,))
         if as_json:
             typer.echo(json.dumps(report.to_dict(catalog), indent=2))
         else:
@@ -128,8 +133,7 @@ def template(
 ) -> None:
     """Write a self-explaining input workbook with example rows."""
     def body() -> None:
-        if output.exists() and not force:
-            raise InputError(Issue("file exists; pass --force to overwrite it", output.name))
+        check_replaceable(output, force)
         out = save(build_template(kind.value, load_role_catalog()), output)
         typer.echo(f"wrote {out}")
     _run(body)

@@ -1,7 +1,8 @@
 """Excel rendering of role plans and status reports (and the sheets templates share).
 
 Only renders: every value comes from a :class:`RolePlan`, :class:`StatusReport` or the
-catalog. Files are written with :func:`planner.sheets.atomic_save`, never over an input.
+catalog. Files are written with :func:`planner.outputs.write_workbook`: whole or not at all,
+never over an input.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..report.layout import print_setup, wrap_columns
-from ..sheets import atomic_save
+from ..outputs import write_workbook
 from .catalog import RoleCatalog
 from .plan import RolePlan
 from .status import StatusReport
@@ -123,4 +124,4 @@ def status_workbook(report: StatusReport, catalog: RoleCatalog) -> Workbook:
 
 def save(wb: Workbook, out: Path, inputs: tuple = ()) -> Path:
     """Write ``wb`` atomically to ``out`` (refusing to overwrite any of ``inputs``)."""
-    return atomic_save(wb.save, out, inputs=inputs)
+    return write_workbook(wb, out, inputs=inputs)

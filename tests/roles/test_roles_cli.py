@@ -106,7 +106,7 @@ def test_output_never_over_input(people_xlsx):
     before = path.read_bytes()
     result = invoke("plan", path, "-o", path)
     assert result.exit_code == 2
-    assert "refusing to write the output over the input file" in result.stderr
+    assert "refusing to write the roles plan over the input file" in result.stderr
     assert path.read_bytes() == before
 
 
@@ -201,6 +201,9 @@ def test_templates_round_trip(tmp_path):
     result = invoke("status", roster, "--json", "--as-of", "2025-01-31")
     assert result.exit_code == 0, result.stderr
     assert sum(json.loads(result.stdout)["counts"].values()) == 6
-    again = invoke("template", people)
-    assert again.exit_code == 2 and "file exists" in again.stderr
+    again = invoke("template", people)  # planner's own, unchanged since: replaced
+    assert again.exit_code == 0, again.stderr
+    people.write_bytes(people.read_bytes() + b"edited")
+    kept = invoke("template", people)
+    assert kept.exit_code == 2 and "was changed since planner wrote it; kept" in kept.stderr
     assert invoke("template", people, "--force").exit_code == 0
