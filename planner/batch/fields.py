@@ -44,7 +44,7 @@ PLAN_FIELDS = (
           "compliance gap [currency/year]; blank when no status quo is compliant"),
     Field("savings", "savings", None, "savings of the plan, as the plan reports them "
           "[currency/year]"),
-    Field("compliance_gap", "compliance_gap_annual_cost", None,
+    Field("gap_cure_annual_cost", "compliance_gap_annual_cost", None,
           "what the like-for-like cure of today's compliance gap costs [currency/year]"),
     Field("users_uncovered", "users_uncovered", None,
           "users today's holdings leave unlicensed for some need"),

@@ -25,7 +25,7 @@ SECONDS_FORMAT = "0.00"
 
 def is_amount(column: str) -> bool:
     """True for money columns (``*_cost``, ``savings``, prices) [currency]."""
-    return column.endswith(("_cost", "savings", "unit_price")) or column == "compliance_gap"
+    return column.endswith(("_cost", "savings", "unit_price"))
 
 
 def write_frame(ws: Worksheet, frame: pd.DataFrame, money: str = AMOUNT_FORMAT,

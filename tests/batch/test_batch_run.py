@@ -213,12 +213,12 @@ def test_summary_columns_fill_in_from_plan_fields_when_they_exist():
                             groups_not_robust=1, messages=["note"])
     values = plan_values(newer)
     assert values["current_annual_cost"] == 11.0
-    assert values["compliance_gap"] == 1.0 and values["users_uncovered"] == 3
+    assert values["gap_cure_annual_cost"] == 1.0 and values["users_uncovered"] == 3
     assert values["groups_not_robust"] == 1
     assert values["notes"] == "note" and values["exit_code"] == 0
     older = SimpleNamespace(status="feasible", annual_cost=10.0, gap=0.1)
     values = plan_values(older)
-    assert values["current_annual_cost"] is None and values["compliance_gap"] is None
+    assert values["current_annual_cost"] is None and values["gap_cure_annual_cost"] is None
     assert values["exit_code"] == 3  # time limit reached, as planner solve
     failed = failure_values(NoCompliantPlan([Shortfall("g", "copilot", "not sold")]))
     assert failed["status"] == "infeasible" and failed["exit_code"] == 1
