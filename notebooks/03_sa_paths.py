@@ -25,7 +25,7 @@ from IPython.display import Markdown, display
 
 import planner
 from planner.examples import load_example
-from planner.explore import break_even, catalog_without, compare, sweep, with_changes
+from planner.explore import break_even, catalog_without, sweep, with_changes
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)

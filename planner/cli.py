@@ -19,6 +19,7 @@ from .cli_support import Settings
 from .cli_support import run as _run
 from .cli_support import warn as _warn
 from .errors import SolverError
+from .importer.command import import_command
 from .model_dump import ModelDump
 from .outputs import refuse_inputs, refuse_same_outputs
 from .solve import DEFAULT_SOLVER
@@ -173,7 +174,10 @@ def catalog_cmd(
 
         tables = catalog_tables(kind=kind, price_list=price_list)
         if as_json:
-            typer.echo(json.dumps({k: v.to_dict(orient="records") for k, v in tables.items()}, indent=2))
+            # RFC 8259: a missing value is null, never NaN
+            records = {k: v.astype(object).where(v.notna(), None).to_dict(orient="records")
+                       for k, v in tables.items()}
+            typer.echo(json.dumps(records, indent=2, allow_nan=False))
         else:
             print_catalog(tables)
     _run(body)
@@ -260,8 +264,6 @@ def sweep(
 
 
 # planner import: build ORG.xlsx from a tenant's exports (planner/importer).
-from .importer.command import import_command
-
 app.command("import")(import_command)
 
 

@@ -200,3 +200,19 @@ def test_every_command_through_the_console_script(org, tmp_path, args, code, fra
     assert proc.returncode == code, proc.stderr
     assert fragment in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_catalog_json_is_strict_json():
+    """RFC 8259: missing prices are null, never NaN (jq and browsers reject NaN)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("planner")
+    out = subprocess.run([str(exe), "catalog", "--json"], capture_output=True, text=True, check=True)
+
+    def reject(constant):
+        raise ValueError(constant)
+
+    payload = json.loads(out.stdout, parse_constant=reject)
+    assert payload["products"] and payload["needs"]
