@@ -2,7 +2,7 @@
 
 Each example is a plain definition (the same shape as a workbook: ``organization``,
 ``groups``, ``holdings``, ``prices``) turned into a validated-shape
-:class:`~planner.inputs.OrgInputs` by :func:`load_example`, or written as a SPEC.md
+:class:`~planner.inputs.OrgInputs` by :func:`load_example`, or written as an organization
 workbook by :func:`write_example` (the file :func:`planner.read_org` reads back to the same
 inputs). Dates are fixed so that every example gives the same plan on every machine.
 
@@ -223,7 +223,7 @@ def _cell(value: Any) -> Any:
 
 
 def write_example(name: str, path: str | os.PathLike) -> Path:
-    """Write example ``name`` as an organization workbook (SPEC.md format).
+    """Write example ``name`` as an organization workbook (docs/nomenclature.md).
 
     Sheets ``Organization`` (``field``, ``value``), ``Groups``, ``Holdings`` and, when the
     example has any, ``Prices``. Dates are real Excel dates.
@@ -252,7 +252,7 @@ def write_example(name: str, path: str | os.PathLike) -> Path:
 
 def write_definition(spec: dict[str, Any], path: str | os.PathLike) -> Path:
     """Write an organization definition (``organization``, ``groups``, ``holdings`` and
-    optional ``prices``, as in :data:`EXAMPLES`) as a SPEC.md workbook.
+    optional ``prices``, as in :data:`EXAMPLES`) as an organization workbook (docs/nomenclature.md).
 
     Returns
     -------

@@ -124,7 +124,7 @@ class Plan:
         return {"robust": bool(row["robust"]), "flips_at": flips}
 
     def to_json(self) -> dict:
-        """The machine-readable result described in SPEC.md (``--json``)."""
+        """The machine-readable result of ``--json`` (README, "What the figures mean")."""
 
         def num(x):
             if x is None or (isinstance(x, float) and math.isnan(x)):
