@@ -1,6 +1,6 @@
 """Synthetic organizations for the benchmarks: reproducible, realistic, any size.
 
-``synthetic_org(users, personas, holdings, seed)`` draws an :class:`~planner.inputs.OrgInputs`
+``synthetic_org(users, personas, holdings, seed)`` draws an :class:`~planner.input.organization.OrgInputs`
 from a seeded ``numpy`` generator, so the same arguments always give the same organization:
 
 - persona sizes: log-normal shares of ``users`` (a few large personas, many small ones),
@@ -22,7 +22,7 @@ from a seeded ``numpy`` generator, so the same arguments always give the same or
 - organization: EA, ``as_of`` 2026-11-23, ``renewal_date`` 2027-06-30.
 
 ``write_org_xlsx(inputs, path)`` writes it as an ORG.xlsx in SPEC.md format, so the CLI
-can read it back with :func:`planner.validate.read_org`.
+can read it back with :func:`planner.input.validate.read_org`.
 
 Run ``python -m benchmarks.generate 250000 2000 20 --seed 1 -o org.xlsx`` to write one.
 """
@@ -36,7 +36,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from planner.inputs import Group, Holding, Organization, OrgInputs
+from planner.input.organization import Group, Holding, Organization, OrgInputs
 
 AS_OF = date(2026, 11, 23)
 RENEWAL = date(2027, 6, 30)

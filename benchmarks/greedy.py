@@ -25,13 +25,13 @@ from dataclasses import dataclass
 
 import pulp
 
-from planner.catalog import Catalog
+from planner.catalog.load import Catalog
 from planner.errors import SolverError
-from planner.inputs import OrgInputs
-from planner.model import build_model
-from planner.options import Options, enumerate_options
-from planner.pricing import Pricing
-from planner.solve import solve
+from planner.input.organization import OrgInputs
+from planner.model.program import build_model
+from planner.model.options import Options, enumerate_options
+from planner.catalog.pricing import Pricing
+from planner.model.solver import solve
 
 
 @dataclass

@@ -7,9 +7,9 @@ against. Variables:
 - ``x[u,p]`` (binary): user u holds product p, for every product p the user's group may
   hold (the same candidate products as the planner: eligibility, qualifying OS, frontline,
   5-device rule, agreement, held step-up sources, platform family members);
-- ``keep[h]``, ``buy[p]``, ``active[F]``: as in :mod:`planner.model`.
+- ``keep[h]``, ``buy[p]``, ``active[F]``: as in :mod:`planner.model.program`.
 
-Rules covered (all the rules of :mod:`planner.model`, written per user):
+Rules covered (all the rules of :mod:`planner.model.program`, written per user):
 
 - coverage: every need of u's group is provided by a product u holds;
 - per-user prerequisites: an add-on's base product, a required need from another product,
@@ -25,7 +25,7 @@ Rules covered (all the rules of :mod:`planner.model`, written per user):
 
 What it does not do: name infeasibility (no ``unlicensed`` slack; the benchmark orgs are
 feasible) or produce plan tables. It shares the candidate-product filter with the
-planner (``planner.options._candidates``), so a difference in optimum can only come from
+planner (``planner.model.options._candidates``), so a difference in optimum can only come from
 the formulation (bundle enumeration, minimality, dominance pruning), not from eligibility.
 """
 from __future__ import annotations
@@ -36,11 +36,11 @@ from dataclasses import dataclass
 
 import pulp
 
-from planner.catalog import Catalog
-from planner.inputs import OrgInputs
-from planner.model import MONTHS
-from planner.options import _candidates, _family_members, enumerate_options
-from planner.pricing import Pricing
+from planner.catalog.load import Catalog
+from planner.input.organization import OrgInputs
+from planner.model.program import MONTHS
+from planner.model.options import _candidates, _family_members, enumerate_options
+from planner.catalog.pricing import Pricing
 
 
 @dataclass
@@ -163,7 +163,7 @@ def solve_per_user(inputs: OrgInputs, catalog: Catalog, at: str = "now", solver:
     prob, n = build_per_user(inputs, catalog, pricing)
     built = time.perf_counter()
     from planner.errors import SolverError
-    from planner.solve import solve
+    from planner.model.solver import solve
 
     try:
         status = solve(prob, solver, time_limit).status

@@ -53,11 +53,11 @@ def work_model(users: int, personas: int, holdings: int, seed: int, solver: str,
     import pulp
 
     from benchmarks.generate import synthetic_org
-    from planner.catalog import load_catalog
-    from planner.model import build_model
-    from planner.options import enumerate_options
-    from planner.pricing import Pricing
-    from planner.solve import solve
+    from planner.catalog.load import load_catalog
+    from planner.model.program import build_model
+    from planner.model.options import enumerate_options
+    from planner.catalog.pricing import Pricing
+    from planner.model.solver import solve
 
     catalog = load_catalog()
     inputs = synthetic_org(users, personas, holdings, seed)
@@ -91,7 +91,7 @@ def work_per_user(users: int, personas: int, holdings: int, seed: int, solver: s
     """The per-user formulation of one synthetic org."""
     from benchmarks.generate import synthetic_org
     from benchmarks.per_user import solve_per_user
-    from planner.catalog import load_catalog
+    from planner.catalog.load import load_catalog
 
     r = solve_per_user(synthetic_org(users, personas, holdings, seed), load_catalog(), at, solver, time_limit)
     return dict(status=r.status, objective=r.objective, variables=r.variables, constraints=r.constraints,
@@ -101,7 +101,7 @@ def work_per_user(users: int, personas: int, holdings: int, seed: int, solver: s
 def work_io_only(org: str, plan_pickle: str, out: str) -> dict:
     """Read the workbook and write a plan workbook: the floor of a ``planner solve`` process."""
     from planner.report.excel import write_plan
-    from planner.validate import read_org
+    from planner.input.validate import read_org
 
     read_org(org)
     with open(plan_pickle, "rb") as fh:
@@ -269,7 +269,7 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
 def section_greedy(rep: Report, configs, seeds, quick: bool) -> list[str]:
     from benchmarks.generate import synthetic_org
     from benchmarks.greedy import greedy_plan
-    from planner.catalog import load_catalog
+    from planner.catalog.load import load_catalog
     from planner.pipeline import plan
 
     catalog = load_catalog()
@@ -335,7 +335,7 @@ def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
             f"CBC {total['cbc']:.2f} s.")
     rep.say()
     if not quick:
-        from planner.solve import DEFAULT_SOLVER
+        from planner.model.solver import DEFAULT_SOLVER
 
         other = "cbc" if DEFAULT_SOLVER == "highs" else "highs"
         rep.target("HiGHS vs CBC; default = the faster", f"default ({DEFAULT_SOLVER}) is the faster",
@@ -355,7 +355,7 @@ def _version(package: str) -> str:
 
 
 def _default_solver() -> str:
-    from planner.solve import DEFAULT_SOLVER
+    from planner.model.solver import DEFAULT_SOLVER
 
     return DEFAULT_SOLVER
 
@@ -364,7 +364,7 @@ def section_cli(rep: Report, runs: int, quick: bool) -> None:
     """``planner solve`` (cold process) vs a process that only reads and writes the workbooks."""
     rep.say("## End to end: `planner solve` on a seed scenario (cold process)")
     rep.say()
-    cli = [str(PLANNER)] if PLANNER.exists() else [PY, "-m", "planner.cli"]
+    cli = [str(PLANNER)] if PLANNER.exists() else [PY, "-m", "planner.cli.commands"]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan.xlsx"
         cmd = cli + ["solve", str(SEED_SCENARIO), "-o", str(out), "--json"]
@@ -395,7 +395,7 @@ def section_cli(rep: Report, runs: int, quick: bool) -> None:
 def check_generator(rep: Report) -> list[str]:
     """The generated organization survives a round trip through ORG.xlsx and validation."""
     from benchmarks.generate import synthetic_org, write_org_xlsx
-    from planner.validate import read_org
+    from planner.input.validate import read_org
 
     problems = []
     for seed in (0, 1):

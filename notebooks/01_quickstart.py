@@ -135,11 +135,11 @@ display(Markdown(
 # %% [markdown]
 # ## 5. An organization built from DataFrames
 #
-# `planner.validate.org_from_frames` applies exactly the workbook's checks to DataFrames
+# `planner.input.validate.org_from_frames` applies exactly the workbook's checks to DataFrames
 # built in code (the column names are those of the workbook sheets).
 
 # %%
-from planner.validate import org_from_frames
+from planner.input.validate import org_from_frames
 
 groups_df = pd.DataFrame([
     {"group": "sales", "users": 120, "devices_per_user": 2, "primary_device": "windows_pro",

@@ -9,18 +9,18 @@ Public API (what notebooks and scripts use)::
 """
 from __future__ import annotations
 
-from .catalog import load_catalog
-from .errors import InputError, NoCompliantPlan, PlannerError
-from .inputs import Group, Holding, Organization, OrgInputs, PriceOverride
-from .pipeline import plan
-from .results import Plan
+from planner.catalog.load import load_catalog
+from planner.errors import InputError, NoCompliantPlan, PlannerError
+from planner.input.organization import Group, Holding, Organization, OrgInputs, PriceOverride
+from planner.pipeline import plan
+from planner.results import Plan
 
 __version__ = "0.1.0"
 
 
 def read_org(path, catalog=None) -> OrgInputs:
-    """Read and validate an organization workbook (see :func:`planner.validate.read_org`)."""
-    from .validate import read_org as _read_org
+    """Read and validate an organization workbook (see :func:`planner.input.validate.read_org`)."""
+    from planner.input.validate import read_org as _read_org
 
     return _read_org(path, catalog=catalog)
 

@@ -2,7 +2,7 @@
 
 Each example is a plain definition (the same shape as a workbook: ``organization``,
 ``groups``, ``holdings``, ``prices``) turned into a validated-shape
-:class:`~planner.inputs.OrgInputs` by :func:`load_example`, or written as an organization
+:class:`~planner.input.organization.OrgInputs` by :func:`load_example`, or written as an organization
 workbook by :func:`write_example` (the file :func:`planner.read_org` reads back to the same
 inputs). Dates are fixed so that every example gives the same plan on every machine.
 
@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .inputs import Group, Holding, Organization, OrgInputs, PriceOverride
+from planner.input.organization import Group, Holding, Organization, OrgInputs, PriceOverride
 
 AS_OF = "2026-11-23"
 """Planning date of every example (after the 2026-07-01 list-price change)."""
@@ -121,7 +121,7 @@ def _definition(name: str) -> dict[str, Any]:
 
 
 def from_definition(spec: dict[str, Any], source: str = "") -> OrgInputs:
-    """Build :class:`~planner.inputs.OrgInputs` from a workbook-shaped definition.
+    """Build :class:`~planner.input.organization.OrgInputs` from a workbook-shaped definition.
 
     Parameters
     ----------

@@ -1,8 +1,8 @@
 """Exploring an organization in code: change inputs, sweep parameters, price each need.
 
 Helpers on top of :func:`planner.plan` for notebooks and scripts. Every function takes an
-:class:`~planner.inputs.OrgInputs` (from :func:`planner.read_org`,
-:func:`planner.validate.org_from_frames` or :mod:`planner.examples`) and returns either new
+:class:`~planner.input.organization.OrgInputs` (from :func:`planner.read_org`,
+:func:`planner.input.validate.org_from_frames` or :mod:`planner.examples`) and returns either new
 inputs (inputs are frozen: changes always make a copy) or a tidy pandas DataFrame.
 
 =====================  ===================================================================
@@ -47,13 +47,13 @@ from typing import Any
 
 import pandas as pd
 
-from .batch.montecarlo import monte_carlo
-from .catalog import Catalog, load_catalog
-from .errors import NoCompliantPlan
-from .inputs import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
-from .pipeline import plan
-from .solve import DEFAULT_SOLVER
-from .results import Plan
+from planner.batch.montecarlo import monte_carlo
+from planner.catalog.load import Catalog, load_catalog
+from planner.errors import NoCompliantPlan
+from planner.input.organization import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
+from planner.pipeline import plan
+from planner.model.solver import DEFAULT_SOLVER
+from planner.results import Plan
 
 _KEEP: Any = object()  # "leave unchanged" for arguments where None is a meaningful value
 

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import provenance
-from .errors import InputError, Issue
+from planner import provenance
+from planner.errors import InputError, Issue
 
 STALE_AFTER_SECONDS = 300
 """A temporary file of a target older than this is a leftover of an interrupted write."""

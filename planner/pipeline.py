@@ -4,19 +4,19 @@ from __future__ import annotations
 import pandas as pd
 import pulp
 
-from .audit import audit, compliance_table
-from .baseline import compliant_status_quo
-from .catalog import Catalog, load_catalog
-from .errors import NoCompliantPlan, PlannerError, Shortfall
-from .extract import chosen_bundles, extract_plan, unlicensed_users
-from .inputs import PLAN_AT, OrgInputs
-from .model import PlanningModel, build_model
-from .model_dump import dump_model
-from .options import enumerate_options
-from .pricing import Pricing
-from .robustness import check_robustness
-from .results import ALTERNATIVE_COLUMNS, Plan
-from .solve import DEFAULT_SOLVER, SolveOutcome, solve
+from planner.audit.checks import audit, compliance_table
+from planner.model.baseline import compliant_status_quo
+from planner.catalog.load import Catalog, load_catalog
+from planner.errors import NoCompliantPlan, PlannerError, Shortfall
+from planner.model.extract import chosen_bundles, extract_plan, unlicensed_users
+from planner.input.organization import PLAN_AT, OrgInputs
+from planner.model.program import PlanningModel, build_model
+from planner.model.dump import dump_model
+from planner.model.options import enumerate_options
+from planner.catalog.pricing import Pricing
+from planner.model.robustness import check_robustness
+from planner.results import ALTERNATIVE_COLUMNS, Plan
+from planner.model.solver import DEFAULT_SOLVER, SolveOutcome, solve
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3

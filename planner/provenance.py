@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import InputError, Issue
+from planner.errors import InputError, Issue
 
 _warned: set[str] = set()
 

@@ -40,7 +40,7 @@ class Plan:
         and the running commitments that are paid either way.
     baseline_annual_cost : float or None
         The compliant status quo [currency/year]: today's holdings renewed as they are plus
-        the like-for-like cure of the compliance gap (see :mod:`planner.baseline`); None
+        the like-for-like cure of the compliance gap (see :mod:`planner.model.baseline`); None
         when no status quo is compliant.
     committed_annual_cost : float
         Part of ``annual_cost`` that is already committed (running subscriptions and SA).

@@ -11,7 +11,7 @@ The output is deterministic: the same script writes byte-identical files (fixed 
 timestamps and document properties), so ``git diff`` shows only deliberate changes.
 
 Run ``python scripts/make_bad_inputs.py`` from the repository root; the files are
-committed and are what ``tests/test_bad_inputs.py`` reads. Cases that would be big
+committed and are what ``tests/input/test_bad_inputs.py`` reads. Cases that would be big
 uncompressed (the 100,000-row sheet, the zip bombs) are small compressed files.
 """
 from __future__ import annotations

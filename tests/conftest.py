@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.catalog import load_catalog
-from planner.inputs import Holding
+from planner.catalog.load import load_catalog
+from planner.input.organization import Holding
 
 from org_builders import small_org
 

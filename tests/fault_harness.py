@@ -1,6 +1,6 @@
 """Running the installed ``planner`` as a subprocess and checking what must always hold.
 
-Used by the fault suite (tests/test_faults.py). Each run gets its own output folder and
+Used by the fault suite (tests/cli/test_faults.py). Each run gets its own output folder and
 its own TMPDIR, so "nothing left behind" can be checked exactly, and solver processes
 are found by that TMPDIR in their command line.
 """

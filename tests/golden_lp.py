@@ -1,6 +1,6 @@
 """A tiny organization that exercises every constraint family, and its LP split by family.
 
-Used by tests/test_golden_lp.py and scripts/regen_goldens.py.
+Used by tests/model/test_golden_lp.py and scripts/regen_goldens.py.
 """
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from planner.catalog import load_catalog
-from planner.inputs import Group, Holding, Organization, OrgInputs
-from planner.model import build_model
-from planner.options import enumerate_options
-from planner.pricing import Pricing
+from planner.catalog.load import load_catalog
+from planner.input.organization import Group, Holding, Organization, OrgInputs
+from planner.model.program import build_model
+from planner.model.options import enumerate_options
+from planner.catalog.pricing import Pricing
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "lp"
 FAMILIES = ("assigned_holding", "enterprise_wide", "family_in_use", "headcount", "running_sa",

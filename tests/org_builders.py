@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.inputs import Group, Organization, OrgInputs
+from planner.input.organization import Group, Organization, OrgInputs
 
 
 def small_org(**org_changes) -> OrgInputs:

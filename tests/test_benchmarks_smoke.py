@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.generate import synthetic_org, write_org_xlsx  # noqa: E402
 from benchmarks.greedy import greedy_plan  # noqa: E402
 from benchmarks.per_user import solve_per_user  # noqa: E402
-from planner.catalog import load_catalog  # noqa: E402
+from planner.catalog.load import load_catalog  # noqa: E402
 from planner.pipeline import plan  # noqa: E402
-from planner.validate import read_org  # noqa: E402
+from planner.input.validate import read_org  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -19,5 +19,5 @@ def test_wheel_contains_the_catalog_and_the_role_tables(tmp_path):
     assert shipped, "no catalog files found"
     missing = {f for f in shipped if f"planner/_catalog/{f}" not in names}
     assert not missing
-    assert "planner/cli.py" in names and "planner/roles/cli.py" in names
+    assert "planner/cli/commands.py" in names and "planner/roles/cli.py" in names
     assert "planner/batch/runner.py" in names

@@ -21,7 +21,7 @@ def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str |
     Exit code: 0 when every input was planned, else the largest of the inputs' codes
     (1 no compliant plan, 2 bad input, 3 time limit reached, 4 internal error).
     """
-    from .runner import SUMMARY_NAME, exit_code, run
+    from planner.batch.runner import SUMMARY_NAME, exit_code, run
 
     table = run(inputs, out, engine=engine, workers=workers, address=address, at=at,
                 time_limit=time_limit, resume=resume, progress=True)
@@ -53,8 +53,8 @@ def sweep(org: Path, spec: Path, out: Path, *, draws: int, seed: int, at: str, e
     Exit code: 0 when at least one draw has a plan (draws without one are counted on
     the summary), else the largest of the draws' codes.
     """
-    from .montecarlo import monte_carlo
-    from .sweep_report import check_outputs, write_sweep
+    from planner.batch.montecarlo import monte_carlo
+    from planner.batch.sweep_report import check_outputs, write_sweep
 
     check_outputs(out, (org, spec))
     table = monte_carlo(org, spec, draws, seed, engine=engine, workers=workers,

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..inputs import OrgInputs
-from .distributions import draw_values
-from .spec import ALL_GROUPS, SweepSpec
+from planner.catalog.load import Catalog
+from planner.input.organization import OrgInputs
+from planner.batch.distributions import draw_values
+from planner.batch.spec import ALL_GROUPS, SweepSpec
 
 DRAW_COLUMN = "draw"
 """The draw number column (0, 1, ...)."""
@@ -79,8 +79,8 @@ def apply_draw(inputs: OrgInputs, spec: SweepSpec, values: Mapping[str, float],
     at : str
         Planning point.
     """
-    from ..explore import split_group, with_changes
-    from ..pricing import Pricing
+    from planner.explore import split_group, with_changes
+    from planner.catalog.pricing import Pricing
 
     changed = inputs
     if spec.discount is not None:

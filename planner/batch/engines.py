@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Self
 
-from ..errors import InputError, Issue
+from planner.errors import InputError, Issue
 
 ENGINES = ("local", "ray", "serial")
 """Engine names accepted by :func:`make_engine` (and ``--engine``)."""
@@ -171,7 +171,7 @@ class LocalEngine(Engine):
     def __init__(self, workers: int | None = None, max_retries: int = MAX_RETRIES,
                  initializer: Callable[[], None] | None = None, start_method: str = "spawn"):
         super().__init__(workers)
-        from .worker import warm_up
+        from planner.batch.worker import warm_up
 
         self.max_retries = max_retries
         self._initializer = initializer or warm_up

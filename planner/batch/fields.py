@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..cli_support import error_report
+from planner.cli.support import error_report
 
 
 @dataclass(frozen=True)

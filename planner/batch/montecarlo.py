@@ -13,15 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..catalog import Catalog, load_catalog
-from ..inputs import OrgInputs
-from ..solve import DEFAULT_SOLVER
-from .draws import DRAW_COLUMN, make_draws
-from .engines import Engine, WorkerLost, chunked, make_engine
-from .fields import PER_ORGANIZATION, PLAN_FIELDS, RUN_COLUMNS, lost_values
-from .progress import Reporter
-from .spec import SweepSpec, check_spec, parse_spec, read_spec
-from .worker import DrawJob, PlanSettings, plan_draws
+from planner.catalog.load import Catalog, load_catalog
+from planner.input.organization import OrgInputs
+from planner.model.solver import DEFAULT_SOLVER
+from planner.batch.draws import DRAW_COLUMN, make_draws
+from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
+from planner.batch.fields import PER_ORGANIZATION, PLAN_FIELDS, RUN_COLUMNS, lost_values
+from planner.batch.progress import Reporter
+from planner.batch.spec import SweepSpec, check_spec, parse_spec, read_spec
+from planner.batch.worker import DrawJob, PlanSettings, plan_draws
 
 RESULT_COLUMNS = ([f.column for f in PLAN_FIELDS if f.column not in PER_ORGANIZATION]
                   + [c for c in RUN_COLUMNS if c != "notes"])
@@ -100,7 +100,7 @@ def monte_carlo(org: OrgInputs | str | os.PathLike, spec: SweepSpec | Mapping | 
     ... ).drop(columns="seconds"))
     True
     """
-    from ..validate import read_org
+    from planner.input.validate import read_org
 
     inputs = org if isinstance(org, OrgInputs) else read_org(org)
     spec = _spec(spec)

@@ -17,14 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, Issue
-from ..solve import DEFAULT_SOLVER
-from .engines import Engine, WorkerLost, chunked, make_engine
-from .fields import PLAN_FIELDS, RUN_COLUMNS, cell, failure_values, lost_values
-from .progress import Reporter
-from .sources import Source, check_outputs, find_sources
-from .worker import PlanSettings, WorkbookJob, WorkbookOutcome, plan_workbooks
-from .writers import write_bytes, write_json, write_table
+from planner.errors import InputError, Issue
+from planner.model.solver import DEFAULT_SOLVER
+from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
+from planner.batch.fields import PLAN_FIELDS, RUN_COLUMNS, cell, failure_values, lost_values
+from planner.batch.progress import Reporter
+from planner.batch.sources import Source, check_outputs, find_sources
+from planner.batch.worker import PlanSettings, WorkbookJob, WorkbookOutcome, plan_workbooks
+from planner.batch.writers import write_bytes, write_json, write_table
 
 SUMMARY_NAME = "batch-summary"
 """Stem of the summary files in the output folder (``.xlsx`` and ``.csv``)."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Issue
+from planner.errors import InputError, Issue
 
 PLAN_SUFFIX = "-plan.xlsx"
 RESULT_SUFFIX = "-plan.json"

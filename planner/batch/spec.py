@@ -41,10 +41,10 @@ from typing import Any
 
 import yaml
 
-from ..catalog import Catalog
-from ..errors import InputError, Issue
-from ..inputs import OrgInputs
-from .distributions import Distribution, Problems, check_range, parse_distribution
+from planner.catalog.load import Catalog
+from planner.errors import InputError, Issue
+from planner.input.organization import OrgInputs
+from planner.batch.distributions import Distribution, Problems, check_range, parse_distribution
 
 TOP_KEYS = ("description", "discount_pct", "prices", "growth", "adoption")
 """Keys a spec may have."""
@@ -393,7 +393,7 @@ def check_spec(spec: SweepSpec, inputs: OrgInputs, catalog: Catalog, at: str) ->
     InputError
         Every problem, one line each with the spec's file, line and key path.
     """
-    from ..pricing import Pricing
+    from planner.catalog.pricing import Pricing
 
     problems: Problems = []
     groups = [g.name for g in inputs.groups]

@@ -20,9 +20,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from ..errors import InputError, Issue
-from ..report.layout import currency_format, put, style_header
-from .writers import is_amount, save_workbook, write_frame, write_table
+from planner.errors import InputError, Issue
+from planner.report.layout import currency_format, put, style_header
+from planner.batch.writers import is_amount, save_workbook, write_frame, write_table
 
 DRAWS_NAME = "draws"
 SUMMARY_FILE = "sweep-summary.xlsx"

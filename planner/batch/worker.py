@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, load_catalog
-from ..inputs import OrgInputs
-from ..solve import DEFAULT_SOLVER
-from .fields import PLAN_FIELDS, failure_values, plan_values
-from .spec import SweepSpec
+from planner.catalog.load import Catalog, load_catalog
+from planner.input.organization import OrgInputs
+from planner.model.solver import DEFAULT_SOLVER
+from planner.batch.fields import PLAN_FIELDS, failure_values, plan_values
+from planner.batch.spec import SweepSpec
 
 
 def warm_up() -> None:
     """Run once in each new worker process: import the planner, load the catalog."""
-    from .. import pipeline  # noqa: F401  (imports PuLP, pandas and the model once)
+    from planner import pipeline  # noqa: F401  (imports PuLP, pandas and the model once)
 
     load_catalog()
 
@@ -42,7 +42,7 @@ class PlanSettings:
 
     def plan(self, inputs: OrgInputs, catalog: Catalog | None = None, **overrides):
         """:func:`planner.pipeline.plan` of ``inputs`` with these settings."""
-        from ..pipeline import plan
+        from planner.pipeline import plan
 
         options = {"at": self.at, "solver": self.solver, "time_limit": self.time_limit,
                        "alternatives": self.alternatives, "catalog": catalog or load_catalog()}
@@ -75,8 +75,8 @@ class WorkbookOutcome:
 
 def plan_workbook(job: WorkbookJob) -> WorkbookOutcome:
     """Read, plan and render one workbook; a failure becomes the outcome's values."""
-    from ..report.excel import write_plan
-    from ..validate import read_org
+    from planner.report.excel import write_plan
+    from planner.input.validate import read_org
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="planner-batch-") as tmp:
@@ -122,7 +122,7 @@ def plan_draws(job: DrawJob) -> list[dict[str, Any]]:
     Draws are planned without per-group alternatives. A draw with no compliant plan (or
     any other failure) gets its status and error line instead of costs.
     """
-    from .draws import apply_draw
+    from planner.batch.draws import apply_draw
 
     catalog = job.catalog or load_catalog()
     rows = []

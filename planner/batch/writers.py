@@ -14,8 +14,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..report.layout import COUNT_FORMAT, format_table, put
-from ..outputs import atomic_write, write_workbook
+from planner.report.layout import COUNT_FORMAT, format_table, put
+from planner.outputs import atomic_write, write_workbook
 
 AMOUNT_FORMAT = "#,##0.00"
 """Number format of amounts in tables that may mix currencies (a currency column says)."""

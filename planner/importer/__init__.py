@@ -24,7 +24,7 @@ Examples
 """
 from __future__ import annotations
 
-from .build import ImportResult, import_tenant
-from .writer import write_workbook
+from planner.importer.build import ImportResult, import_tenant
+from planner.importer.writer import write_workbook
 
 __all__ = ["ImportResult", "import_tenant", "write_workbook"]

@@ -10,9 +10,9 @@ blocked), ``Department``, ``Title``, ``Usage location``. Other columns are ignor
 """
 from __future__ import annotations
 
-from .readers import CsvTable, Problems
-from .skus import clean_text
-from .tenant import LicenceRef, Tenant, make_user, user_cells
+from planner.importer.readers import CsvTable, Problems
+from planner.importer.skus import clean_text
+from planner.importer.tenant import LicenceRef, Tenant, make_user, user_cells
 
 UNLICENSED = {"unlicensed", "sin licencia", "nicht lizenziert", "sans licence", "sem licença"}
 """``Licenses`` values meaning "no licence" (English as documented; the others are the

@@ -16,19 +16,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Issue
-from .detect import read_inputs
-from .devices import DeviceIndex
-from .evidence import EXCLUDED_NO_NEEDS, ONPREM_REASON, Inference
-from .feasibility import shortfalls
-from .findings import Finding, Pricer, build_findings
-from .grouping import GROUP_BY, Persona, group
-from .holdings import HoldingsResult, build_holdings, renewal_guess
-from .licences import load_aliases, resolve_licences
-from .products import ProductMap
-from .readers import Problems, collect
-from .skus import SkuTable
-from .tenant import Tenant
+from planner.errors import InputError, Issue
+from planner.importer.detect import read_inputs
+from planner.importer.devices import DeviceIndex
+from planner.importer.evidence import EXCLUDED_NO_NEEDS, ONPREM_REASON, Inference
+from planner.importer.feasibility import shortfalls
+from planner.importer.findings import Finding, Pricer, build_findings
+from planner.importer.grouping import GROUP_BY, Persona, group
+from planner.importer.holdings import HoldingsResult, build_holdings, renewal_guess
+from planner.importer.licences import load_aliases, resolve_licences
+from planner.importer.products import ProductMap
+from planner.importer.readers import Problems, collect
+from planner.importer.skus import SkuTable
+from planner.importer.tenant import Tenant
 
 DEFAULT_MIN_GROUP = 10
 CONCEALED_HINT = ("turn off 'Display concealed user, group, and site names in all reports' "
@@ -92,7 +92,7 @@ def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "departme
         Personas with fewer users are folded into one "other ..." persona per need profile.
     aliases : path-like, optional
         A CSV of extra licence display names (``name``, ``sku``).
-    catalog : planner.catalog.Catalog, optional
+    catalog : planner.catalog.load.Catalog, optional
         The shipped catalog by default.
     skip : tuple of path-like
         Files never read as inputs (the output workbook).
@@ -109,7 +109,7 @@ def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "departme
     if group_by not in GROUP_BY:
         raise InputError(f"--group-by must be one of {', '.join(GROUP_BY)}, not '{group_by}'")
     if catalog is None:
-        from ..catalog import load_catalog
+        from planner.catalog.load import load_catalog
 
         catalog = load_catalog()
     try:

@@ -1,4 +1,4 @@
-"""The ``planner import`` command (registered in :mod:`planner.cli`)."""
+"""The ``planner import`` command (registered in :mod:`planner.cli.commands`)."""
 from __future__ import annotations
 
 from enum import Enum
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli_support import run, warn
+from planner.cli.support import run, warn
 
 
 class GroupBy(str, Enum):
@@ -48,7 +48,7 @@ def import_command(
     Bad input: one line per problem, exit 2, nothing written.
     """
     def body() -> None:
-        from . import import_tenant, write_workbook
+        from planner.importer import import_tenant, write_workbook
 
         result = import_tenant(sources, group_by=group_by.value, as_of=as_of,
                                min_group_size=min_group_size, aliases=aliases, skip=(output,))

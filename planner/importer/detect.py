@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import admin_center, graph, intune, powershell, usage
-from .readers import Input, Problems, decode, is_json, read_csv, read_json
-from .tenant import Tenant
+from planner.importer import admin_center, graph, intune, powershell, usage
+from planner.importer.readers import Input, Problems, decode, is_json, read_csv, read_json
+from planner.importer.tenant import Tenant
 
 CSV_FORMATS: tuple[tuple[str, Callable, Callable], ...] = (
     ("PowerShell user export", powershell.is_user_csv, powershell.read_user_csv),

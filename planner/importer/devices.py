@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
-from .tenant import Device
+from planner.importer.tenant import Device
 
 MOBILE = ("ios", "ipados", "android", "windows mobile", "windows phone")
 PC_OTHER = ("macos", "mac os", "os x", "linux", "chrome")

@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..inputs import QUALIFYING_OS
-from .devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
-from .products import ProductMap
-from .tenant import Tenant, User, user_key
-from .usage import SHARED_MAILBOXES, used
-from .values import ALL_DAYS
+from planner.input.organization import QUALIFYING_OS
+from planner.importer.devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
+from planner.importer.products import ProductMap
+from planner.importer.tenant import Tenant, User, user_key
+from planner.importer.usage import SHARED_MAILBOXES, used
+from planner.importer.values import ALL_DAYS
 
 GIB = 2**30
 ONPREM_REASON = ("on-premises use is not visible in a tenant: add the need by hand for users "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..inputs import Group, Holding, Organization, OrgInputs
+from planner.input.organization import Group, Holding, Organization, OrgInputs
 
 PER_KIND = ("pcs_per_user", "tablets_per_user", "phones_per_user")
 """The Groups columns of :meth:`planner.importer.grouping.Persona.per_kind`, in order."""
@@ -23,8 +23,8 @@ def _kinds(persona) -> dict[str, int]:
 
 def shortfalls(personas: list, holdings: list, as_of, renewal, catalog: Any) -> dict[str, list[str]]:
     """Persona name -> why it cannot be licensed (empty when every persona can be)."""
-    from ..options import enumerate_options
-    from ..pricing import Pricing
+    from planner.model.options import enumerate_options
+    from planner.catalog.pricing import Pricing
 
     inputs = OrgInputs(
         Organization(as_of=as_of, renewal_date=renewal),

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .evidence import EXCLUDED_DISABLED, EXCLUDED_GUEST, EXCLUDED_SHARED, Inference
-from .products import ProductMap
-from .skus import SkuTable
-from .tenant import Tenant, User
+from planner.importer.evidence import EXCLUDED_DISABLED, EXCLUDED_GUEST, EXCLUDED_SHARED, Inference
+from planner.importer.products import ProductMap
+from planner.importer.skus import SkuTable
+from planner.importer.tenant import Tenant, User
 
 
 @dataclass

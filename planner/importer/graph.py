@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .readers import Problems
-from .skus import clean_text, guid_key
-from .tenant import LicenceRef, OwnedSku, Subscription, Tenant, make_user
-from .values import RowCheck, count, day, powershell_object, yes_no
+from planner.importer.readers import Problems
+from planner.importer.skus import clean_text, guid_key
+from planner.importer.tenant import LicenceRef, OwnedSku, Subscription, Tenant, make_user
+from planner.importer.values import RowCheck, count, day, powershell_object, yes_no
 
 DEPTH_HINT = "export with ConvertTo-Json -Depth 5 (the default depth prints type names)"
 

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evidence import Profile
-from .skus import clean_text
-from .tenant import User
+from planner.importer.evidence import Profile
+from planner.importer.skus import clean_text
+from planner.importer.tenant import User
 
 GROUP_BY = ("department", "usage", "licences")
 OTHER = {"department": "other departments", "licences": "other licence sets"}

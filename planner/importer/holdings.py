@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .products import ProductMap
-from .readers import Problems
-from .tenant import OwnedSku, Subscription, Tenant
+from planner.importer.products import ProductMap
+from planner.importer.readers import Problems
+from planner.importer.tenant import OwnedSku, Subscription, Tenant
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _active(sub: Subscription) -> bool:
 
 def build_holdings(tenant: Tenant, products: ProductMap, problems: Problems) -> HoldingsResult:
     """The Holdings rows of ``tenant`` (one per product and end date)."""
-    from .skus import part_key
+    from planner.importer.skus import part_key
 
     result = HoldingsResult()
     merged: dict[tuple[str, date | None], int] = defaultdict(int)

@@ -11,10 +11,10 @@ shared or userless device.
 """
 from __future__ import annotations
 
-from .readers import CsvTable, Problems, header_key
-from .skus import clean_text
-from .tenant import Device, Tenant, user_key
-from .values import RowCheck, day
+from planner.importer.readers import CsvTable, Problems, header_key
+from planner.importer.skus import clean_text
+from planner.importer.tenant import Device, Tenant, user_key
+from planner.importer.values import RowCheck, day
 
 USER_COLUMNS = ("primaryuserupn", "userprincipalname", "upn", "enrolledbyuserupn",
                 "primaryuseremailaddress")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .products import ProductMap
-from .readers import Problems
-from .skus import SkuTable
-from .tenant import Tenant, User
+from planner.importer.products import ProductMap
+from planner.importer.readers import Problems
+from planner.importer.skus import SkuTable
+from planner.importer.tenant import Tenant, User
 
 GUID_HINT = "add the subscribedSkus export: it names every SKU the tenant owns"
 NAME_HINT = ("map it in an aliases file (--aliases, columns name,sku) or import from Graph, "
@@ -117,7 +117,7 @@ def resolve_licences(tenant: Tenant, table: SkuTable, products: ProductMap,
 def load_aliases(path, table: SkuTable, problems: Problems) -> None:
     """Add the display names of an aliases CSV (``name``, ``sku``: a part number, a skuId
     or blank) to ``table``."""
-    from .readers import decode, read_csv
+    from planner.importer.readers import decode, read_csv
 
     name = path.name
     try:

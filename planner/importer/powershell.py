@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from .readers import CsvTable, Problems
-from .skus import clean_text, guid_key
-from .tenant import LicenceRef, OwnedSku, Tenant, make_user, user_cells
-from .values import RowCheck, count, powershell_object
+from planner.importer.readers import CsvTable, Problems
+from planner.importer.skus import clean_text, guid_key
+from planner.importer.tenant import LicenceRef, OwnedSku, Tenant, make_user, user_cells
+from planner.importer.values import RowCheck, count, powershell_object
 
 ENABLED = ("activeunits", "enabledunits", "prepaidunitsenabled", "enabled")
 WARNING = ("warningunits", "prepaidunitswarning", "warning")

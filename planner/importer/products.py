@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .skus import SkuTable, name_key, part_key
+from planner.importer.skus import SkuTable, name_key, part_key
 
 _LIST = re.compile(r"[;,]")
 
@@ -23,7 +23,7 @@ class ProductMap:
 
     Parameters
     ----------
-    catalog : planner.catalog.Catalog
+    catalog : planner.catalog.load.Catalog
         Its ``items`` (product id -> product with ``sku``) are read.
     table : SkuTable
         Microsoft's names of the SKUs, for the same-name rule.

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Issue
-from .skus import clean_text
+from planner.errors import Issue
+from planner.importer.skus import clean_text
 
 MAX_ISSUES_PER_FILE = 20
 DELIMITERS = (",", ";", "\t")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .readers import Problems
-from .skus import clean_text
-from .values import RowCheck, yes_no
+from planner.importer.readers import Problems
+from planner.importer.skus import clean_text
+from planner.importer.values import RowCheck, yes_no
 
 # Which user source wins when the same user appears in several (Graph carries skuIds).
 PRIORITY = {"graph": 3, "powershell": 2, "admin_center": 1}

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .readers import CsvTable, Problems, header_key
-from .tenant import AppUse, CopilotUse, Mailbox, Report, Tenant, user_key
-from .values import RowCheck, concealed, count, day, period_days, yes_no
+from planner.importer.readers import CsvTable, Problems, header_key
+from planner.importer.tenant import AppUse, CopilotUse, Mailbox, Report, Tenant, user_key
+from planner.importer.values import RowCheck, concealed, count, day, period_days, yes_no
 
 UNUSED_REPORTS = {
     "office 365 active user detail": frozenset({"userprincipalname", "exchangelastactivitydate"}),

@@ -1,7 +1,7 @@
 """Write an :class:`~planner.importer.build.ImportResult` as ORG.xlsx.
 
 The input sheets (Instructions, Organization, Groups, Holdings, Prices, hidden Lists)
-come from the template writer (:func:`planner.template.build_template`), so the imported
+come from the template writer (:func:`planner.input.template.build_template`), so the imported
 workbook has the same header comments and dropdowns as a blank one and ``planner
 validate`` reads it like any other. Three extra sheets follow, which ``planner solve``
 ignores: Evidence, Unmapped and Findings. User names appear only on the Evidence sheet,
@@ -17,8 +17,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError, Issue
-from ..report.layout import (
+from planner.errors import InputError, Issue
+from planner.report.layout import (
     COUNT_FORMAT,
     currency_format,
     fit_widths,
@@ -26,12 +26,12 @@ from ..report.layout import (
     put,
     style_header,
 )
-from ..outputs import write_workbook as write_guarded
-from ..template import ORGANIZATION_FIELDS, build_template
-from .build import ImportResult
-from .evidence import ONPREM_REASON
-from .feasibility import PER_KIND
-from .grouping import Persona
+from planner.outputs import write_workbook as write_guarded
+from planner.input.template import ORGANIZATION_FIELDS, build_template
+from planner.importer.build import ImportResult
+from planner.importer.evidence import ONPREM_REASON
+from planner.importer.feasibility import PER_KIND
+from planner.importer.grouping import Persona
 
 MAX_CELL = 32_000
 """Longest text written in one cell (Excel's limit is 32,767 characters)."""
@@ -218,7 +218,7 @@ def write_workbook(result: ImportResult, out: str | os.PathLike, catalog: Any = 
         raise InputError(Issue("file already exists; not replacing it", out.name,
                                hint="choose another name or pass --force"))
     if catalog is None:
-        from ..catalog import load_catalog
+        from planner.catalog.load import load_catalog
 
         catalog = load_catalog()
     wb = build_workbook(result, catalog, names)

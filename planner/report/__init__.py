@@ -3,7 +3,7 @@
 ``write_plan`` / ``read_plan`` handle the plan workbook (PLAN.xlsx); ``render_summary``
 prints the terminal summary on stderr.
 """
-from .console import render_summary
-from .excel import read_plan, write_plan
+from planner.report.console import render_summary
+from planner.report.excel import read_plan, write_plan
 
 __all__ = ["read_plan", "render_summary", "write_plan"]

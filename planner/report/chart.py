@@ -12,7 +12,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .layout import format_table, print_setup, put, wrap_columns
+from planner.report.layout import format_table, print_setup, put, wrap_columns
 
 CHART_TITLE = "Annual cost by product"
 CHART_COLUMNS = ["product_name", "product", "annual_cost"]

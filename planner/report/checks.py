@@ -15,9 +15,9 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..results import PURCHASE_COLUMNS
-from .changes import ADDING_ACTIONS, CHANGE_COLUMNS, KEEPING_ACTIONS, LAPSING_ACTIONS
-from .layout import Formula, format_table, put
+from planner.results import PURCHASE_COLUMNS
+from planner.report.changes import ADDING_ACTIONS, CHANGE_COLUMNS, KEEPING_ACTIONS, LAPSING_ACTIONS
+from planner.report.layout import Formula, format_table, put
 
 CHECK_COLUMNS = ["check", "where", "written", "recomputed", "difference", "status"]
 # Largest difference still "ok" [currency].

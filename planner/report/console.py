@@ -10,9 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..results import Plan
-from .figures import headline_amounts
-from .layout import CURRENCY_SYMBOLS
+from planner.results import Plan
+from planner.report.figures import headline_amounts
+from planner.report.layout import CURRENCY_SYMBOLS
 
 STATUS_STYLES = {"optimal": "bold green", "feasible": "bold yellow", "infeasible": "bold red"}
 AMOUNT_STYLES = {"total": "bold", "good": "green", "bad": "yellow", "": ""}

@@ -27,20 +27,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..outputs import write_workbook
-from ..results import (
+from planner.outputs import write_workbook
+from planner.results import (
     ALTERNATIVE_COLUMNS,
     ASSIGNMENT_COLUMNS,
     COMPLIANCE_COLUMNS,
     PURCHASE_COLUMNS,
     Plan,
 )
-from .changes import CHANGE_COLUMNS, changes_table
-from .chart import write_cost_chart
-from .checks import PlanCells, months_covered, plan_checks, write_checks
-from .layout import BOLD, COUNT_FORMAT, currency_format, format_table, note, put
-from .read import TOTAL_LABEL, pass_fail, read_plan
-from .summary import write_summary
+from planner.report.changes import CHANGE_COLUMNS, changes_table
+from planner.report.chart import write_cost_chart
+from planner.report.checks import PlanCells, months_covered, plan_checks, write_checks
+from planner.report.layout import BOLD, COUNT_FORMAT, currency_format, format_table, note, put
+from planner.report.read import TOTAL_LABEL, pass_fail, read_plan
+from planner.report.summary import write_summary
 
 __all__ = ["SHEET_ORDER", "build_plan_workbook", "read_plan", "write_plan"]
 
@@ -89,7 +89,7 @@ def write_plan(plan: Plan, out_path: str | os.PathLike,
         Input files the output must never overwrite; the first .xlsx among them is the
         organization workbook, read (read-only) for the planning dates and the input
         sheets when ``org`` is not given.
-    org : planner.inputs.OrgInputs, optional
+    org : planner.input.organization.OrgInputs, optional
         The organization the plan was made from (what :func:`planner.read_org` gave).
 
     Returns
@@ -109,7 +109,7 @@ def write_plan(plan: Plan, out_path: str | os.PathLike,
 
 def _organization_from(inputs):
     """The validated organization of the first existing .xlsx input, or None."""
-    from ..validate import read_org
+    from planner.input.validate import read_org
 
     for path in inputs:
         if path and Path(path).suffix.lower() == ".xlsx" and Path(path).is_file():
@@ -124,7 +124,7 @@ def build_plan_workbook(plan: Plan, org=None) -> Workbook:
     ----------
     plan : planner.results.Plan
         The plan to render.
-    org : planner.inputs.OrgInputs, optional
+    org : planner.input.organization.OrgInputs, optional
         The organization: planning dates and exchange rate on the Summary, and its
         input sheets copied after the plan's sheets.
 
@@ -134,7 +134,7 @@ def build_plan_workbook(plan: Plan, org=None) -> Workbook:
         The sheets of :data:`SHEET_ORDER`, then Organization, Groups, Holdings, Prices
         when ``org`` is given.
     """
-    from ..template import write_input_sheets
+    from planner.input.template import write_input_sheets
 
     wb = Workbook()
     sheets = {title: wb.create_sheet(title) for title in SHEET_ORDER}

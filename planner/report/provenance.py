@@ -19,7 +19,7 @@ def tool_version() -> str:
     try:
         version = metadata.version("planner")
     except metadata.PackageNotFoundError:  # running from a source tree
-        from .. import __version__ as version
+        from planner import __version__ as version
     return f"planner {version}"
 
 
@@ -71,7 +71,7 @@ def price_list_text(price_list_id: str, catalog=None) -> str:
     ----------
     price_list_id : str
         Catalog price list id (as on the plan).
-    catalog : planner.catalog.Catalog, optional
+    catalog : planner.catalog.load.Catalog, optional
         Where the list is described (the shipped catalog by default).
 
     Returns
@@ -81,7 +81,7 @@ def price_list_text(price_list_id: str, catalog=None) -> str:
         the bare id when the catalog does not know it.
     """
     if catalog is None:
-        from ..catalog import load_catalog
+        from planner.catalog.load import load_catalog
 
         catalog = load_catalog()
     price_list = catalog.price_lists.get(price_list_id)

@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, Issue
-from ..results import ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, \
+from planner.errors import InputError, Issue
+from planner.results import ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, \
     PURCHASE_COLUMNS
-from ..sheets import normalise, open_workbook, read_table
-from .layout import plain
-from .summary import SUMMARY_HEADER, SUMMARY_LABELS
+from planner.input.sheets import normalise, open_workbook, read_table
+from planner.report.layout import plain
+from planner.report.summary import SUMMARY_HEADER, SUMMARY_LABELS
 
 TABLE_COLUMNS = {
     "Purchases": PURCHASE_COLUMNS,

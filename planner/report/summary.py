@@ -14,11 +14,11 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..results import Plan
-from .figures import BASELINE_LABEL, EXTRA_COST_LABEL, SAVINGS_LABEL, AMOUNTS, headline_amounts
-from .layout import BOLD, DATE_FORMAT, TEXT_WIDTH, fit_widths, print_setup, put, style_header, \
+from planner.results import Plan
+from planner.report.figures import BASELINE_LABEL, EXTRA_COST_LABEL, SAVINGS_LABEL, AMOUNTS, headline_amounts
+from planner.report.layout import BOLD, DATE_FORMAT, TEXT_WIDTH, fit_widths, print_setup, put, style_header, \
     wrap_columns
-from .provenance import catalog_version, price_list_text, tool_version
+from planner.report.provenance import catalog_version, price_list_text, tool_version
 
 SUMMARY_HEADER = ("field", "value")
 # Summary key -> label, in the order shown (amounts come from figures.py).
@@ -64,7 +64,7 @@ def write_summary(ws: Worksheet, plan: Plan, money: str, org=None,
         The plan.
     money : str
         Number format of amounts.
-    org : planner.inputs.OrgInputs, optional
+    org : planner.input.organization.OrgInputs, optional
         The organization the plan was made from: planning dates and exchange rate.
     input_sheets : tuple of str
         Titles of the input sheets copied into the workbook.
@@ -129,7 +129,7 @@ def _exchange_rate(o, price_list_id: str) -> str | None:
     rate = getattr(o, "exchange_rate", None)
     if not isinstance(rate, numbers.Real):
         return None
-    from ..catalog import load_catalog
+    from planner.catalog.load import load_catalog
 
     price_list = load_catalog().price_lists.get(price_list_id)
     source = price_list.currency if price_list is not None else "price-list unit"

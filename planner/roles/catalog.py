@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..errors import CatalogError
-from ..sheets import normalise
+from planner.errors import CatalogError
+from planner.input.sheets import normalise
 
 FILES = {
     "sources": ("source", "title", "url", "date", "kind", "note"),

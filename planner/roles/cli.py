@@ -14,19 +14,19 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..cli_support import run as _run
-from ..cli_support import warn as _warn
-from ..errors import InputError, Issue
-from ..outputs import refuse_inputs
-from ..provenance import check_replaceable
-from .catalog import load_role_catalog
-from .console import print_plan, print_status
-from .people import read_people
-from .plan import plan_roles
-from .report import plan_workbook, save, status_workbook
-from .roster import read_roster
-from .status import assess
-from .template import template as build_template
+from planner.cli.support import run as _run
+from planner.cli.support import warn as _warn
+from planner.errors import InputError, Issue
+from planner.outputs import refuse_inputs
+from planner.provenance import check_replaceable
+from planner.roles.catalog import load_role_catalog
+from planner.roles.console import print_plan, print_status
+from planner.roles.people import read_people
+from planner.roles.plan import plan_roles
+from planner.roles.report import plan_workbook, save, status_workbook
+from planner.roles.roster import read_roster
+from planner.roles.status import assess
+from planner.roles.template import template as build_template
 
 app = typer.Typer(
     help="Volume Licensing roles: least-privilege role plans, assignment status, templates.",

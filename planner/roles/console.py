@@ -4,9 +4,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .catalog import RoleCatalog
-from .plan import RolePlan
-from .status import StatusReport
+from planner.roles.catalog import RoleCatalog
+from planner.roles.plan import RolePlan
+from planner.roles.status import StatusReport
 
 
 def print_plan(plan: RolePlan, catalog: RoleCatalog, console: Console) -> None:

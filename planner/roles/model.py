@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pulp
 
-from .catalog import RoleCatalog
-from .people import Person
+from planner.roles.catalog import RoleCatalog
+from planner.roles.people import Person
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Issue
-from ..sheets import open_workbook, read_table
-from .catalog import RoleCatalog
-from .rows import (Email, IdList, OptionalText, RowModel, Text, pick_sheet, raise_if_errors,
+from planner.errors import InputError, Issue
+from planner.input.sheets import open_workbook, read_table
+from planner.roles.catalog import RoleCatalog
+from planner.roles.rows import (Email, IdList, OptionalText, RowModel, Text, pick_sheet, raise_if_errors,
                    resolve_ids, validate_rows)
 
 SHEET = "people"

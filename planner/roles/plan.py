@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import PlannerError
-from .catalog import RoleCatalog
-from .model import build_model
-from .people import Person
-from .review import Finding, review, score
-from .solve import solve
+from planner.errors import PlannerError
+from planner.roles.catalog import RoleCatalog
+from planner.roles.model import build_model
+from planner.roles.people import Person
+from planner.roles.review import Finding, review, score
+from planner.roles.solve import solve
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..report.layout import print_setup, wrap_columns
-from ..outputs import write_workbook
-from .catalog import RoleCatalog
-from .plan import RolePlan
-from .status import StatusReport
+from planner.report.layout import print_setup, wrap_columns
+from planner.outputs import write_workbook
+from planner.roles.catalog import RoleCatalog
+from planner.roles.plan import RolePlan
+from planner.roles.status import StatusReport
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalog import RoleCatalog
+from planner.roles.catalog import RoleCatalog
 
 OK = "ok"
 MISSING = "missing tasks"

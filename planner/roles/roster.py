@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import InputError, Issue
-from ..sheets import Table, open_workbook, read_table
-from .catalog import RoleCatalog
-from .rows import (Day, Email, IdList, OptionalText, RowModel, Text, pick_sheet,
+from planner.errors import InputError, Issue
+from planner.input.sheets import Table, open_workbook, read_table
+from planner.roles.catalog import RoleCatalog
+from planner.roles.rows import (Day, Email, IdList, OptionalText, RowModel, Text, pick_sheet,
                    raise_if_errors, resolve_ids, validate_rows)
 
 SHEET = "roster"

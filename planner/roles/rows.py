@@ -13,9 +13,9 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from ..errors import InputError, Issue
-from ..sheets import Table, find_sheet, normalise
-from .catalog import suggest
+from planner.errors import InputError, Issue
+from planner.input.sheets import Table, find_sheet, normalise
+from planner.roles.catalog import suggest
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIST_SEPARATORS = re.compile(r"[,;\n]")

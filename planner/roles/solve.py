@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pulp
 
-from ..errors import SolverError
-from ..solve import SOLVERS
-from ..solve import solve as run_solver
+from planner.errors import SolverError
+from planner.model.solver import SOLVERS
+from planner.model.solver import solve as run_solver
 
 
 def solve(problem: pulp.LpProblem, solver: str = "highs") -> str:

@@ -12,9 +12,9 @@ from datetime import date
 
 import pandas as pd
 
-from ..errors import InputError, Issue
-from .catalog import RoleCatalog, Status
-from .roster import Assignment, Roster
+from planner.errors import InputError, Issue
+from planner.roles.catalog import RoleCatalog, Status
+from planner.roles.roster import Assignment, Roster
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .catalog import RoleCatalog
-from .report import add_sources, write_table
+from planner.roles.catalog import RoleCatalog
+from planner.roles.report import add_sources, write_table
 
 KINDS = ("people", "roster")
 

@@ -23,7 +23,7 @@ from planner.batch import SUMMARY_COLUMNS, LocalEngine, exit_code, run
 from planner.batch.fields import failure_values, plan_values
 from planner.batch.progress import Reporter
 from planner.batch.sources import find_sources
-from planner.cli import app
+from planner.cli.commands import app
 from planner.errors import InputError, NoCompliantPlan, Shortfall
 from planner.report.excel import read_plan
 

@@ -12,7 +12,7 @@ from planner.batch.spec import check_spec, parse_spec, read_spec
 from planner.errors import InputError
 from planner.examples import tiny_org
 from planner.explore import split_group, with_changes
-from planner.pricing import Pricing
+from planner.catalog.pricing import Pricing
 
 GOOD = """\
 description: adoption and prices
@@ -71,7 +71,7 @@ def test_a_good_spec_lists_its_parameters_in_draw_order(tmp_path):
 
 
 def _catalog():
-    from planner.catalog import load_catalog
+    from planner.catalog.load import load_catalog
 
     return load_catalog()
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from planner.batch import LocalEngine, monte_carlo
 from planner.batch.sweep_report import histogram, percentiles
-from planner.cli import app
+from planner.cli.commands import app
 from planner.examples import tiny_org, write_example
 
 runner = CliRunner()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from tenant_helpers import AS_OF, FIXTURES
 
-from planner.catalog import load_catalog
+from planner.catalog.load import load_catalog
 from planner.importer import import_tenant
 
 

@@ -27,6 +27,6 @@ def fixture_files() -> dict[str, bytes]:
 
 def implied(catalog, needs) -> set[str]:
     """``needs`` with the lower tiers they imply (catalog tiers have "at least" semantics)."""
-    from planner.catalog import with_lower_tiers
+    from planner.catalog.load import with_lower_tiers
 
     return set(with_lower_tiers(set(needs), catalog.capabilities))

@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.tenant_import import generate
 from planner.importer import import_tenant, write_workbook
-from planner.validate import read_org
+from planner.input.validate import read_org
 
 
 def test_generated_tenant_imports_and_validates(tmp_path):

@@ -11,7 +11,7 @@ from tenant_helpers import AS_OF, implied, product_of
 
 from planner.importer import import_tenant, write_workbook
 from planner.importer.evidence import load_rules
-from planner.validate import read_org
+from planner.input.validate import read_org
 
 
 def provides(catalog, sku):

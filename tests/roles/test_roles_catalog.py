@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.sheets import normalise
+from planner.input.sheets import normalise
 
 # Written out from the 2025 Learn table (manage-user-roles-vl.md, ms.date 2025-03-28),
 # independently of catalog/roles/role_tasks.csv.

@@ -1,0 +1,1 @@
+"""The independent compliance audit, and ``planner audit`` on a plan workbook."""

@@ -1,0 +1,276 @@
+"""``planner``: the command line. Parse, call the library, render; nothing else.
+
+Deliberate errors (:class:`~planner.errors.PlannerError`) become one line per problem on
+stderr and their exit code: 0 success, 1 no compliant plan, 2 bad input or usage,
+3 time limit reached with a feasible plan (gap reported). An unexpected error is a bug:
+one line and exit code 4, with the traceback only under ``--debug``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from planner.batch.engines import ENGINES
+from planner.cli.support import Settings
+from planner.cli.support import run as _run
+from planner.cli.support import warn as _warn
+from planner.errors import SolverError
+from planner.importer.command import import_command
+from planner.model.dump import ModelDump
+from planner.outputs import refuse_inputs, refuse_same_outputs
+from planner.model.solver import DEFAULT_SOLVER
+from planner.roles.cli import app as roles_app
+
+EXIT_TIME_LIMIT = 3
+
+app = typer.Typer(
+    help="Cheapest compliant mix of Microsoft 365 licenses, and why.\n\n"
+         "Start with 'planner template ORG.xlsx', fill it in, check it with "
+         "'planner validate ORG.xlsx', then run 'planner solve ORG.xlsx'.",
+    no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False)
+app.add_typer(roles_app, name="roles")
+
+
+class At(str, Enum):
+    """Planning points."""
+
+    now = "now"
+    renewal = "renewal"
+
+
+class Solver(str, Enum):
+    """MILP solvers."""
+
+    highs = "highs"
+    cbc = "cbc"
+
+
+@app.callback()
+def main_options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")) -> None:
+    """Cheapest compliant mix of Microsoft 365 licenses, and why."""
+    Settings.debug = debug
+
+
+STRICT = typer.Option(False, "--strict", help="Treat every input warning as an error (exit 2).")
+
+
+def _default_plan_path(org: Path) -> Path:
+    return org.with_name(f"{org.stem}-plan.xlsx")
+
+
+@app.command()
+def solve(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook (see 'planner template')."),
+    output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
+                                help="Plan workbook (default: ORG-plan.xlsx beside the input)."),
+    at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
+                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
+    solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver", help="MILP solver to try first (the other is the fallback); CBC measured faster, see docs/benchmarks.md."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
+                                     help="Stop after S seconds with the best plan found (exit 3 if not proven optimal)."),
+    alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
+                                      help="Compute each group's next cheapest choice (one extra solve per group)."),
+    lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp",
+                                 help="Also write the integer program (LP format, or MPS for "
+                                      "a .mps name), with index names x1, c1, ... so it "
+                                      "carries no organization text."),
+    readable_names: bool = typer.Option(False, "--readable-names",
+                                        help="Keep the model's own names (group names) in "
+                                             "the --lp-file dump."),
+    strict: bool = STRICT,
+) -> None:
+    """Find the cheapest compliant plan and write it as a purchase-plan workbook.
+
+    Prints a summary (total, baseline, savings, status, gap, purchases) and writes
+    PLAN.xlsx (Summary, Changes, Purchases, Cost by product, Assignments, Alternatives,
+    Compliance, Checks, and a copy of the input sheets).
+    The input is never modified and never overwritten.
+    """
+    def body() -> int:
+        from planner.pipeline import plan as make_plan
+        from planner.report.excel import write_plan
+        from planner.input.validate import read_org
+
+        out = output or _default_plan_path(org)
+        run_inputs = (org,)
+        dump = ModelDump(lp_file, run_inputs, readable_names) if lp_file else None
+        refuse_inputs(out, run_inputs, "plan")
+        if dump:
+            dump.check()
+            refuse_inputs(dump.path, run_inputs, "model file")
+            refuse_same_outputs([("plan", out), ("model file", dump.path)])
+        inputs = read_org(org, strict=strict)
+        try:
+            result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
+                               alternatives=alternatives if alternatives else False,
+                               lp_file=dump)
+        except SolverError as err:
+            if time_limit is None or "Not Solved" not in str(err):
+                raise
+            raise SolverError(f"{org.name}: no plan found within the time limit of "
+                              f"{time_limit:g} s by any solver; raise --time-limit") from None
+        written = write_plan(result, out, inputs=run_inputs)
+        if as_json:
+            _warn(result.messages)
+            payload = result.to_json()
+            payload["plan_file"] = str(written)
+            typer.echo(json.dumps(payload, indent=2))
+        else:
+            from planner.report.console import render_summary
+
+            render_summary(result)  # shows result.messages as notes
+            typer.echo(f"wrote {written}", err=True)
+        if result.status == "feasible":
+            typer.echo(f"time limit reached: best plan found, gap {result.gap if result.gap is not None else 'unknown'}",
+                       err=True)
+            return EXIT_TIME_LIMIT
+        return 0
+    _run(body)
+
+
+@app.command()
+def template(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Where to write the blank workbook."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Write a blank, self-explaining input workbook (Instructions, dropdowns, examples)."""
+    def body() -> None:
+        from planner.input.template import write_template
+
+        typer.echo(f"wrote {write_template(org, overwrite=force)}", err=True)
+    _run(body)
+
+
+@app.command()
+def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
+             strict: bool = STRICT) -> None:
+    """Check an input workbook and list every problem, each with sheet, row and column."""
+    def body() -> None:
+        from planner.input.validate import read_org
+
+        inputs = read_org(org, strict=strict)
+        _warn(inputs.warnings)
+        users = sum(g.users for g in inputs.groups)
+        typer.echo(f"{org.name}: OK ({len(inputs.groups)} groups, {users} users, "
+                   f"{len(inputs.holdings)} holdings)", err=True)
+    _run(body)
+
+
+@app.command("catalog")
+def catalog_cmd(
+    kind: str = typer.Option(None, "--kind", help="Only products of this kind (suite, standalone, addon, "
+                             "step_up, cloud_addon_sa, onprem_license)."),
+    price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list (default: the one in force today)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON on stdout."),
+) -> None:
+    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles."""
+    def body() -> None:
+        from planner.catalog.view import catalog_tables, print_catalog
+
+        tables = catalog_tables(kind=kind, price_list=price_list)
+        if as_json:
+            # RFC 8259: a missing value is null, never NaN
+            records = {k: v.astype(object).where(v.notna(), None).to_dict(orient="records")
+                       for k, v in tables.items()}
+            typer.echo(json.dumps(records, indent=2, allow_nan=False))
+        else:
+            print_catalog(tables)
+    _run(body)
+
+
+@app.command()
+def audit(
+    workbook: Path = typer.Argument(..., metavar="PLAN.xlsx|ORG.xlsx",
+                                    help="A plan workbook, or the organization workbook when --plan is given."),
+    plan_path: Path = typer.Option(None, "--plan", metavar="PLAN.xlsx", help="The plan to audit against ORG.xlsx."),
+    as_json: bool = typer.Option(False, "--json", help="Print the violations as JSON on stdout."),
+) -> None:
+    """Re-check a plan (also one edited by hand) against the licensing rules.
+
+    Uses a checker independent of the optimizer. With only PLAN.xlsx, the organization
+    workbook named on the plan's Summary sheet is read from the plan's folder.
+    Exit 0 when compliant, 1 when any rule is broken.
+    """
+    def body() -> int:
+        from planner.audit.plan_file import audit_workbooks
+
+        report = audit_workbooks(workbook, plan_path)
+        if as_json:
+            typer.echo(json.dumps(report.to_json(), indent=2))
+        else:
+            for line in report.lines():
+                typer.echo(line, err=True)
+        return 0 if report.compliant else 1
+    _run(body)
+
+
+EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
+
+
+@app.command()
+def batch(
+    inputs: list[Path] = typer.Argument(..., metavar="INPUTS...", help="Organization workbooks, and folders searched for them."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for each plan workbook and JSON result and batch-summary.xlsx/.csv."),
+    at: At = typer.Option(At.now, "--at", help="Planning point of every workbook (as for 'planner solve')."),
+    engine: EngineName = typer.Option("local", "--engine", help="local: a process pool on this machine; ray: Ray tasks (pip install 'planner\\[ray]'); serial: in this process."),
+    address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray), e.g. ray://head:10001 or auto."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
+) -> None:
+    """Plan many organization workbooks: a plan and a JSON result each, and a summary.
+
+    A workbook that cannot be planned gets a summary row saying why
+    (the line 'planner solve' prints) and never stops the others.
+    Exit 0 when every workbook was planned, else the largest exit code among them.
+    See docs/batch.md.
+    """
+    from planner.batch.commands import batch as run_batch
+
+    _run(lambda: run_batch(inputs, out, at=at.value, engine=engine.value, address=address,
+                           workers=workers, resume=resume, time_limit=time_limit))
+
+
+@app.command()
+def sweep(
+    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
+    spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="What varies and how (see docs/batch.md)."),
+    draws: int = typer.Option(100, "--draws", metavar="N", min=1, help="Number of draws."),
+    seed: int = typer.Option(0, "--seed", metavar="S", min=0, help="Seed: the same seed gives the same draws on any engine."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for draws.csv/.xlsx and sweep-summary.xlsx."),
+    at: At = typer.Option(At.now, "--at", help="Planning point (as for 'planner solve')."),
+    engine: EngineName = typer.Option("local", "--engine", help="local, ray or serial (as for 'planner batch')."),
+    address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray)."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per draw."),
+) -> None:
+    """Monte Carlo: plan an organization under N random draws of its inputs.
+
+    Prices, Copilot and agent adoption and headcount growth vary as SPEC.yaml says.
+    Writes the table of draws (draws.csv, draws.xlsx) and sweep-summary.xlsx
+    (percentiles of cost and savings, histograms).
+    See docs/batch.md for the SPEC.yaml format.
+    """
+    from planner.batch.commands import sweep as run_sweep
+
+    _run(lambda: run_sweep(org, spec, out, draws=draws, seed=seed, at=at.value,
+                           engine=engine.value, address=address, workers=workers,
+                           time_limit=time_limit))
+
+
+# planner import: build ORG.xlsx from a tenant's exports (planner/importer).
+app.command("import")(import_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="planner")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading an organization: workbook -> located rows -> validated inputs; the blank template."""

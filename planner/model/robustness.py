@@ -1,0 +1,100 @@
+"""Estimate risk: does each group's choice survive the error bands of estimated prices?
+
+Microsoft does not publish several prices the plan rests on (Cloud Add-ons, SA, Windows
+per user, VDA ...); the catalog marks each as an estimate with an error band
+(``band_pct``). For every estimated product that some group could use, the plan is
+re-solved with that price at the bottom and at the top of its band, the others fixed. A
+group whose chosen products change is *not robust*; bisection then finds the price at
+which its choice flips (to the band's 1/64).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from planner.catalog.load import Catalog
+from planner.errors import NoCompliantPlan
+from planner.input.organization import OrgInputs
+from planner.model.program import build_model
+from planner.model.options import enumerate_options
+from planner.catalog.pricing import Pricing
+from planner.model.solver import solve
+
+ROBUSTNESS_COLUMNS = ["group", "robust", "flips_product", "flips_at", "flips_to"]
+BISECTION_STEPS = 6
+
+Choice = dict[str, frozenset[tuple[str, ...]]]
+
+
+def choices_with_scale(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, time_limit,
+             scale: dict[str, float]) -> Choice | None:
+    """Per group, the set of bundles chosen with prices scaled by ``scale``."""
+    pricing = Pricing.for_plan(inputs, catalog, at, scale)
+    options = enumerate_options(inputs, catalog, pricing)
+    if any(go.shortfalls for go in options.groups):
+        return None
+    m = build_model(inputs, options, pricing, catalog)
+    outcome = solve(m.problem, solver, time_limit)
+    if outcome.status not in ("optimal", "feasible"):
+        return None
+    out: dict[str, set[tuple[str, ...]]] = {go.group.name: set() for go in options.groups}
+    for (gi, bi), var in m.users.items():
+        if (var.value() or 0) > 0.5:
+            go = options.groups[gi]
+            out[go.group.name].add(go.bundles[bi].products)
+    return {g: frozenset(b) for g, b in out.items()}
+
+
+def estimated_products(pricing: Pricing, candidates: set[str]) -> dict[str, float]:
+    """Estimated products among ``candidates`` with their band as a fraction."""
+    out = {}
+    for p in sorted(candidates):
+        band = pricing.estimate_band(p)
+        if band:
+            out[p] = band / 100
+    return out
+
+
+def _label(bundles: frozenset[tuple[str, ...]]) -> str:
+    return " | ".join(" + ".join(b) for b in sorted(bundles))
+
+
+def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, time_limit,
+                     pricing: Pricing, candidates: set[str], base: Choice,
+                     progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """One row per group: robust or not, and the estimated price that flips its choice."""
+    flips: dict[str, tuple[str, float, str]] = {}
+    for product, band in estimated_products(pricing, candidates).items():
+        # The price that decides: a held line's (renewal or SA) price, else a new unit's.
+        holding = next((h for h in inputs.holdings if h.product == product), None)
+        price = pricing.holding_price(holding) if holding else pricing.buy_price(product)
+        if not price:
+            continue
+        for sign in (-1.0, 1.0):
+            end = 1 + sign * band
+            moved = choices_with_scale(inputs, catalog, at, solver, time_limit, {product: end})
+            if moved is None:
+                continue
+            changed = [g for g in base if moved.get(g) != base[g] and g not in flips]
+            if not changed:
+                continue
+            lo, hi = 1.0, end  # lo keeps the base choice, hi changes it
+            for _ in range(BISECTION_STEPS):
+                mid = (lo + hi) / 2
+                probe = choices_with_scale(inputs, catalog, at, solver, time_limit, {product: mid})
+                if probe is not None and all(probe.get(g) == base[g] for g in changed):
+                    lo = mid
+                else:
+                    hi = mid
+            for g in changed:
+                flips[g] = (product, round(price * hi, 2), _label(moved[g]))
+        if progress:
+            progress(product)
+    rows = [dict(group=g, robust=g not in flips, flips_product=flips.get(g, ("",))[0],
+                 flips_at=flips[g][1] if g in flips else None,
+                 flips_to=flips[g][2] if g in flips else "") for g in base]
+    return pd.DataFrame(rows, columns=ROBUSTNESS_COLUMNS)
+
+
+__all__ = ["check_robustness", "estimated_products", "ROBUSTNESS_COLUMNS", "NoCompliantPlan"]

@@ -1,0 +1,111 @@
+"""Reading ORG.xlsx (and DataFrames) into raw located rows: spellings, rows, safety."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from planner.errors import InputError
+from planner.input.sheets import normalise
+from planner.input.validate import ROW_MODELS, OrganizationFields
+from planner.input.workbook import FIELD_NAMES, HEADER_MAP, SHEET_NAMES, raw_from_frames, read_workbook
+from support import digest, write_xlsx
+
+
+
+
+def test_header_map_names_every_model_field_once():
+    for sheet, model in ROW_MODELS.items():
+        assert list(HEADER_MAP[sheet]) == list(model.model_fields)
+    assert list(FIELD_NAMES) == list(OrganizationFields.model_fields)
+    assert set(SHEET_NAMES) == set(HEADER_MAP)
+    for columns in [*HEADER_MAP.values(), FIELD_NAMES]:
+        spellings = [{normalise(s) for s in aliases} for aliases in columns.values()]
+        assert len(set().union(*spellings)) == sum(map(len, spellings)), "ambiguous spelling"
+        assert all(normalise(aliases[0]) == name for name, aliases in columns.items())
+
+
+def test_sheets_and_columns_are_case_insensitive_and_aliases_map(tmp_path):
+    path = write_xlsx(tmp_path / "Acme.xlsx", {
+        "GROUPS": [["Persona", "HEADCOUNT", "Devices Per User", "Needs"],
+                   ["Office", 10, 2, "mailbox"]],
+        "licences": [["Product ID", "Qty"], ["m365_e3", 5]],
+    })
+    raw = read_workbook(path)
+    assert raw.file == "Acme.xlsx"
+    assert raw.tables["groups"].rows == [
+        (2, {"group": "Office", "users": 10, "devices_per_user": 2, "needs": "mailbox"})]
+    assert raw.tables["holdings"].rows == [(2, {"product": "m365_e3", "quantity": 5})]
+    # Issues quote the header as the user wrote it.
+    assert raw.tables["groups"].issue("x", 2, "users").column == "HEADCOUNT"
+    assert raw.tables["groups"].sheet == "GROUPS"
+    assert not raw.issues
+
+
+def test_extra_column_is_a_warning(tmp_path):
+    path = write_xlsx(tmp_path / "org.xlsx", {
+        "Groups": [["group", "users", "needs", "Cost centre"], ["Office", 1, "mailbox", "A1"]]})
+    raw = read_workbook(path)
+    (issue,) = raw.issues
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == (
+        "warning", "Groups", 1, "Cost centre")
+    assert "unknown column" in issue.message
+    assert "cost_centre" not in raw.tables["groups"].rows[0][1]
+
+
+def test_two_spellings_of_one_column_is_an_error(tmp_path):
+    path = write_xlsx(tmp_path / "org.xlsx", {
+        "Groups": [["group", "users", "headcount", "needs"], ["Office", 1, 2, "mailbox"]]})
+    raw = read_workbook(path)
+    (issue,) = raw.issues
+    assert (issue.severity, issue.row, issue.column) == ("error", 1, "headcount")
+    assert "both mean users" in issue.message
+    assert raw.tables["groups"].rows[0][1]["users"] == 1
+
+
+def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path):
+    path = write_xlsx(tmp_path / "org.xlsx", {
+        "Groups": [["group", "users", "needs"], ["A", 1, "mailbox"], [None, None, None],
+                   ["  ", None, ""], ["B", 2, "teams"]]})
+    rows = read_workbook(path).tables["groups"].rows
+    assert [r for r, _ in rows] == [2, 5]
+
+
+def test_organization_field_spellings_become_internal_names(tmp_path):
+    path = write_xlsx(tmp_path / "org.xlsx", {
+        "organisation": [["Field", "Value"], ["Discount %", 10], ["As of", "2026-01-01"],
+                         ["colour", "blue"]]})
+    rows = read_workbook(path).tables["organization"].rows
+    assert [rec["field"] for _, rec in rows] == ["discount_pct", "as_of", "colour"]
+
+
+def test_reading_never_changes_the_file(tmp_path):
+    path = write_xlsx(tmp_path / "org.xlsx", {
+        "Groups": [["group", "users", "needs", "junk"], ["A", "ten", "nope", 1]]})
+    before = digest(path)
+    read_workbook(path)
+    assert digest(path) == before
+
+
+def test_not_a_workbook_is_an_input_error(tmp_path):
+    path = tmp_path / "org.xlsx"
+    path.write_text("group,users\n")
+    with pytest.raises(InputError, match="not an .xlsx workbook"):
+        read_workbook(path)
+
+
+def test_frames_read_like_sheets_with_position_plus_two_rows():
+    groups = pd.DataFrame({"Group": ["A", "B"], "users": [1, 2],
+                           "needs": [["mailbox", "teams"], "copilot"]}, index=[10, 20])
+    holdings = pd.DataFrame({"product": ["m365_e3"], "quantity": [pd.NA],
+                             "ends": [pd.Timestamp("2027-01-31")]})
+    raw = raw_from_frames(groups, holdings, organization={"Currency": "EUR"})
+    assert raw.file == ""
+    assert raw.tables["groups"].rows == [
+        (2, {"group": "A", "users": 1, "needs": "mailbox, teams"}),
+        (3, {"group": "B", "users": 2, "needs": "copilot"})]
+    assert raw.tables["holdings"].rows == [
+        (2, {"product": "m365_e3", "quantity": None, "ends": datetime(2027, 1, 31)})]
+    assert raw.tables["organization"].rows == [(2, {"field": "currency", "value": "EUR"})]
+    assert type(raw.tables["groups"].rows[0][1]["users"]) is int

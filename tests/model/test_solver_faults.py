@@ -1,0 +1,302 @@
+"""Solver faults, infeasible organizations and output safety, through the CLI.
+
+- ``--time-limit`` reached: the best plan found with its gap and exit 3; no plan found in
+  time: one clear line.
+- A solver missing or crashing: a clear message and the other solver's plan.
+- No compliant plan: exit 1 naming group, need, reason and the closest fix.
+- Output: never over the input; an existing plan replaced only whole.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pulp
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli.commands import app
+
+# The modules themselves (the package exports functions of the same names).
+solve_module = importlib.import_module("planner.model.solver")
+pipeline_module = importlib.import_module("planner.pipeline")
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_bad_inputs as mk  # noqa: E402
+
+sys.path.pop(0)
+from support import error_lines, run_cli  # noqa: E402
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def invoke(*args: str, cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def org(tmp_path) -> Path:
+    """The corpus' base workbook: valid and solvable in a fraction of a second."""
+    path = tmp_path / "org.xlsx"
+    path.write_bytes(mk.xlsx())
+    return path
+
+
+def many_groups(n: int = 120) -> dict[str, list[list]]:
+    """An organization of ``n`` groups with mixed needs sharing pooled holdings."""
+    import random
+
+    rnd = random.Random(7)
+    needs = ["m365_e3_equivalent", "m365_e5_equivalent", "o365_e3_equivalent", "copilot",
+             "entra_suite", "security_e5", "compliance_e5", "identity_p2", "vdi"]
+    sheets = mk.base_sheets()
+    sheets["Groups"] = [mk.GROUP_COLUMNS] + [
+        [f"g{i}", rnd.randint(1, 997), "information", rnd.randint(1, 3),
+         rnd.choice(["windows_pro", "windows_enterprise"]), ", ".join(rnd.sample(needs, 2))]
+        for i in range(n)]
+    sheets["Holdings"] = [mk.HOLDING_COLUMNS] + [
+        [p, rnd.randint(100, 5000), None, "N", date(2027, 6, 30), "N"]
+        for p in ("m365_e3", "m365_e5", "o365_e3", "copilot", "ems_e3", "o365_e5")]
+    return sheets
+
+
+# ------------------------------------------------------------------ time limit
+
+def _with_time_limit(monkeypatch, seconds: float) -> None:
+    """Make every solver run with ``seconds`` (below the CLI's 0.1 s minimum)."""
+    real = solve_module._make
+    monkeypatch.setattr(solve_module, "_make", lambda name, limit: real(name, seconds))
+
+
+def test_time_limit_stop_reports_gap_or_says_no_plan(tmp_path, monkeypatch):
+    """A real solver stopped by a tiny time limit on a 120-group organization.
+
+    Depending on how far the solver got, the result is the best plan found with its gap
+    (exit 3, plan written) or a clear 'no plan within the time limit' (exit 2). Never a
+    traceback, never an unexplained failure.
+    """
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(mk.xlsx(many_groups()))
+    _with_time_limit(monkeypatch, 0.001)
+    result = invoke("solve", path.name, "--no-alternatives", "--time-limit", "0.1", cwd=tmp_path)
+    assert "Traceback" not in result.output
+    if result.exit_code == 3:
+        assert "time limit reached: best plan found, gap" in result.stderr
+        assert (tmp_path / "big-plan.xlsx").exists()
+    else:
+        assert result.exit_code == 2, result.output
+        assert error_lines(result.stderr) == [
+            "big.xlsx: no plan found within the time limit of 0.1 s by any solver; "
+            "raise --time-limit"]
+        assert not (tmp_path / "big-plan.xlsx").exists()
+
+
+def test_time_limit_with_a_feasible_plan_exits_3_with_gap(org, monkeypatch):
+    """The solver stopped at its limit holding a plan: exit 3, plan written, gap shown.
+
+    HiGHS finishes small models before any limit it accepts, so the stop is simulated at
+    the one place the solver outcome is read: its solution status and gap.
+    """
+    real = solve_module.solve
+
+    def stopped(problem, solver="highs", time_limit=None):
+        outcome = real(problem, solver, time_limit)
+        problem.sol_status = pulp.LpSolutionIntegerFeasible
+        outcome.status, outcome.gap = "feasible", 0.0421
+        return outcome
+
+    monkeypatch.setattr(pipeline_module, "solve", stopped)
+    result = invoke("solve", org.name, "--no-alternatives", "--time-limit", "5", "--json",
+                    cwd=org.parent)
+    assert result.exit_code == 3, result.output
+    assert "time limit reached: best plan found, gap 0.0421" in result.stderr
+    assert '"status": "feasible"' in result.stdout and '"gap": 0.0421' in result.stdout
+    assert (org.parent / "org-plan.xlsx").exists()
+
+
+def test_time_limit_through_the_installed_cli(tmp_path):
+    """The flag reaches the solver: a small org solves within a generous limit (exit 0)."""
+    (tmp_path / "org.xlsx").write_bytes(mk.xlsx())
+    result = run_cli("solve", "org.xlsx", "--no-alternatives", "--time-limit", "30",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ missing or crashing
+
+def test_missing_highs_falls_back_to_cbc_and_says_so(org, monkeypatch):
+    real = solve_module._make
+
+    def make(name, time_limit):
+        if name == "highs":
+            raise solve_module.SolverError("solver 'highs' is not installed")
+        return real(name, time_limit)
+
+    monkeypatch.setattr(solve_module, "_make", make)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
+                    cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert "warning: solver 'highs' is not installed; trying the next solver" in result.stderr
+    assert "solved with 'cbc' instead of 'highs'" in result.stderr
+    assert '"status": "optimal"' in result.stdout
+
+
+def test_crashing_highs_falls_back_to_cbc(org, monkeypatch):
+    def boom(self, lp):
+        raise RuntimeError("segfault simulated")
+
+    monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
+                    cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert "solver 'highs' failed (RuntimeError: segfault simulated)" in result.stderr
+    assert "solved with 'cbc' instead of 'highs'" in result.stderr
+
+
+def test_crashing_cbc_chosen_falls_back_to_highs(org, monkeypatch):
+    def boom(self, lp):
+        raise OSError("cbc binary missing")
+
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", "cbc", "--json",
+                    cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert "solver 'cbc' failed (OSError: cbc binary missing)" in result.stderr
+    assert "solved with 'highs' instead of 'cbc'" in result.stderr
+
+
+def test_every_solver_failing_is_one_clear_line(org, monkeypatch):
+    def boom(self, lp):
+        raise RuntimeError("no licence")
+
+    monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    before = digest(org)
+    result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 2
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and lines[0].startswith("no solver could solve the model")
+    assert "Traceback" not in result.output
+    assert digest(org) == before and sorted(os.listdir(org.parent)) == ["org.xlsx"]
+
+
+# ------------------------------------------------------------------ infeasible
+
+def test_infeasible_org_names_group_need_reason_and_fix(tmp_path):
+    """Windows Enterprise per user needs a qualifying primary device: none here."""
+    sheets = mk.with_rows("Groups", ["kiosk", 4, "information", 1, "none",
+                                     "m365_e3_equivalent"])
+    org = tmp_path / "org.xlsx"
+    org.write_bytes(mk.xlsx(sheets))
+    before = digest(org)
+    result = run_cli("solve", org.name, "--no-alternatives", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result.stderr)
+    assert lines, result.stderr
+    assert all(line.startswith("group 'kiosk' cannot be licensed for ") for line in lines)
+    we = [line for line in lines if "for 'windows_enterprise'" in line]
+    assert we and "needs a qualifying OS" in we[0]
+    assert "closest fix: give the users a Windows Pro primary device" in we[0]
+    assert digest(org) == before and sorted(os.listdir(tmp_path)) == ["org.xlsx"]
+
+
+def test_frontline_only_need_for_office_workers_names_the_fix(tmp_path):
+    sheets = mk.with_cell("Groups", 2, "needs", "frontline_basic")
+    sheets["Groups"][1][sheets["Groups"][0].index("primary_device")] = "none"
+    sheets["Groups"][1][sheets["Groups"][0].index("devices_per_user")] = 9
+    org = tmp_path / "org.xlsx"
+    org.write_bytes(mk.xlsx(sheets))
+    result = invoke("solve", org.name, "--no-alternatives", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.output  # feasible with full USLs is fine too
+    if result.exit_code == 1:
+        assert all("group 'staff' cannot be licensed for" in line
+                   for line in error_lines(result.stderr))
+
+
+# ------------------------------------------------------------------ output safety
+
+@pytest.mark.parametrize("target", ["org.xlsx", "./org.xlsx", "sub/../org.xlsx"])
+def test_output_over_the_input_is_refused(org, target):
+    (org.parent / "sub").mkdir()
+    before = digest(org)
+    result = invoke("solve", org.name, "-o", target, "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == [
+        "org.xlsx: refusing to write the plan over the input file "
+        "(choose another name with -o)"]
+    assert digest(org) == before
+
+
+def test_output_over_the_input_through_a_symlink_is_refused(org):
+    link = org.parent / "link.xlsx"
+    link.symlink_to(org)
+    before = digest(org)
+    result = invoke("solve", org.name, "-o", "link.xlsx", "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 2
+    assert digest(org) == before
+
+
+def test_existing_plan_is_replaced_only_whole(org, monkeypatch):
+    """A write that fails midway leaves the old plan as it was and no temp file."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    plan = org.parent / "org-plan.xlsx"
+    plan.write_bytes(b"the previous plan")
+    real_write = ExcelWriter.write_data
+
+    def half_then_fail(self):
+        real_write(self)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ExcelWriter, "write_data", half_then_fail)
+    result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 2, result.output
+    lines = error_lines(result.stderr)
+    assert lines == ["org-plan.xlsx: cannot write the file: No space left on device "
+                     "(nothing was written; an existing file is unchanged)"]
+    assert "Traceback" not in result.output
+    assert plan.read_bytes() == b"the previous plan"
+    assert sorted(os.listdir(org.parent)) == ["org-plan.xlsx", "org.xlsx"]
+
+
+def test_existing_plan_is_replaced_when_the_write_succeeds(org):
+    plan = org.parent / "org-plan.xlsx"
+    plan.write_bytes(b"the previous plan")
+    result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert plan.read_bytes()[:2] == b"PK"
+    assert sorted(os.listdir(org.parent)) == ["org-plan.xlsx", "org.xlsx"]
+
+
+def test_unreadable_input_is_one_line(org):
+    org.chmod(0)
+    try:
+        if os.access(org, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    finally:
+        org.chmod(0o644)
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == ["org.xlsx: cannot read the file: Permission denied"]
+
+
+def test_missing_output_folder_is_one_line(org):
+    result = invoke("solve", org.name, "-o", "nowhere/plan.xlsx", "--no-alternatives",
+                    cwd=org.parent)
+    assert result.exit_code == 2
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and "does not exist" in lines[0]
