@@ -48,6 +48,12 @@ def _rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (CBC runs as a child)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def work_model(users: int, personas: int, holdings: int, seed: int, solver: str, at: str) -> dict:
     """Options, build and solve of one synthetic org in this (fresh) process."""
     import pulp
@@ -61,15 +67,16 @@ def work_model(users: int, personas: int, holdings: int, seed: int, solver: str,
 
     catalog = load_catalog()
     inputs = synthetic_org(users, personas, holdings, seed)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     pricing = Pricing.for_plan(inputs, catalog, at)
     options = enumerate_options(inputs, catalog, pricing)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     m = build_model(inputs, options, pricing, catalog)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     outcome = solve(m.problem, solver)
-    t3 = time.perf_counter()
-    return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0, status=outcome.status,
+    t3, c3 = time.perf_counter(), _cpu()
+    return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0,
+                cpu=dict(options=c1 - c0, build=c2 - c1, solve=c3 - c2, total=c3 - c0), status=outcome.status,
                 solver=outcome.solver, objective=float(pulp.value(m.problem.objective) or 0.0),
                 bundles=sum(len(g.bundles) for g in options.groups), variables=len(m.problem.variables()),
                 constraints=m.problem.numConstraints(), rss=_rss())
