@@ -38,11 +38,12 @@ class SolveOutcome:
     messages: list[str] = field(default_factory=list)
 
 
-# Solver options, in one place. HiGHS's LP relaxation runs without presolve (on these
-# models presolve costs more than it saves: 0.10 vs 0.19 CPU s at 2,000 personas).
+# Solver options, in one place. HiGHS runs without presolve: on these models it costs more
+# than it saves (LP at 2,000 personas 0.10 vs 0.19 CPU s; a MIP at 20,000 users /
+# 100 personas, renewal, 0.48 vs 3.4 CPU s; docs/benchmarks.md).
 CBC_OPTIONS: dict = dict(msg=False, gapRel=MIP_REL_GAP)
 HIGHS_OPTIONS: dict = dict(msg=False, gapRel=MIP_REL_GAP)
-HIGHS_LP_OPTIONS: dict = {"presolve": "off"}
+HIGHS_RUN_OPTIONS: dict = {"presolve": "off"}
 INTEGRALITY_TOLERANCE = 1e-9
 FEASIBILITY_TOLERANCE = 1e-7
 
@@ -109,16 +110,13 @@ class WarmHiGHS(pulp.HiGHS):
 
     def callSolver(self, lp):
         h = lp.solverModel
+        for key, value in HIGHS_RUN_OPTIONS.items():
+            h.setOptionValue(key, value)
         if not (self.mip and len(self._integer)):
-            for key, value in HIGHS_LP_OPTIONS.items():
-                h.setOptionValue(key, value)
             h.run()
             return
         start = time.perf_counter()
-        for key, value in HIGHS_LP_OPTIONS.items():
-            h.setOptionValue(key, value)
         h.run()
-        h.setOptionValue("presolve", "choose")
         begin = None
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             bound = h.getInfo().objective_function_value
@@ -127,8 +125,8 @@ class WarmHiGHS(pulp.HiGHS):
                 return
             begin = self._partition_start(x)
             if begin:
-                x = self._completed(h, begin)
-                if x is not None and self._take_if_integral(x, h.getInfo().objective_function_value, bound):
+                done = self._completed(h, begin)
+                if done is not None and self._take_if_integral(done[0], done[1], bound):
                     return
         h.changeColsIntegrality(len(self._integer), self._integer,
                                 np.full(len(self._integer), highspy.HighsVarType.kInteger))
@@ -150,18 +148,19 @@ class WarmHiGHS(pulp.HiGHS):
         return False
 
     def _completed(self, h, begin):
-        """The LP optimum with the partition columns fixed at their rounded values (None if
-        that LP has none); the column bounds are restored after."""
+        """The LP optimum and its objective with the partition columns fixed at their rounded
+        values (None if that LP has none); the column bounds are restored after."""
         cols = np.array(begin[0], dtype=np.int32)
         lp = h.getLp()
         lower, upper = np.asarray(lp.col_lower_)[cols], np.asarray(lp.col_upper_)[cols]
         values = np.array(begin[1], dtype=float)
         h.changeColsBounds(len(cols), cols, values, values)
         h.run()
-        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        x = np.asarray(h.getSolution().col_value) if ok else None
+        done = None
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            done = np.asarray(h.getSolution().col_value), h.getInfo().objective_function_value
         h.changeColsBounds(len(cols), cols, lower, upper)
-        return x
+        return done
 
     def _rows_hold(self, x) -> bool:
         """True when every row holds at ``x`` (within the feasibility tolerance)."""
