@@ -203,18 +203,22 @@ class _Enumerator:
         # Most constrained need first (fewest providers): fewer, equally complete branches.
         need_fixes = sorted(((self.caps([n]), self.providers(n, cands)) for n in needs),
                             key=lambda nf: nf[1].bit_count())
-        rules = self._rules(cands)
+        all_needs = self.caps(needs)
+        rules = dict(self._rules(cands))
+        ruled = sum(rules)  # distinct single bits: their sum is their union
         platform = self.user_platform & cands if user_platform else None
 
         def fixes(chosen: int, have: int) -> int | None:
             """Candidates that could fix the first unmet need or prerequisite; None if valid."""
-            for cap, providers in need_fixes:
-                if not have & cap:
-                    return providers
-            for bit, checks in rules:
-                if not bit & chosen:
-                    continue
-                for kind, data in checks:
+            if all_needs & ~have:
+                for cap, providers in need_fixes:
+                    if not have & cap:
+                        return providers
+            todo = chosen & ruled
+            while todo:
+                bit = todo & -todo
+                todo ^= bit
+                for kind, data in rules[bit]:
                     if kind == "base":
                         if not any(alt & chosen == alt for alt in data):
                             out = 0
@@ -239,17 +243,23 @@ class _Enumerator:
 
         # Breadth first, by bundle size: a set that contains a valid set is never minimal,
         # so it is not expanded.
+        # A set reached by adding product b to an expanded set can contain a valid set only
+        # if that valid set holds b (the expanded set contained none): valid sets are
+        # looked up by product.
         valid: list[int] = []
-        level: dict[int, int] = {0: 0}  # set -> capabilities it covers
+        valid_with: dict[int, list[int]] = {}
+        level: dict[int, tuple[int, int]] = {0: (0, 0)}  # set -> (capabilities it covers, last product)
         size = 0
         while level:
-            following: dict[int, int] = {}
-            for chosen, have in level.items():
-                if any(v & chosen == v for v in valid):
+            following: dict[int, tuple[int, int]] = {}
+            for chosen, (have, last) in level.items():
+                if any(v & chosen == v for v in valid_with.get(last, ())):
                     continue
                 fix = fixes(chosen, have)
                 if fix is None:
                     valid.append(chosen)
+                    for b in _bits(chosen):
+                        valid_with.setdefault(b, []).append(chosen)
                 elif size < MAX_BUNDLE_SIZE:
                     fix &= ~chosen
                     while fix:
@@ -257,7 +267,7 @@ class _Enumerator:
                         fix ^= low
                         nxt = chosen | low
                         if nxt not in following:
-                            following[nxt] = have | cov[low]
+                            following[nxt] = (have | cov[low], low)
             level = following
             size += 1
         minimal: list[int] = []
@@ -613,9 +623,12 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
     prune_cache: dict[tuple, tuple[str, ...]] = {}
+    expanded: dict[tuple[str, ...], tuple[str, ...]] = {}
     result = []
     for group in inputs.groups:
-        needs = catalog.expand_needs(group.needs)
+        needs = expanded.get(group.needs)
+        if needs is None:
+            needs = expanded[group.needs] = catalog.expand_needs(group.needs)
         mine = pooled + assigned.get(group.name, [])
         held_ids = frozenset(inputs.holdings[hi].product for hi in mine)
         running_ids = frozenset(inputs.holdings[hi].product for hi in mine if running[hi])
