@@ -1,8 +1,9 @@
 """The periods of a timeline plan, and the organization as it stands in each.
 
 A timeline runs from ``as_of`` through every agreement anniversary up to the renewal, the
-renewal, and ``years`` years after it. Every date a holding ends on inside that horizon
-also starts a period, so no line is ever used past its end. Each period is planned with
+renewal, and ``years`` years after it. Every date inside that horizon on which a holding
+ends, a Growth row starts or a catalog price list takes effect also starts a period, so
+no line is used past its end and each period has one headcount and one price list. Each period is planned with
 the single-point rules of the date it starts on: ``renewal`` semantics on a renewal date
 (the agreement's next renewal is then ``term_years`` later), ``now`` semantics otherwise.
 """
@@ -95,7 +96,11 @@ def timeline_periods(inputs: OrgInputs, catalog: Catalog, years: int = 1) -> lis
         starts.add(anniversary)
         k += 1
     starts |= {add_years(first, k) for k in range(1, years)}
-    starts |= {h.ends for h in inputs.holdings if h.ends and org.as_of < h.ends < horizon}
+    inside = lambda day: org.as_of < day < horizon  # noqa: E731
+    starts |= {h.ends for h in inputs.holdings if h.ends and inside(h.ends)}
+    starts |= {g.start for g in inputs.growth if inside(g.start)}
+    if org.price_list is None:
+        starts |= {pl.effective_date for pl in catalog.price_lists.values() if inside(pl.effective_date)}
     ordered = sorted(starts)
     periods = []
     for i, start in enumerate(ordered):

@@ -102,8 +102,8 @@ def period_weights(inputs: OrgInputs, periods: list[Period]) -> list[float]:
 
 def _prefix(problem: pulp.LpProblem, m: PlanningModel, tag: str) -> None:
     """Move the period model's rows into the timeline problem, names prefixed by ``tag``."""
-    for name, constraint in m.problem.constraints.items():
-        problem.addConstraint(constraint, name=f"{tag}{name}")
+    for constraint in m.problem.constraints():
+        problem.addConstraint(constraint, name=f"{tag}{constraint.name}")
     for table in (m.users, m.keep, m.buy, m.active, m.unlicensed):
         for var in table.values():
             var.name = f"{tag}{var.name}"
@@ -129,7 +129,7 @@ def build_period_models(inputs: OrgInputs, catalog: Catalog, periods: list[Perio
 def _add_to_row(m: PlanningModel, row: str, var: pulp.LpVariable) -> None:
     """Add ``var`` to the supply side (left of ``>=``, right of ``<=``) of one row."""
     # PuLP stores row names with its illegal characters ("[", "]", ...) replaced.
-    constraint = m.problem.constraints.get(row.translate(pulp.LpElement.trans))
+    constraint = m.problem.get_constraint_by_name(row.translate(pulp.LpElement.trans))
     if constraint is None:
         return
     if constraint.sense == pulp.LpConstraintGE:
