@@ -171,6 +171,21 @@ class Plan:
         return int((~self.robustness["robust"].astype(bool)).sum())
 
     @property
+    def timeline_periods(self) -> int | None:
+        """Number of periods of a timeline plan (None for a single planning point)."""
+        return None if self.timeline is None else len(self.timeline.periods)
+
+    @property
+    def timeline_total_cost(self) -> float | None:
+        """Cost over every period of a timeline plan (None for a single planning point)."""
+        return None if self.timeline is None else self.timeline.total_cost
+
+    @property
+    def timeline_discounted_total_cost(self) -> float | None:
+        """The timeline's total discounted to ``as_of`` (None for a single planning point)."""
+        return None if self.timeline is None else self.timeline.discounted_total_cost
+
+    @property
     def proven_optimal(self) -> bool:
         """True when the solver proved no cheaper compliant plan exists."""
         return self.status == "optimal"
