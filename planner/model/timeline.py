@@ -7,7 +7,8 @@ problem with its names prefixed ``t<k>_``. What ties the periods together are *l
 - a **purchase** ``buy[t,p]`` is committed from period t to the line's end (the renewal
   under an Enterprise Agreement, whose lines are coterminous; the term otherwise) and
   supplies every period it covers: it is added to the later periods' supply, step-up
-  source and SA-backing rows;
+  source and SA-backing rows; under a price lock, seats added later in the term to a
+  product first ordered in the timeline may keep that order's price (``buy_locked``);
 - a holding that has ended is **renewed** at its first period after the end: ``keep[t,h]``
   is paid for the renewed term and bounds the units usable in the periods it covers; a
   later renewal never exceeds the one before (a dropped licence, or SA, does not return);
@@ -62,6 +63,7 @@ class Line:
     unit_price: float
     var: pulp.LpVariable | None
     holding: int | None = None
+    locked_by: int | None = None
 
 
 @dataclass
@@ -138,6 +140,17 @@ def _add_to_row(m: PlanningModel, row: str, var: pulp.LpVariable) -> None:
         constraint.subInPlace(var)
 
 
+def _supply(tm: TimelineModel, line: Line, periods) -> None:
+    """Count a purchase line's units as supply of its product in ``periods``."""
+    fam = tm.catalog.product(line.product).family
+    for t in periods:
+        m = tm.models[t].model
+        _add_to_row(m, f"supply[{line.product}]", line.var)
+        _add_to_row(m, f"step_up_source[{line.product}]", line.var)
+        if fam:
+            _add_to_row(m, f"sa_backing[{fam}]", line.var)
+
+
 def add_purchase_lines(tm: TimelineModel) -> None:
     """New units of period t serve every period their line covers."""
     inputs, catalog = tm.inputs, tm.catalog
@@ -145,14 +158,46 @@ def add_purchase_lines(tm: TimelineModel) -> None:
         t = pm.period.index
         covers = covered(tm.periods, t, line_end(inputs, catalog, pm.period))
         for p, var in pm.model.buy.items():
-            tm.lines.append(Line("purchase", p, t, covers, pm.pricing.buy_price(p) or 0.0, var))
-            fam = catalog.product(p).family
-            for later in covers[1:]:
-                m = tm.models[later].model
-                _add_to_row(m, f"supply[{p}]", var)
-                _add_to_row(m, f"step_up_source[{p}]", var)
-                if fam:
-                    _add_to_row(m, f"sa_backing[{fam}]", var)
+            line = Line("purchase", p, t, covers, pm.pricing.buy_price(p) or 0.0, var)
+            tm.lines.append(line)
+            _supply(tm, line, covers[1:])
+
+
+def add_price_locks(tm: TimelineModel) -> None:
+    """Under a price lock, seats added mid-term keep the price of the product's first order.
+
+    For a product first bought in period s (``ordered[s,p]`` = 1 needs buy[s,p] >= 1) and
+    priced higher in a later period t of the same term, ``buy_locked[t,p,s]`` units may be
+    added at period s's price: buy_locked <= big * ordered[s,p]. The workbook's own running
+    lines are locked by each period's pricing already (:meth:`Pricing.locked_line`).
+    """
+    agreements = tm.catalog.platform_rules.get("price_lock_agreements", "").split(";")
+    if tm.inputs.org.agreement not in agreements:
+        return
+    ordered: dict[tuple[int, str], pulp.LpVariable] = {}
+    for pm in tm.models:
+        t = pm.period.index
+        if pm.period.at == "renewal":
+            continue
+        big = sum(go.group.users * max(1, go.group.devices_per_user, go.group.devices or 0)
+                  for go in pm.model.options.groups) + 1
+        for p in sorted(pm.model.buy):
+            price = pm.pricing.buy_price(p)
+            if price is None or tm.catalog.product(p).is_step_up or p in pm.pricing.overrides:
+                continue
+            for first in [x for x in tm.lines if x.kind == "purchase" and x.product == p
+                          and x.locked_by is None and x.period < t and t in x.covers
+                          and x.unit_price < price - 1e-9]:
+                key = (first.period, p)
+                if key not in ordered:
+                    ordered[key] = pulp.LpVariable(f"t{first.period}_ordered[{p}]", cat="Binary")
+                    tm.problem += (ordered[key] <= first.var, f"t{first.period}_ordered_if_bought[{p}]")
+                var = pulp.LpVariable(f"t{t}_buy_locked[{p},{first.period}]", 0, None, cat="Integer")
+                tm.problem += (var <= big * ordered[key], f"t{t}_locked_if_ordered[{p},{first.period}]")
+                line = Line("purchase", p, t, first.covers[first.covers.index(t):], first.unit_price,
+                            var, locked_by=first.period)
+                tm.lines.append(line)
+                _supply(tm, line, line.covers)
 
 
 def add_renewal_lines(tm: TimelineModel) -> None:
@@ -234,6 +279,7 @@ def build_timeline(inputs: OrgInputs, catalog: Catalog, periods: list[Period]) -
     tm = TimelineModel(problem, periods, models, weights=period_weights(inputs, periods),
                        inputs=inputs, catalog=catalog)
     add_purchase_lines(tm)
+    add_price_locks(tm)
     add_renewal_lines(tm)
     for pm in models:
         _prefix(problem, pm.model, f"t{pm.period.index}_")

@@ -48,7 +48,11 @@ def read_decisions(tm: TimelineModel) -> Decisions:
                        for (gi, bi), u in chosen_bundles(m).items()})
         bought.append({p: units(v) for p, v in m.buy.items() if units(v)})
         kept.append({hi: units(v) for hi, v in m.keep.items()})
-    return Decisions(chosen, bought, kept, [(line, units(line.var)) for line in tm.lines])
+    lines = [(line, units(line.var)) for line in tm.lines]
+    for line, q in lines:
+        if line.locked_by is not None and q:
+            bought[line.period][line.product] = bought[line.period].get(line.product, 0) + q
+    return Decisions(chosen, bought, kept, lines)
 
 
 def _purchase_action(tm: TimelineModel, t: int, product: str) -> tuple[str, str]:
@@ -103,6 +107,9 @@ def timeline_rows(tm: TimelineModel, d: Decisions) -> list[dict]:
                 continue
             if line.period == t:
                 action, note = _purchase_action(tm, t, line.product)
+                if line.locked_by is not None:
+                    note = (f"added seats at the price locked by the order of "
+                            f"{tm.periods[line.locked_by].start.isoformat()}")
                 add(t, action, line.product, q, line.unit_price, note)
             else:
                 add(t, "running", line.product, q, line.unit_price,
@@ -207,23 +214,15 @@ def realized_model(tm: TimelineModel, d: Decisions, t: int) -> tuple[OrgInputs, 
 # ------------------------------------------------------------------ one point at a time
 
 def _fix(tm: TimelineModel, values: dict[str, float], upto: int) -> None:
-    """Fix the variables of periods before ``upto`` to ``values`` (by name)."""
-    for pm in tm.models[:upto]:
-        m = pm.model
-        for table in (m.users, m.keep, m.buy, m.active, m.unlicensed):
-            for var in table.values():
-                if var.name in values:
-                    var.lowBound = var.upBound = values[var.name]
+    """Fix every variable of the periods before ``upto`` to ``values`` (by name)."""
+    tags = tuple(f"t{k}_" for k in range(upto))
+    for var in tm.problem.variables():
+        if var.name.startswith(tags) and var.name in values:
+            var.lowBound = var.upBound = values[var.name]
 
 
 def _values(tm: TimelineModel) -> dict[str, float]:
-    out = {}
-    for pm in tm.models:
-        m = pm.model
-        for table in (m.users, m.keep, m.buy, m.active, m.unlicensed):
-            for var in table.values():
-                out[var.name] = round(var.value() or 0)
-    return out
+    return {var.name: round(var.value() or 0) for var in tm.problem.variables()}
 
 
 def chained_path(inputs: OrgInputs, catalog: Catalog, periods: list[Period], solve) -> TimelineModel:

@@ -176,3 +176,21 @@ def test_generated_timelines_pass_every_audit_and_beat_the_chain(inputs):
     tl = result.timeline
     assert tl.total_cost <= tl.chained_total_cost + 0.01
     assert all(table["passed"].all() for table in tl.compliance)
+
+
+def test_seats_added_mid_term_keep_the_price_of_the_first_order():
+    """EA price lock: seats added after the July 2026 increase keep June's price."""
+    org = Organization(name="Lock", agreement="EA", as_of=date(2026, 6, 1),
+                       renewal_date=date(2027, 6, 30), holds_with_teams_suite=True)
+    inputs = OrgInputs(org, (Group("staff", 100, needs=("m365_e3_equivalent",)),),
+                       growth=(Growth("staff", date(2026, 9, 1), 200),))
+    tl = planner.plan(inputs, at="timeline", chained=False).timeline
+    lines = tl.lines
+    june = lines[(lines["start"] == "2026-06-01") & (lines["action"] == "buy")]
+    added = lines[(lines["start"] == "2026-09-01") & (lines["action"] == "buy")]
+    assert june["quantity"].sum() == 100 and added["quantity"].sum() == 100
+    assert (added["unit_price"] == june["unit_price"].iloc[0]).all()
+    assert added["note"].str.contains("locked by the order of 2026-06-01").all()
+    renewal = lines[(lines["start"] == "2027-06-30") & (lines["action"] == "buy")]
+    assert (renewal["unit_price"] > june["unit_price"].iloc[0]).all(), "the renewal pays the new list"
+    assert all(table["passed"].all() for table in tl.compliance)
