@@ -20,6 +20,7 @@ from datetime import date
 import pandas as pd
 
 from planner.catalog.load import Catalog
+from planner.dates import add_years, year_fraction
 from planner.input.organization import OrgInputs
 
 BOUGHT = ("buy", "true-up", "step-up")
@@ -28,34 +29,13 @@ MONTHS = 12
 TOLERANCE = 0.02
 
 
-def _years(start: date, end: date) -> float:
-    whole = 0
-    while True:
-        try:
-            nxt = start.replace(year=start.year + whole + 1)
-        except ValueError:
-            nxt = start.replace(year=start.year + whole + 1, day=28)
-        if nxt > end:
-            break
-        whole += 1
-    try:
-        base = start.replace(year=start.year + whole)
-    except ValueError:
-        base = start.replace(year=start.year + whole, day=28)
-    return whole + (end - base).days / 365.0
-
-
 def _term_end(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame, start: date) -> date:
     rules = catalog.platform_rules
     if inputs.org.agreement in rules.get("platform_agreements", "EA;EAS").split(";"):
         later = [date.fromisoformat(s) for s, at in zip(periods["start"], periods["at"])
                  if at == "renewal" and date.fromisoformat(s) > start]
         return min(later) if later else date.max
-    years = max(1, int(rules.get(f"term_years_{inputs.org.agreement}", 1)))
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28)
+    return add_years(start, max(1, int(rules.get(f"term_years_{inputs.org.agreement}", 1))))
 
 
 def audit_transitions(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame,
@@ -64,7 +44,7 @@ def audit_transitions(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame
     out: list[str] = []
     starts = {int(r.period): date.fromisoformat(r.start) for r in periods.itertuples(index=False)}
     for r in periods.itertuples(index=False):
-        years = _years(date.fromisoformat(r.start), date.fromisoformat(r.end))
+        years = year_fraction(date.fromisoformat(r.start), date.fromisoformat(r.end))
         rows = lines[lines["period"] == r.period]
         for x in rows.itertuples(index=False):
             want = 0.0 if x.action == "drop" else x.quantity * x.unit_price * MONTHS

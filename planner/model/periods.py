@@ -13,24 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from planner.catalog.load import Catalog
+from planner.dates import add_years, year_fraction
 from planner.errors import InputError, Issue
 from planner.input.organization import Group, Holding, OrgInputs
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole calendar years (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def year_fraction(start: date, end: date) -> float:
-    """Years from ``start`` to ``end``: whole calendar years, then the rest in days/365."""
-    whole = 0
-    while add_years(start, whole + 1) <= end:
-        whole += 1
-    return whole + (end - add_years(start, whole)).days / 365.0
 
 
 @dataclass(frozen=True)

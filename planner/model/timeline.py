@@ -32,8 +32,8 @@ from planner.catalog.pricing import Pricing
 from planner.errors import NoCompliantPlan
 from planner.input.organization import OrgInputs
 from planner.model.options import enumerate_options
-from planner.model.periods import (Period, add_years, period_inputs, platform_placeholders,
-                                   term_years, year_fraction)
+from planner.dates import add_years, year_fraction
+from planner.model.periods import Period, period_inputs, platform_placeholders, term_years
 from planner.model.program import MONTHS, PlanningModel, build_model, unlicensed_penalty
 
 
