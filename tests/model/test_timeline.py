@@ -136,34 +136,25 @@ def test_timeline_needs_a_renewal_date():
         planner.plan(OrgInputs(org, (Group("g", 5, needs=("mailbox_kiosk",)),)), at="timeline")
 
 
-def test_transition_audit_rejects_a_purchase_that_stops_mid_term(solved):
+def test_transition_audit_rejects_a_purchase_that_stops_mid_term(solved, scenario_path):
     tl = solved("alpine_ski_house").timeline
-    assert audit_transitions(_alpine_inputs(), CATALOG, tl.periods, tl.lines) == []
+    alpine = planner.read_org(scenario_path("alpine_ski_house"))
+    assert audit_transitions(alpine, CATALOG, tl.periods, tl.lines) == []
     broken = tl.lines[~((tl.lines["period"] == 1) & (tl.lines["action"] == "running")
                         & (tl.lines["product"] == "m365_e3_addon_sa"))]
-    found = audit_transitions(_alpine_inputs(), CATALOG, tl.periods, broken)
+    found = audit_transitions(alpine, CATALOG, tl.periods, broken)
     assert any("m365_e3_addon_sa" in f and "run until" in f for f in found)
 
 
-def test_transition_audit_rejects_wrong_arithmetic_and_renewals_above_holdings(solved):
+def test_transition_audit_rejects_wrong_arithmetic_and_renewals_above_holdings(solved, scenario_path):
     tl = solved("tailspin_toys").timeline
-    inputs = _tailspin_inputs()
+    inputs = planner.read_org(scenario_path("tailspin_toys"))
     lines = tl.lines.copy()
     row = lines.index[(lines["action"] == "renew")][0]
     lines.loc[row, "quantity"] = 5000
     found = audit_transitions(inputs, CATALOG, tl.periods, lines)
     assert any("renewed, only" in f for f in found)
     assert any("costs" in f for f in found)
-
-
-def _alpine_inputs():
-    from conftest import SCENARIOS
-    return planner.read_org(SCENARIOS / "alpine_ski_house.xlsx")
-
-
-def _tailspin_inputs():
-    from conftest import SCENARIOS
-    return planner.read_org(SCENARIOS / "tailspin_toys.xlsx")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
