@@ -107,6 +107,7 @@ class WarmHiGHS(pulp.HiGHS):
                       self._rows[0][:-1].astype(np.int32), self._rows[1], self._rows[2])
         self._integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
         self._integral = None
+        self._no_plan = False
 
     def callSolver(self, lp):
         h = lp.solverModel
@@ -117,6 +118,9 @@ class WarmHiGHS(pulp.HiGHS):
             return
         start = time.perf_counter()
         h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+            self._no_plan = True  # the limit ran out in the LP: no integer point to report
+            return
         begin = None
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             bound = h.getInfo().objective_function_value
@@ -133,7 +137,11 @@ class WarmHiGHS(pulp.HiGHS):
         if begin:
             h.setSolution(len(begin[0]), np.array(begin[0], dtype=np.int32), np.array(begin[1]))
         if self.timeLimit is not None:
-            h.setOptionValue("time_limit", max(0.01, float(self.timeLimit) - (time.perf_counter() - start)))
+            left = float(self.timeLimit) - (time.perf_counter() - start)
+            if left <= 0:
+                self._no_plan = True
+                return
+            h.setOptionValue("time_limit", left)
         h.run()
 
     def _take_if_integral(self, x, objective: float, bound: float) -> bool:
@@ -198,6 +206,8 @@ class WarmHiGHS(pulp.HiGHS):
         return (cols, vals) if cols else None
 
     def findSolutionValues(self, lp):
+        if self._no_plan:
+            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
         if self._integral is None:
             return super().findSolutionValues(lp)
         for var in lp.variables():
