@@ -180,3 +180,71 @@ def test_visio_is_a_copilot_base_and_its_desktop_app_installs_on_five_pcs():
     many_pcs = small_org().replace(groups=(Group("lab", 10, devices_per_user=6, needs=("visio_desktop",)),))
     with pytest.raises(NoCompliantPlan, match="installs on at most 5 pcs"):
         plan(many_pcs, alternatives=False)
+
+
+# ------------------------------------------------------------ brute force over the new products
+
+GAP_UNIVERSE = ["o365_e3", "o365_e5", "m365_e3", "m365_f3", "ems_e3", "teams_enterprise", "teams_phone",
+                "teams_premium", "power_bi_pro", "power_bi_premium_per_user", "intune_suite",
+                "windows_365_enterprise_basic", "windows_365_business_basic", "copilot_studio_pack",
+                "visio_plan_1", "copilot"]
+GAP_NEEDS = ["teams", "mailbox", "teams_phone", "teams_premium", "power_bi_pro", "power_bi_premium",
+             "remote_help", "device_management", "cloud_pc_basic", "copilot_studio_authoring",
+             "visio_web", "copilot"]
+
+
+def _gap_catalog():
+    import dataclasses
+    items = {k: v for k, v in CATALOG.items.items() if k in GAP_UNIVERSE}
+    return dataclasses.replace(CATALOG, items=items, products=CATALOG.products.loc[list(items)])
+
+
+GAP_CATALOG = _gap_catalog()
+
+
+def _gap_orgs():
+    from hypothesis import strategies as st
+
+    from planner.input.organization import Organization, OrgInputs
+
+    @st.composite
+    def orgs(draw):
+        groups = tuple(Group(
+            name=f"g{i}", users=draw(st.integers(1, 2)),
+            worker=draw(st.sampled_from(["information", "frontline"])),
+            primary_device=draw(st.sampled_from(["windows_pro", "other"])),
+            needs=tuple(draw(st.lists(st.sampled_from(GAP_NEEDS), min_size=1, max_size=3, unique=True))))
+            for i in range(draw(st.integers(1, 2))))
+        holdings = tuple(Holding(p, draw(st.integers(1, 2)), ends=date(2027, 6, 30))
+                         for p in draw(st.lists(st.sampled_from(["o365_e3", "m365_e3", "teams_phone"]),
+                                                max_size=1)))
+        org = Organization(name="gaps", agreement=draw(st.sampled_from(["EA", "CSP"])),
+                           as_of=date(2026, 11, 23), renewal_date=date(2027, 6, 30))
+        return OrgInputs(org, groups, holdings)
+    return orgs()
+
+
+def test_the_new_products_match_the_brute_force_optimum_and_pass_the_audit():
+    """tests/model/test_properties.py's brute force, written from the rules (prerequisite
+    needs, tiers, seat caps, agreements, one tenant pack), over the gap products."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from test_properties import brute_force
+
+    @settings(max_examples=int(__import__("os").environ.get("PLANNER_PROPERTY_EXAMPLES", 30)),
+              deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_gap_orgs(), st.sampled_from(["now", "renewal"]))
+    def check(inputs, at):
+        try:
+            result = plan(inputs, at=at, catalog=GAP_CATALOG, alternatives=False)
+        except NoCompliantPlan:
+            result = None
+        expected = brute_force(inputs, at, GAP_CATALOG, GAP_UNIVERSE, max_products=5)
+        if expected is None:
+            assert result is None
+            return
+        assert result is not None, f"optimizer found no plan; brute force costs {expected}"
+        assert result.compliant
+        assert result.annual_cost == pytest.approx(expected, abs=0.05)
+    check()
