@@ -376,13 +376,15 @@ def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qua
     return variants
 
 
-def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, int]]]:
-    """Per product, the base-plan alternatives it takes part in: (requiring product, index)."""
-    roles: dict[str, set[tuple[str, int]]] = {}
+def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, frozenset[str]]]]:
+    """Per product, the base-plan alternatives it takes part in: (requiring product, the rest
+    of the alternative). Two products with the same roles stand in for each other in every
+    base plan (any of Copilot's single-product bases, for instance)."""
+    roles: dict[str, set[tuple[str, frozenset[str]]]] = {}
     for pid in catalog.product_ids:
-        for i, alt in enumerate(catalog.product(pid).requires_products):
+        for alt in catalog.product(pid).requires_products:
             for p in alt:
-                roles.setdefault(p, set()).add((pid, i))
+                roles.setdefault(p, set()).add((pid, alt - {p}))
     return {p: frozenset(r) for p, r in roles.items()}
 
 
@@ -405,7 +407,9 @@ def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str,
     info = {}
     for p in cands:
         prod = catalog.product(p)
-        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility),
+        # a stand-in must bring no prerequisite of its own that the product lacks
+        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility, prod.requires_products,
+                                       prod.requires_needs),
                    catalog.provides(p, agreement) & relevant, roles.get(p, frozenset()),
                    prices.buy_price(p))
     kept = []
