@@ -162,14 +162,6 @@ def test_a_copilot_studio_pack_is_bought_once_for_the_whole_organization():
     assert "supply" in checks_failed(org, short, result.assignments)
 
 
-def test_agents_in_copilot_are_zero_rated_for_copilot_users_only():
-    """SRC-34: agent use in Copilot Chat, Teams and SharePoint is 'No charge' for a user with a
-    Microsoft 365 Copilot licence; E7 includes Copilot."""
-    assert "copilot_agents" in CATALOG.provides("copilot", "EA")
-    assert "copilot_agents" in CATALOG.provides("m365_e7", "EA")
-    assert "copilot_agents" not in CATALOG.provides("copilot_studio_pack", "EA")
-
-
 # ------------------------------------------------------------ gap 11: Visio
 
 def test_visio_is_a_copilot_base_and_its_desktop_app_installs_on_five_pcs():
