@@ -129,7 +129,7 @@ def add_supply(m: PlanningModel) -> None:
         parts = [] if gi is None else [
             m.users[gi, bi] * m.options.groups[gi].per_user(m.catalog, p)
             for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
-        slack = 0.999 if m.catalog.product(p).basis == "device" else 0
+        slack = 0.999 if m.catalog.product(p).basis in ("device", "organization") else 0
         m.problem += (pulp.lpSum(keeps) <= pulp.lpSum(parts) + slack,
                       f"assigned_holding[{m.names.get(gi, _slug(gname))},{p}]")
 

@@ -16,20 +16,11 @@ from planner.errors import NoCompliantPlan
 from planner.input.organization import Group, Holding
 
 from org_builders import small_org
+from test_fidelity import bought, products_of
 
 E3 = ("m365_e3_equivalent",)
 HELD_E3 = (Holding("m365_e3", 10, ends=date(2027, 6, 30)),)
 CATALOG = load_catalog()
-
-
-def bought(result, action="buy"):
-    rows = result.purchases[result.purchases["action"] == action]
-    return rows.groupby("product")["quantity"].sum().to_dict()
-
-
-def products_of(result, group):
-    row = result.assignments[result.assignments["group"] == group].iloc[0]
-    return set(row.products.split(" + "))
 
 
 def checks_failed(org, purchases, assignments, at="now"):
@@ -160,6 +151,10 @@ def test_a_copilot_studio_pack_is_bought_once_for_the_whole_organization():
     short = result.purchases.copy()
     short.loc[short["product"] == "copilot_studio_pack", ["quantity", "monthly_cost", "annual_cost"]] = 0
     assert "supply" in checks_failed(org, short, result.assignments)
+    for group in (None, "makers"):  # a running pack, pooled or assigned to the makers, is kept
+        held = org.replace(holdings=(Holding("copilot_studio_pack", 1, group=group, ends=date(2027, 6, 30)),))
+        again = plan(held, alternatives=False)
+        assert "copilot_studio_pack" not in bought(again) and bought(again, "keep")["copilot_studio_pack"] == 1
 
 
 # ------------------------------------------------------------ gap 11: Visio
