@@ -300,3 +300,33 @@ def write_workbook(wb, out_path: str | os.PathLike, inputs: Iterable = (),
                    what: str = "workbook") -> Path:
     """:func:`atomic_write` of an openpyxl workbook (see :func:`save_workbook`)."""
     return atomic_write(out_path, lambda tmp: save_workbook(wb, tmp), inputs, what)
+
+
+def _json_safe(value):
+    """``value`` with every NaN and infinity (floats, numpy scalars) made ``None``."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) or type(value).__module__ == "numpy":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value
+        if not math.isfinite(number):
+            return None
+        return value.item() if hasattr(value, "item") else value
+    return value
+
+
+def json_text(payload, default: Callable | None = None) -> str:
+    """``payload`` as indented RFC 8259 JSON: a missing or non-finite number is ``null``.
+
+    Every ``--json`` output and JSON file goes through it, so jq, JavaScript and other
+    strict parsers accept what planner prints.
+    """
+    import json
+
+    return json.dumps(_json_safe(payload), indent=2, allow_nan=False, default=default)

@@ -8,10 +8,11 @@ from planner.model.solver import SOLVERS
 from planner.model.solver import solve as run_solver
 
 
-def solve(problem: pulp.LpProblem, solver: str = "highs") -> str:
+def solve(problem: pulp.LpProblem, solver: str | None = None) -> str:
     """Solve ``problem`` in place and return ``"optimal"`` or ``"infeasible"``.
 
-    The requested solver is tried first, the other one if it is missing or fails.
+    A named solver is the only one tried; by default the planner's default solver is
+    tried first and the other one if it is missing or fails.
 
     Raises
     ------
@@ -19,7 +20,7 @@ def solve(problem: pulp.LpProblem, solver: str = "highs") -> str:
         When no solver could run, or one ends without an optimal answer (the role
         models always have one, thanks to their slack variables).
     """
-    if solver not in SOLVERS:
+    if solver is not None and solver not in SOLVERS:
         raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
     outcome = run_solver(problem, solver)
     if outcome.status in ("optimal", "infeasible"):

@@ -137,45 +137,67 @@ def test_time_limit_through_the_installed_cli(tmp_path):
 
 # ------------------------------------------------------------------ missing or crashing
 
-def test_missing_highs_falls_back_to_cbc_and_says_so(org, monkeypatch):
+def test_missing_default_solver_falls_back_with_one_warning(org, monkeypatch):
+    """Issue 20 defect 4: the fallback used to be silent; now one warning gives the reason."""
     real = solve_module._make
 
     def make(name, time_limit):
-        if name == "highs":
-            raise solve_module.SolverError("solver 'highs' is not installed")
+        if name == solve_module.DEFAULT_SOLVER:
+            raise solve_module.SolverError(f"solver '{name}' is not installed")
         return real(name, time_limit)
 
     monkeypatch.setattr(solve_module, "_make", make)
-    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
-                    cwd=org.parent)
+    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
     assert result.exit_code == 0, result.output
-    assert "warning: solver 'highs' is not installed; trying the next solver" in result.stderr
-    assert "solved with 'cbc' instead of 'highs'" in result.stderr
+    other = next(s for s in solve_module.SOLVERS if s != solve_module.DEFAULT_SOLVER)
+    warnings = [line for line in result.stderr.splitlines()
+                if line.startswith("warning:") and "solve" in line]
+    assert warnings == [f"warning: solver '{solve_module.DEFAULT_SOLVER}' is not installed; "
+                        f"solved with '{other}' instead"]
     assert '"status": "optimal"' in result.stdout
 
 
-def test_crashing_highs_falls_back_to_cbc(org, monkeypatch):
+@pytest.mark.parametrize("chosen", ["highs", "cbc"])
+def test_an_explicit_solver_never_falls_back(org, monkeypatch, chosen):
+    real = solve_module._make
+
+    def make(name, time_limit):
+        if name == chosen:
+            raise solve_module.SolverError(f"solver '{name}' is not installed")
+        return real(name, time_limit)
+
+    monkeypatch.setattr(solve_module, "_make", make)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", chosen, cwd=org.parent)
+    assert result.exit_code == 2, result.output
+    assert error_lines(result.stderr) == [
+        f"solver '{chosen}' is not installed (no other solver is tried when one is chosen "
+        "with --solver)"]
+    assert not (org.parent / "org-plan.xlsx").exists()
+
+
+def test_crashing_cbc_by_default_falls_back_to_highs(org, monkeypatch):
+    def boom(self, lp):
+        raise OSError("cbc binary missing")
+
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert ("warning: solver 'cbc' failed (OSError: cbc binary missing); solved with 'highs' "
+            "instead") in result.stderr
+
+
+def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
     def boom(self, lp):
         raise RuntimeError("segfault simulated")
 
     monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
     result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
                     cwd=org.parent)
-    assert result.exit_code == 0, result.output
-    assert "solver 'highs' failed (RuntimeError: segfault simulated)" in result.stderr
-    assert "solved with 'cbc' instead of 'highs'" in result.stderr
-
-
-def test_crashing_cbc_chosen_falls_back_to_highs(org, monkeypatch):
-    def boom(self, lp):
-        raise OSError("cbc binary missing")
-
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
-    result = invoke("solve", org.name, "--no-alternatives", "--solver", "cbc", "--json",
-                    cwd=org.parent)
-    assert result.exit_code == 0, result.output
-    assert "solver 'cbc' failed (OSError: cbc binary missing)" in result.stderr
-    assert "solved with 'highs' instead of 'cbc'" in result.stderr
+    assert result.exit_code == 2, result.output
+    assert error_lines(result.stderr) == [
+        "solver 'highs' failed (RuntimeError: segfault simulated) (no other solver is tried "
+        "when one is chosen with --solver)"]
+    assert result.stdout == ""
 
 
 def test_every_solver_failing_is_one_clear_line(org, monkeypatch):

@@ -1,0 +1,145 @@
+"""What a solve leaves behind: nothing. Solver children, temporary files and stdout.
+
+- :func:`private_tmpdir`: a fresh 0700 folder for the solver's model and solution files
+  (they carry the model), removed in ``finally`` whatever happens;
+- :func:`guarded_children`: every process PuLP starts for CBC runs in its own process
+  group (a terminal's Ctrl-C reaches the planner only, which then decides), dies with
+  the planner (``PR_SET_PDEATHSIG`` on Linux, so even ``kill -9`` of the planner stops
+  it) and is killed when the solve ends early (an interrupt, an error);
+- :func:`stdout_to_stderr`: fd 1 is pointed at fd 2 for the block, so a solver library
+  writing its banner on the C level cannot put it in front of ``--json`` output.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from planner.errors import SolverError
+
+PR_SET_PDEATHSIG = 1
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:  # no C library to call: the guards that need it are skipped
+        return None
+
+
+_LIBC = _libc()
+_PRCTL = getattr(_LIBC, "prctl", None) if sys.platform.startswith("linux") else None
+
+
+def tmp_root() -> Path:
+    """The folder temporary files go in: ``TMPDIR`` (or ``TMP``) when set, else the system's."""
+    chosen = os.environ.get("TMPDIR") or os.environ.get("TMP")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir())
+
+
+@contextmanager
+def private_tmpdir():
+    """A new folder only this user can enter, removed with its content at the end.
+
+    Raises
+    ------
+    SolverError
+        When the folder cannot be created (``TMPDIR`` missing, a file, not writable).
+    """
+    root = tmp_root()
+    try:
+        folder = tempfile.mkdtemp(prefix="planner-", dir=root)  # mode 0700
+    except OSError as exc:
+        raise SolverError(f"cannot create a temporary folder in {root} "
+                          f"({exc.strerror or exc}); set TMPDIR to a writable folder") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run in the child before exec: be killed when the planner dies."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the planner died before prctl took effect
+        os._exit(1)
+
+
+class _GuardedSubprocess:
+    """The ``subprocess`` module as PuLP's CBC runner sees it: Popen is guarded."""
+
+    def __init__(self, real):
+        self._real = real
+        self.started: list[subprocess.Popen] = []
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def Popen(self, args, **kwargs):  # noqa: N802 - the name PuLP calls
+        parent = os.getpid()
+        kwargs.setdefault("start_new_session", True)
+        kwargs.setdefault("preexec_fn", lambda: _die_with_parent(parent))
+        proc = self._real.Popen(args, **kwargs)
+        self.started.append(proc)
+        return proc
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # unkillable (stopped in the kernel): nothing more to do
+        pass
+
+
+@contextmanager
+def guarded_children(module):
+    """Guard every process ``module`` starts with ``module.subprocess.Popen`` in the block.
+
+    On leaving the block (normally or by an exception, a signal included), each child
+    still running is killed with its process group and reaped.
+    """
+    real = module.subprocess
+    guard = _GuardedSubprocess(real)
+    module.subprocess = guard
+    try:
+        yield guard
+    finally:
+        module.subprocess = real
+        for proc in guard.started:
+            _kill(proc)
+
+
+@contextmanager
+def stdout_to_stderr():
+    """Send whatever is written to file descriptor 1 in the block to fd 2 instead."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no real fd 1 (embedded, closed)
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        if _LIBC is not None:
+            _LIBC.fflush(None)  # C-level buffers go where they were meant, to stderr
+        os.dup2(saved, 1)
+        os.close(saved)
