@@ -279,16 +279,49 @@ def atomic_write(out_path: str | os.PathLike, save: Callable[[str], None],
     return out
 
 
+FORMULA_CELLS = "_planner_formula_cells"
+"""Attribute of a worksheet: the coordinates of the cells meant to hold formulas."""
+
+
+def allow_formula(cell) -> None:
+    """Mark ``cell`` as one the tool itself filled with a formula (kept as a formula)."""
+    ws = cell.parent
+    if not hasattr(ws, FORMULA_CELLS):
+        setattr(ws, FORMULA_CELLS, set())
+    getattr(ws, FORMULA_CELLS).add(cell.coordinate)
+
+
+def text_as_text(wb) -> int:
+    """Store every formula cell not marked with :func:`allow_formula` as text; the count.
+
+    openpyxl turns any string starting with ``=`` into a live formula, so a person or a
+    group named ``=HYPERLINK(...)`` would run in the reader's Excel (formula injection).
+    Every workbook the tool writes passes here, whichever module filled it.
+    """
+    changed = 0
+    for ws in wb.worksheets:
+        allowed = getattr(ws, FORMULA_CELLS, set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and cell.coordinate not in allowed:
+                    cell.data_type = "s"
+                    changed += 1
+    return changed
+
+
 def save_workbook(wb, path: str) -> None:
-    """Save an openpyxl workbook to ``path``, closing the zip even when writing fails.
+    """Save an openpyxl workbook to ``path``, user text as text, the zip always closed.
 
     ``Workbook.save`` leaves its zip open when a write fails (disk full), and the
     interpreter later prints an ``Exception ignored`` traceback when it collects it.
+    Before saving, :func:`text_as_text` makes sure no user text becomes a formula.
     """
     import datetime
     import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
+
+    text_as_text(wb)
 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         wb.properties.modified = datetime.datetime.now(

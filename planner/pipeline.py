@@ -169,15 +169,18 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     small = len(inputs.groups) <= ALTERNATIVES_LIMIT
     if alternatives or (alternatives is None and small):
         skipped: list[str] = []
-        result.alternatives = _alternatives(m, _objective(m), outcome.solver, deadline,
+        # the baseline solve comes after and needs about as long as the main one did
+        result.alternatives = _alternatives(m, _objective(m), outcome.solver,
+                                            deadline.sooner(outcome.seconds),
                                             ALTERNATIVES_PER_GROUP, skipped, progress)
         _annotate_why(result)
         if skipped:
+            named = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
             result.messages.append(f"time limit reached: alternatives skipped for {len(skipped)} "
-                                   f"of {len(m.options.groups)} groups: {', '.join(skipped)}")
-    elif len(inputs.groups) > ALTERNATIVES_LIMIT:
+                                   f"of {len(m.options.groups)} groups: {named}")
+    elif alternatives is None:
         result.messages.append(f"alternatives skipped: more than {ALTERNATIVES_LIMIT} groups "
-                               "(pass alternatives=True to compute them)")
+                               "(pass --alternatives, or alternatives=True, to compute them)")
     if progress:
         progress("baseline", 1, 1)
     try:

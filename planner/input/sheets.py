@@ -48,15 +48,19 @@ class Limits:
     """Resource limits for reading a workbook (settings with sane defaults).
 
     Environment variables ``PLANNER_MAX_FILE_MB`` (50), ``PLANNER_MAX_UNZIPPED_MB`` (300),
-    ``PLANNER_MAX_ROWS`` (50,000 rows per sheet) and ``PLANNER_MAX_ZIP_RATIO`` (200, the
-    largest compression ratio of any part over 1 MB) override the defaults; they are
-    read when a :class:`Limits` is made, so a changed environment applies.
+    ``PLANNER_MAX_PART_MB`` (32, the uncompressed size of any one part: parsing a part
+    that large already takes minutes), ``PLANNER_MAX_ROWS`` (50,000 rows per sheet) and
+    ``PLANNER_MAX_ZIP_RATIO`` (200, the largest compression ratio of any part over 1 MB)
+    override the defaults; they are read when a :class:`Limits` is made, so a changed
+    environment applies.
     """
 
     max_file_bytes: int = field(
         default_factory=lambda: int(_env_number("PLANNER_MAX_FILE_MB", 50) * 2**20))
     max_unzipped_bytes: int = field(
         default_factory=lambda: int(_env_number("PLANNER_MAX_UNZIPPED_MB", 300) * 2**20))
+    max_part_bytes: int = field(
+        default_factory=lambda: int(_env_number("PLANNER_MAX_PART_MB", 32) * 2**20))
     max_rows: int = field(default_factory=lambda: int(_env_number("PLANNER_MAX_ROWS", 50_000)))
     max_ratio: float = field(default_factory=lambda: _env_number("PLANNER_MAX_ZIP_RATIO", 200))
 
@@ -133,8 +137,10 @@ def _check_container(path: Path, limits: Limits) -> None:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(Issue(f"damaged .xlsx container ({exc})", name)) from None
+    except Exception as exc:  # BadZipFile, OSError, ValueError, NotImplementedError (version)
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(Issue(f"damaged .xlsx container ({text})", name,
+                               hint="copy the file again or re-save it from Excel")) from None
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise InputError(Issue("zip file is not an Excel workbook", name))
     if any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -146,6 +152,11 @@ def _check_container(path: Path, limits: Limits) -> None:
             f"{_mb(limits.max_unzipped_bytes)} limit (zip bomb?)", name,
             hint="set PLANNER_MAX_UNZIPPED_MB to raise it"))
     for info in infos:
+        if info.file_size > limits.max_part_bytes:
+            raise InputError(Issue(
+                f"part {info.filename} expands to {_mb(info.file_size)}, over the "
+                f"{_mb(limits.max_part_bytes)} limit of one part", name,
+                hint="set PLANNER_MAX_PART_MB to raise it"))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > limits.max_ratio:
             raise InputError(Issue(

@@ -33,6 +33,12 @@ class Deadline:
         """``limit`` itself when it is a Deadline, else a new one of ``limit`` seconds."""
         return limit if isinstance(limit, Deadline) else cls(limit)
 
+    def sooner(self, seconds: float) -> Deadline:
+        """The same deadline ``seconds`` earlier (time kept back for a later step)."""
+        if self.seconds is None:
+            return self
+        return Deadline(max(0.0, self.seconds - seconds), self.start)
+
     def remaining(self) -> float | None:
         """Seconds left (never negative), or ``None`` without a limit."""
         if self.seconds is None:
