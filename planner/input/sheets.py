@@ -29,6 +29,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 UNCOMPUTED = ("formula without a computed value; open and save the file in Excel, "
               "or type the value")
 RATIO_MIN_BYTES = 2**20  # parts smaller than this are not ratio-checked
+EXCEL_MAX_CELL_CHARS = 32_767  # what one Excel cell can hold; longer text is not Excel's
 _CHUNK = 2**20
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -379,7 +380,13 @@ def read_table(wb, file: str, sheet: str, required: list[str], optional: list[st
             value = values[idx] if idx < len(values) else None
             if isinstance(value, str):
                 value = value.strip()
-                if value.upper() in EXCEL_ERRORS:
+                if len(value) > EXCEL_MAX_CELL_CHARS:
+                    issues.append(table.issue(
+                        f"cell holds {len(value):,} characters, more than the "
+                        f"{EXCEL_MAX_CELL_CHARS:,} an Excel cell can", excel_row, col))
+                    table.reported.add((excel_row, col))
+                    value = None
+                elif value.upper() in EXCEL_ERRORS:
                     issues.append(table.issue(f"error cell {value}", excel_row, col))
                     table.reported.add((excel_row, col))
                     value = None
