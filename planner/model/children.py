@@ -44,9 +44,55 @@ def tmp_root() -> Path:
     return Path(chosen) if chosen else Path(tempfile.gettempdir())
 
 
+PREFIX = "planner-"
+_SWEPT: set[Path] = set()  # folders already cleared of orphans by this process
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return True
+
+
+def remove_orphans(root: Path) -> list[Path]:
+    """Remove this user's ``planner-PID-*`` folders in ``root`` whose process is gone.
+
+    Only a ``kill -9`` of the planner leaves one (no ``finally`` runs); the next solve
+    removes it.
+    """
+    removed: list[Path] = []
+    if not hasattr(os, "getuid") or root in _SWEPT:
+        return removed
+    _SWEPT.add(root)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        parts = entry.name.split("-")
+        if len(parts) < 3 or parts[0] + "-" != PREFIX or not parts[1].isdigit():
+            continue
+        try:
+            mine = entry.is_dir(follow_symlinks=False) and entry.stat(
+                follow_symlinks=False).st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and not _alive(int(parts[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
 @contextmanager
 def private_tmpdir():
     """A new folder only this user can enter, removed with its content at the end.
+
+    Folders of earlier planner processes killed outright are removed first
+    (:func:`remove_orphans`).
 
     Raises
     ------
@@ -54,8 +100,9 @@ def private_tmpdir():
         When the folder cannot be created (``TMPDIR`` missing, a file, not writable).
     """
     root = tmp_root()
+    remove_orphans(root)
     try:
-        folder = tempfile.mkdtemp(prefix="planner-", dir=root)  # mode 0700
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root)  # mode 0700
     except OSError as exc:
         raise SolverError(f"cannot create a temporary folder in {root} "
                           f"({exc.strerror or exc}); set TMPDIR to a writable folder") from None

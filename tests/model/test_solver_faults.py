@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import pulp
@@ -31,6 +30,7 @@ import make_bad_inputs as mk  # noqa: E402
 
 sys.path.pop(0)
 from support import error_lines, run_cli  # noqa: E402
+from fault_harness import many_groups  # noqa: E402
 
 
 def digest(path: Path) -> str:
@@ -52,24 +52,6 @@ def org(tmp_path) -> Path:
     path = tmp_path / "org.xlsx"
     path.write_bytes(mk.xlsx())
     return path
-
-
-def many_groups(n: int = 120) -> dict[str, list[list]]:
-    """An organization of ``n`` groups with mixed needs sharing pooled holdings."""
-    import random
-
-    rnd = random.Random(7)
-    needs = ["m365_e3_equivalent", "m365_e5_equivalent", "o365_e3_equivalent", "copilot",
-             "entra_suite", "security_e5", "compliance_e5", "identity_p2", "vdi"]
-    sheets = mk.base_sheets()
-    sheets["Groups"] = [mk.GROUP_COLUMNS] + [
-        [f"g{i}", rnd.randint(1, 997), "information", rnd.randint(1, 3),
-         rnd.choice(["windows_pro", "windows_enterprise"]), ", ".join(rnd.sample(needs, 2))]
-        for i in range(n)]
-    sheets["Holdings"] = [mk.HOLDING_COLUMNS] + [
-        [p, rnd.randint(100, 5000), None, "N", date(2027, 6, 30), "N"]
-        for p in ("m365_e3", "m365_e5", "o365_e3", "copilot", "ems_e3", "o365_e5")]
-    return sheets
 
 
 # ------------------------------------------------------------------ time limit
