@@ -20,11 +20,12 @@ say "nothing was written" truthfully when a run is interrupted.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,97 @@ def signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def tmp_root() -> Path:
+    """The folder temporary files go in: ``TMPDIR`` (or ``TMP``) when set, else the system's."""
+    chosen = os.environ.get("TMPDIR") or os.environ.get("TMP")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir())
+
+
+PREFIX = "planner-"
+_SWEPT: set[Path] = set()  # folders already cleared of orphans by this process
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return True
+
+
+def remove_orphans(root: Path) -> list[Path]:
+    """Remove this user's ``planner-PID-*`` folders in ``root`` whose process is gone.
+
+    Only a ``kill -9`` of the planner leaves one (no ``finally`` runs); the next solve
+    removes it.
+    """
+    removed: list[Path] = []
+    if not hasattr(os, "getuid") or root in _SWEPT:
+        return removed
+    _SWEPT.add(root)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        parts = entry.name.split("-")
+        if len(parts) < 3 or parts[0] + "-" != PREFIX or not parts[1].isdigit():
+            continue
+        try:
+            mine = entry.is_dir(follow_symlinks=False) and entry.stat(
+                follow_symlinks=False).st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and not _alive(int(parts[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+@contextmanager
+def private_folder():
+    """A new folder in TMPDIR only this user can enter, removed with its content at the end.
+
+    Folders of earlier planner processes killed outright are removed first
+    (:func:`remove_orphans`).
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be created (``TMPDIR`` missing, a file, not writable).
+    """
+    root = tmp_root()
+    remove_orphans(root)
+    try:
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root)  # mode 0700
+    except OSError as exc:
+        raise InputError(f"cannot create a temporary folder in {root} "
+                         f"({exc.strerror or exc}); set TMPDIR to a writable folder") from None
+    try:
+        yield folder
+    finally:
+        with signals_held():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def library_temp_files_in(folder: str):
+    """Point :mod:`tempfile`'s default folder at ``folder`` for the block.
+
+    openpyxl writes each worksheet to a temporary file in TMPDIR before zipping it and
+    removes it only when all goes well; in ``folder`` (removed in ``finally``) an
+    interrupted save leaves nothing behind.
+    """
+    saved = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -314,7 +406,8 @@ def save_workbook(wb, path: str) -> None:
 
     ``Workbook.save`` leaves its zip open when a write fails (disk full), and the
     interpreter later prints an ``Exception ignored`` traceback when it collects it.
-    Before saving, :func:`text_as_text` makes sure no user text becomes a formula.
+    Before saving, :func:`text_as_text` makes sure no user text becomes a formula; the
+    temporary files openpyxl writes go in a :func:`private_folder`.
     """
     import datetime
     import zipfile
@@ -322,8 +415,13 @@ def save_workbook(wb, path: str) -> None:
     from openpyxl.writer.excel import ExcelWriter
 
     text_as_text(wb)
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(library_temp_files_in(stack.enter_context(private_folder())))
+        except InputError:  # TMPDIR unusable: openpyxl finds a folder of its own
+            pass
+        archive = stack.enter_context(
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True))
         wb.properties.modified = datetime.datetime.now(
             tz=datetime.UTC).replace(tzinfo=None)
         ExcelWriter(wb, archive).write_data()

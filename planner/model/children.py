@@ -14,15 +14,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
-from pathlib import Path
 
-from planner.errors import SolverError
+from planner.errors import InputError, SolverError
+from planner.outputs import private_folder
 
 PR_SET_PDEATHSIG = 1
 
@@ -38,78 +36,24 @@ _LIBC = _libc()
 _PRCTL = getattr(_LIBC, "prctl", None) if sys.platform.startswith("linux") else None
 
 
-def tmp_root() -> Path:
-    """The folder temporary files go in: ``TMPDIR`` (or ``TMP``) when set, else the system's."""
-    chosen = os.environ.get("TMPDIR") or os.environ.get("TMP")
-    return Path(chosen) if chosen else Path(tempfile.gettempdir())
-
-
-PREFIX = "planner-"
-_SWEPT: set[Path] = set()  # folders already cleared of orphans by this process
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, another user's
-        return True
-    return True
-
-
-def remove_orphans(root: Path) -> list[Path]:
-    """Remove this user's ``planner-PID-*`` folders in ``root`` whose process is gone.
-
-    Only a ``kill -9`` of the planner leaves one (no ``finally`` runs); the next solve
-    removes it.
-    """
-    removed: list[Path] = []
-    if not hasattr(os, "getuid") or root in _SWEPT:
-        return removed
-    _SWEPT.add(root)
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return removed
-    for entry in entries:
-        parts = entry.name.split("-")
-        if len(parts) < 3 or parts[0] + "-" != PREFIX or not parts[1].isdigit():
-            continue
-        try:
-            mine = entry.is_dir(follow_symlinks=False) and entry.stat(
-                follow_symlinks=False).st_uid == os.getuid()
-        except OSError:
-            continue
-        if mine and not _alive(int(parts[1])):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
-    return removed
-
-
 @contextmanager
 def private_tmpdir():
-    """A new folder only this user can enter, removed with its content at the end.
-
-    Folders of earlier planner processes killed outright are removed first
-    (:func:`remove_orphans`).
+    """:func:`planner.outputs.private_folder` for a solver's files.
 
     Raises
     ------
     SolverError
         When the folder cannot be created (``TMPDIR`` missing, a file, not writable).
     """
-    root = tmp_root()
-    remove_orphans(root)
     try:
-        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root)  # mode 0700
-    except OSError as exc:
-        raise SolverError(f"cannot create a temporary folder in {root} "
-                          f"({exc.strerror or exc}); set TMPDIR to a writable folder") from None
+        folder_cm = private_folder()
+        folder = folder_cm.__enter__()
+    except InputError as exc:
+        raise SolverError(str(exc)) from None
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder_cm.__exit__(None, None, None)
 
 
 def _die_with_parent(parent: int) -> None:
