@@ -304,3 +304,26 @@ def test_missing_output_folder_is_one_line(org):
     assert result.exit_code == 2
     lines = error_lines(result.stderr)
     assert len(lines) == 1 and "does not exist" in lines[0]
+
+
+# ------------------------------------------------------------------ one deadline, the 40-group default
+
+def test_a_spent_deadline_stops_before_solving(org):
+    from planner.input.validate import read_org
+    from planner.model.deadline import Deadline, DeadlineReached
+
+    spent = Deadline(1.0, start=0.0)  # began long ago on the monotonic clock
+    assert spent.expired() and spent.remaining() == 0.0
+    assert Deadline(None).limit_for_solve() is None
+    with pytest.raises(DeadlineReached, match="ran out before solving"):
+        pipeline_module.plan(read_org(org), time_limit=0)  # 0 s: spent at once
+
+
+def test_the_alternatives_default_respects_the_40_group_limit(tmp_path):
+    """Issue 14: --alternatives defaulted to true and overrode the limit (an hour on 2,000 groups)."""
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(mk.xlsx(many_groups(pipeline_module.ALTERNATIVES_LIMIT + 1)))
+    result = invoke("solve", path.name, "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert ("warning: alternatives skipped: more than 40 groups (pass --alternatives, or "
+            "alternatives=True, to compute them)") in result.stderr
