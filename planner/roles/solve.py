@@ -4,6 +4,7 @@ from __future__ import annotations
 import pulp
 
 from planner.errors import SolverError
+from planner.outputs import JOURNAL
 from planner.model.solver import SOLVERS
 from planner.model.solver import solve as run_solver
 
@@ -23,6 +24,8 @@ def solve(problem: pulp.LpProblem, solver: str | None = None) -> str:
     if solver is not None and solver not in SOLVERS:
         raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
     outcome = run_solver(problem, solver)
+    for message in outcome.messages:  # a fallback: the CLI prints it as a warning
+        JOURNAL.note(message)
     if outcome.status in ("optimal", "infeasible"):
         return outcome.status
     raise SolverError(f"{outcome.solver} stopped without an optimal answer (status {outcome.status})")

@@ -21,6 +21,7 @@ import pytest
 
 from fault_harness import (
     Sandbox,
+    planner_exe,
     assert_clean_exit,
     digest,
     many_groups,
@@ -419,6 +420,41 @@ def test_progress_is_not_printed_without_a_terminal(box):
     result = box.run("solve", "org.xlsx", "-o", "plan.xlsx")
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stderr and "alternatives 1/" not in result.stderr
+
+
+def _stderr_on_a_terminal(box: Sandbox, *args: str) -> tuple[int, bytes, str]:
+    """Run ``planner ARGS`` with stderr on a pseudo-terminal: exit code, stderr, stdout."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([planner_exe(), *args], cwd=box.folder, env=box.env,
+                            stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(master)
+    return proc.returncode, seen, out
+
+
+def test_progress_is_shown_on_a_terminal_and_cleared(box):
+    """Phase and alternatives k/N on a terminal's stderr; nothing of it under --json."""
+    code, seen, _ = _stderr_on_a_terminal(box, "solve", "org.xlsx", "-o", "plan.xlsx")
+    assert code == 0, seen.decode(errors="replace")
+    assert b"solving the plan" in seen and b"alternatives 3/3" in seen
+    assert b"\r\x1b[K" in seen  # rewritten in place, then cleared
+    code, seen, out = _stderr_on_a_terminal(box, "solve", "org.xlsx", "-o", "plan.xlsx",
+                                            "--json")
+    assert code == 0, seen.decode(errors="replace")
+    assert b"solving the plan" not in seen and b"alternatives" not in seen
+    strict_json(out)
 
 
 # ------------------------------------------------------------------ aliases, concurrency, kill -9

@@ -327,3 +327,23 @@ def test_the_alternatives_default_respects_the_40_group_limit(tmp_path):
     assert result.exit_code == 0, result.output
     assert ("warning: alternatives skipped: more than 40 groups (pass --alternatives, or "
             "alternatives=True, to compute them)") in result.stderr
+
+
+def test_a_roles_plan_fallback_is_one_warning(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "People"
+    for row in (["person", "email", "tasks", "current_roles"],
+                ["Ana", "ana@contoso.com", "view_invoices", ""]):
+        wb.active.append(row)
+    wb.save(tmp_path / "people.xlsx")
+
+    def boom(self, lp):
+        raise OSError("cbc binary missing")
+
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("roles", "plan", "people.xlsx", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: solver 'cbc' failed (OSError: cbc binary missing); solved with 'highs' instead"]
