@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 
 from planner.errors import InputError, SolverError
@@ -117,20 +118,36 @@ def guarded_children(module):
             _kill(proc)
 
 
+_REDIRECT_LOCK = threading.Lock()
+_redirect = {"depth": 0, "saved": -1}  # fd 1 is process-wide: one redirect for all threads
+
+
 @contextmanager
 def stdout_to_stderr():
-    """Send whatever is written to file descriptor 1 in the block to fd 2 instead."""
+    """Send whatever is written to file descriptor 1 in the block to fd 2 instead.
+
+    Nested and concurrent blocks (threads solving at once) share one redirect, undone
+    when the last of them ends.
+    """
+    with _REDIRECT_LOCK:
+        if _redirect["depth"] == 0:
+            try:
+                sys.stdout.flush()
+                saved = os.dup(1)
+            except (OSError, ValueError, AttributeError):  # no real fd 1 (embedded, closed)
+                saved = -1
+            if saved >= 0:
+                os.dup2(2, 1)
+            _redirect["saved"] = saved
+        _redirect["depth"] += 1
     try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError, AttributeError):  # no real fd 1 (embedded, closed)
-        yield
-        return
-    try:
-        os.dup2(2, 1)
         yield
     finally:
-        if _LIBC is not None:
-            _LIBC.fflush(None)  # C-level buffers go where they were meant, to stderr
-        os.dup2(saved, 1)
-        os.close(saved)
+        with _REDIRECT_LOCK:
+            _redirect["depth"] -= 1
+            if _redirect["depth"] == 0 and _redirect["saved"] >= 0:
+                if _LIBC is not None:
+                    _LIBC.fflush(None)  # C-level buffers go where they were meant, to stderr
+                os.dup2(_redirect["saved"], 1)
+                os.close(_redirect["saved"])
+                _redirect["saved"] = -1
