@@ -77,12 +77,13 @@ def _run(problem: pulp.LpProblem, name: str, time_limit: float | None,
         return time.perf_counter() - start
 
 
-def _lp_bound(problem: pulp.LpProblem, name: str, deadline: Deadline) -> float | None:
+def _lp_bound(problem: pulp.LpProblem, name: str, deadline: Deadline | None = None) -> float | None:
     """Lower bound from the LP relaxation; the incumbent's values are restored after."""
     values = {v.name: v.varValue for v in problem.variables()}
     objective = pulp.value(problem.objective)
     try:
-        _run(problem, name, deadline.limit_for_solve("the LP relaxation"), relaxed=True)
+        _run(problem, name, Deadline.of(deadline).limit_for_solve("the LP relaxation"),
+             relaxed=True)
         bound = pulp.value(problem.objective) if problem.status == pulp.LpStatusOptimal else None
     except Exception:  # the bound is a courtesy; the plan stands without it
         bound = None
@@ -95,7 +96,7 @@ def _lp_bound(problem: pulp.LpProblem, name: str, deadline: Deadline) -> float |
     return max(0.0, (objective - bound) / abs(objective))
 
 
-def _gap(problem: pulp.LpProblem, name: str, deadline: Deadline) -> float | None:
+def _gap(problem: pulp.LpProblem, name: str, deadline: Deadline | None = None) -> float | None:
     """Relative gap of a plan found before the time limit (HiGHS's own, else vs the LP)."""
     if name == "highs":
         try:
