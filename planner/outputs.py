@@ -392,7 +392,7 @@ def text_as_text(wb) -> int:
     """
     changed = 0
     for ws in wb.worksheets:
-        allowed = getattr(ws, FORMULA_CELLS, set())
+        allowed: set[str] = getattr(ws, FORMULA_CELLS, set())
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f" and cell.coordinate not in allowed:
