@@ -400,7 +400,8 @@ CASES: list[tuple[str, str, Callable[[], bytes], list[str]]] = [
       "currency USD"]),
     ("org_currency_unpriced.xlsx", "workbook in EUR while the catalog prices are USD",
      lambda: xlsx(with_cell("Organization", 3, "value", "EUR")),
-     [f"{loc('Organization', 3, 'value')}: currency EUR differs from the price list's USD"]),
+     [f"{loc('Organization', 3, 'value')}: currency EUR differs from the USD of price list "
+      "us-list-2026-07 and no exchange_rate is given"]),
     ("price_with_symbol.xlsx", "a unit price written with a currency symbol",
      lambda: xlsx(with_prices([["m365_e3", "€30", None, None]])),
      [f"{loc('Prices', 2, 'unit_price')}: '€30' is not a number; write the amount only"]),

@@ -153,17 +153,17 @@ def _check_container(path: Path, limits: Limits) -> None:
             f"{_mb(limits.max_unzipped_bytes)} limit (zip bomb?)", name,
             hint="set PLANNER_MAX_UNZIPPED_MB to raise it"))
     for info in infos:
-        if info.file_size > limits.max_part_bytes:
-            raise InputError(Issue(
-                f"part {info.filename} expands to {_mb(info.file_size)}, over the "
-                f"{_mb(limits.max_part_bytes)} limit of one part", name,
-                hint="set PLANNER_MAX_PART_MB to raise it"))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > limits.max_ratio:
             raise InputError(Issue(
                 f"part {info.filename} is compressed {ratio:.0f}:1, over the "
                 f"{limits.max_ratio:.0f}:1 limit (zip bomb?)", name,
                 hint="set PLANNER_MAX_ZIP_RATIO to raise it"))
+        if info.file_size > limits.max_part_bytes:
+            raise InputError(Issue(
+                f"part {info.filename} expands to {_mb(info.file_size)}, over the "
+                f"{_mb(limits.max_part_bytes)} limit of one part", name,
+                hint="set PLANNER_MAX_PART_MB to raise it"))
 
 
 @dataclass
