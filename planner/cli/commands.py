@@ -41,6 +41,7 @@ class At(str, Enum):
 
     now = "now"
     renewal = "renewal"
+    timeline = "timeline"
 
 
 class Solver(str, Enum):
@@ -69,7 +70,10 @@ def solve(
     output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
                                 help="Plan workbook (default: ORG-plan.xlsx beside the input)."),
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
-                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
+                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date; "
+                          "'timeline': every period from now through the renewal, in one plan."),
+    years: int = typer.Option(1, "--years", metavar="N", min=1,
+                              help="With --at timeline: years planned after the renewal."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
     solver: Solver = typer.Option(None, "--solver", show_default=False,
                                   help=f"The only MILP solver to use (default: {DEFAULT_SOLVER}, "
@@ -116,7 +120,7 @@ def solve(
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value if solver else None,
                                time_limit=time_limit, alternatives=alternatives, lp_file=dump,
-                               progress=progress)
+                               years=years, progress=progress)
         except SolverError as err:
             if time_limit is None or not (isinstance(err, DeadlineReached)
                                           or "Not Solved" in str(err)):
