@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pulp
 
 from planner.model.program import MONTHS, PlanningModel
+from planner.model.deadline import Deadline
 from planner.model.solver import solve
 
 
@@ -131,7 +132,7 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
     return rows, total
 
 
-def compliant_status_quo(m: PlanningModel, solver: str, time_limit: float | None) -> StatusQuo:
+def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | float | None") -> StatusQuo:
     """Solve the status quo on the plan's model, then restore the model as it was."""
     current = current_run_rate(m)
     allowed = status_quo_bundles(m)
