@@ -5,7 +5,7 @@ import pandas as pd
 import pulp
 
 from planner.audit.checks import audit, compliance_table
-from planner.model.baseline import ComplianceGap, StatusQuo, compliant_status_quo, current_run_rate
+from planner.model.baseline import attach_status_quo
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import NoCompliantPlan, PlannerError, Shortfall
 from planner.model.extract import chosen_bundles, extract_plan, unlicensed_users
@@ -161,7 +161,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
         from planner.timeline import plan_timeline
 
         return plan_timeline(inputs, catalog or load_catalog(), solver, time_limit, years=years,
-                             lp_file=lp_file, chained=chained)
+                             lp_file=lp_file, chained=chained, progress=progress)
     if at not in PLAN_AT:
         raise ValueError(f"at must be one of {PLAN_AT + (TIMELINE,)}")
     catalog = catalog or load_catalog()
@@ -197,16 +197,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
                                "(pass --alternatives, or alternatives=True, to compute them)")
     if progress:
         progress("baseline", 1, 1)
-    try:
-        quo = compliant_status_quo(m, outcome.solver, deadline)
-    except DeadlineReached:
-        quo = StatusQuo(current_run_rate(m), None, ComplianceGap(),
-                        "time limit reached: the compliant status quo (baseline) was not computed")
-    result.current_annual_cost = round(quo.current_annual_cost, 2)
-    result.baseline_annual_cost = None if quo.baseline_annual_cost is None else round(quo.baseline_annual_cost, 2)
-    result.compliance_gap = quo.gap.to_json()
-    if quo.note:
-        result.messages.append(quo.note)
+    attach_status_quo(result, m, outcome.solver, deadline)
     if robustness if robustness is not None else (alternatives if alternatives is not None else small):
         used = {p for go in options.groups for b in go.bundles for p in b.products}
         try:
