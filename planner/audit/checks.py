@@ -300,6 +300,8 @@ class _Auditor:
             prod = self.cat.items.get(p)
             if prod and prod.agreements and self.agreement not in prod.agreements:
                 self.fail("agreement", p, f"not sold under {self.agreement}")
+            elif prod and not prod.available:
+                self.fail("agreement", p, "not available in this analysis")
 
     def check_seat_caps(self):
         held = self.quantities(["keep", "committed", "buy", "true-up"])

@@ -17,6 +17,9 @@ from planner.errors import Shortfall
 from planner.input.organization import AGREEMENTS, Group, OrgInputs
 from planner.catalog.pricing import Pricing
 
+NOT_AVAILABLE = "are not available in this analysis (ruled out with catalog_without)"
+"""Why a product an analysis ruled out is not a candidate (a catalog state, not an agreement)."""
+
 MAX_BUNDLE_SIZE = 7
 
 
@@ -337,7 +340,8 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
             elif pricing.buy_price(pid) is None:
                 reason = f"have no price in price list {pricing.price_list.id}"
         elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
-            reason = (f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
+            reason = (NOT_AVAILABLE if not prod.available
+                      else f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
                       else f"have no price in price list {pricing.price_list.id}")
         if reason is None and prod.family and pid not in fam_allowed:
             reason = (f"are not used: the organization's platform has another {prod.family} product"
@@ -390,6 +394,8 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
             fix = "mark the group worker=frontline if it meets the frontline criteria"
         elif any("not sold under" in r for r in reasons):
             fix = "plan under an Enterprise Agreement (agreement=EA)"
+        elif NOT_AVAILABLE in reasons:
+            fix = "allow the product again (the analysis removed it with catalog_without)"
         elsewhere = sorted(p for p in catalog.product_ids for agr in AGREEMENTS
                            if agr != agreement and need in catalog.provides(p, agr))
         if not providers and elsewhere:
