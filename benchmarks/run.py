@@ -48,6 +48,12 @@ def _rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (CBC runs as a child)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def work_model(users: int, personas: int, holdings: int, seed: int, solver: str, at: str) -> dict:
     """Options, build and solve of one synthetic org in this (fresh) process."""
     import pulp
@@ -61,15 +67,16 @@ def work_model(users: int, personas: int, holdings: int, seed: int, solver: str,
 
     catalog = load_catalog()
     inputs = synthetic_org(users, personas, holdings, seed)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     pricing = Pricing.for_plan(inputs, catalog, at)
     options = enumerate_options(inputs, catalog, pricing)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     m = build_model(inputs, options, pricing, catalog)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     outcome = solve(m.problem, solver)
-    t3 = time.perf_counter()
-    return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0, status=outcome.status,
+    t3, c3 = time.perf_counter(), _cpu()
+    return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0,
+                cpu=dict(options=c1 - c0, build=c2 - c1, solve=c3 - c2, total=c3 - c0), status=outcome.status,
                 solver=outcome.solver, objective=float(pulp.value(m.problem.objective) or 0.0),
                 bundles=sum(len(g.bundles) for g in options.groups), variables=len(m.problem.variables()),
                 constraints=m.problem.numConstraints(), rss=_rss())
@@ -110,7 +117,39 @@ def work_io_only(org: str, plan_pickle: str, out: str) -> dict:
     return dict(rss=_rss())
 
 
-WORKERS = {"model": work_model, "pipeline": work_pipeline, "per_user": work_per_user, "io_only": work_io_only}
+def work_floor(org: str, cells: str, out: str) -> dict:
+    """The floor of any ``planner solve`` process: bare openpyxl reads every cell of the
+    workbook and writes a workbook of the plan's cells (values only; no planner import)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(org, read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    with open(cells, encoding="utf-8") as fh:
+        sheets = json.load(fh)
+    plan = openpyxl.Workbook()
+    plan.remove(plan.active)
+    for title, rows in sheets.items():
+        sheet = plan.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    plan.save(out)
+    return dict(rss=_rss())
+
+
+def plan_cells(path: Path, out: Path) -> None:
+    """The values of every sheet of a plan workbook as JSON (what the floor process writes)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheets = {s.title: [[v if isinstance(v, (int, float, str, type(None))) else str(v) for v in row]
+                        for row in s.iter_rows(values_only=True)] for s in book.worksheets}
+    out.write_text(json.dumps(sheets), encoding="utf-8")
+
+
+WORKERS = {"model": work_model, "pipeline": work_pipeline, "per_user": work_per_user, "io_only": work_io_only,
+           "floor": work_floor}
 
 
 def child(kind: str, timeout: float | None = None, **kwargs) -> dict:
@@ -191,9 +230,9 @@ def section_target_scale(rep: Report, runs: int, users: int, personas: int, hold
     status = {r["status"] for r in rs}
     rep.say(f"## {users:,} users, {personas:,} personas, {holdings} holdings")
     rep.say()
-    rep.table(["options s", "build s", "solve s", "options+build+solve s", "peak MiB", "status"],
-              [[_s(med(rs, "options")), _s(med(rs, "build")), _s(med(rs, "solve")), _s(total), _mib(rss),
-                "/".join(sorted(status))]])
+    rep.table(["options s", "build s", "solve s", "options+build+solve s", "CPU s", "peak MiB", "status"],
+              [[_s(med(rs, "options")), _s(med(rs, "build")), _s(med(rs, "solve")), _s(total),
+                _s(statistics.median(r["cpu"]["total"] for r in rs)), _mib(rss), "/".join(sorted(status))]])
     pipe = repeat(max(1, runs // 2), "pipeline", users=users, personas=personas, holdings=holdings, seed=1,
                   solver=_default_solver(), at="now")
     rep.say(f"`planner.plan` end to end (options, build, solve, extract, audit; alternatives skipped): "
@@ -311,26 +350,74 @@ def section_greedy(rep: Report, configs, seeds, quick: bool) -> list[str]:
     return problems
 
 
+def section_personas(rep: Report, personas_list, users_per_persona: int, holdings: int, solver: str,
+                     runs: int, plot: Path | None) -> None:
+    """Time vs personas at a fixed headcount per persona, with the log-log growth exponent."""
+    import math
+
+    rep.say(f"## Time vs personas ({users_per_persona} users a persona, {holdings} holdings, {solver.upper()}, "
+            f"median of {runs})")
+    rep.say()
+    rows, xs, ys = [], [], []
+    for personas in personas_list:
+        users = personas * users_per_persona
+        rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=solver, at="now")
+        total = med(rs, "total")
+        xs.append(personas)
+        ys.append(total)
+        rows.append([f"{personas:,}", f"{users:,}", rs[0]["bundles"], _s(med(rs, "options")), _s(med(rs, "build")),
+                     _s(med(rs, "solve")), _s(total), _s(statistics.median(r["cpu"]["total"] for r in rs)),
+                     _mib(max(r["rss"] for r in rs)), rs[0]["status"]])
+    rep.table(["personas", "users", "bundles", "options s", "build s", "solve s", "total s", "CPU s", "peak MiB",
+               "status"], rows)
+    if len(xs) >= 2:
+        lx, ly = [math.log(x) for x in xs], [math.log(max(y, 1e-6)) for y in ys]
+        mx, my = statistics.fmean(lx), statistics.fmean(ly)
+        slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+        rep.say(f"Growth exponent (least squares of log time on log personas): **{slope:.2f}**.")
+        rep.say()
+    if plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ax.loglog(xs, ys, "o-")
+        ax.set_xlabel("personas")
+        ax.set_ylabel("options + build + solve [s]")
+        ax.set_title(f"{users_per_persona} users a persona, {solver.upper()}")
+        ax.grid(True, which="both", alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(plot)
+        rep.say(f"Plot: `{plot}`")
+        rep.say()
+
+
 def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
     rep.say("## HiGHS vs CBC (solve time only, median of %d fresh processes)" % runs)
     rep.say()
-    problems, rows, wins = [], [], {"highs": 0, "cbc": 0}
+    problems, rows, wins, worst = [], [], {"highs": 0, "cbc": 0}, 0.0
     total = {"highs": 0.0, "cbc": 0.0}
     for users, personas, holdings in sizes:
         res = {}
         for solver in ("highs", "cbc"):
             rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=solver, at="now")
-            res[solver] = (med(rs, "solve"), rs[0]["objective"], rs[0]["status"], rs[0]["solver"])
+            res[solver] = (med(rs, "solve"), rs[0]["objective"], rs[0]["status"], rs[0]["solver"],
+                           statistics.median(r["cpu"]["solve"] for r in rs))
             total[solver] += res[solver][0]
         same = abs(res["highs"][1] - res["cbc"][1]) <= 1e-6 * max(1.0, res["highs"][1])
         if not same:
             problems.append(f"HiGHS and CBC optima differ at {users}/{personas}/{holdings}")
         faster = min(res, key=lambda s: res[s][0])
         wins[faster] += 1
+        ratio = res["highs"][0] / min(res["highs"][0], res["cbc"][0])
+        worst = max(worst, ratio)
         rows.append([f"{users:,}", personas, holdings, _s(res["highs"][0]), _s(res["cbc"][0]),
-                     f"{res['cbc'][0] / res['highs'][0]:.1f}", "yes" if same else "NO",
-                     f"{res['highs'][2]}/{res['cbc'][2]}"])
-    rep.table(["users", "personas", "holdings", "HiGHS solve s", "CBC solve s", "CBC/HiGHS", "same optimum", "status"], rows)
+                     f"{res['cbc'][0] / res['highs'][0]:.1f}", _s(res["highs"][4]), _s(res["cbc"][4]),
+                     "yes" if same else "NO", f"{res['highs'][2]}/{res['cbc'][2]}"])
+    rep.table(["users", "personas", "holdings", "HiGHS solve s", "CBC solve s", "CBC/HiGHS", "HiGHS CPU s",
+               "CBC CPU s", "same optimum", "status"], rows)
     rep.say(f"HiGHS faster in {wins['highs']} of {len(sizes)} sizes; summed solve time HiGHS {total['highs']:.2f} s, "
             f"CBC {total['cbc']:.2f} s.")
     rep.say()
@@ -342,6 +429,7 @@ def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
                    f"{DEFAULT_SOLVER} faster in {wins[DEFAULT_SOLVER]}/{len(sizes)}; total "
                    f"{total[DEFAULT_SOLVER]:.2f} s vs {total[other]:.2f} s",
                    wins[DEFAULT_SOLVER] >= wins[other])
+        rep.target("HiGHS within 2x of the faster solver, every size", "< 2x", f"at most {worst:.2f}x", worst < 2)
     return problems
 
 
@@ -375,21 +463,29 @@ def section_cli(rep: Report, runs: int, quick: bool) -> None:
         pickle_path = Path(tmp) / "plan.pkl"
         with open(pickle_path, "wb") as fh:
             pickle.dump(planner.solve(SEED_SCENARIO), fh)
-        solve_t, io_t = [], []
-        for _ in range(runs):  # interleaved, so background load hits both alike
+        cells = Path(tmp) / "cells.json"
+        plan_cells(out, cells)
+        solve_t, io_t, floor_t = [], [], []
+        for _ in range(runs):  # interleaved, so background load hits all alike
             t = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
             solve_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             child("io_only", org=str(SEED_SCENARIO), plan_pickle=str(pickle_path), out=str(Path(tmp) / "io.xlsx"))
             io_t.append(time.perf_counter() - t)
-    s, i = statistics.median(solve_t), statistics.median(io_t)
+            t = time.perf_counter()
+            child("floor", org=str(SEED_SCENARIO), cells=str(cells), out=str(Path(tmp) / "floor.xlsx"))
+            floor_t.append(time.perf_counter() - t)
+    s, i, f = statistics.median(solve_t), statistics.median(io_t), statistics.median(floor_t)
     rep.table(["process", "median wall s"], [[f"`planner solve {SEED_SCENARIO.name} -o PLAN.xlsx --json`", _s(s)],
-                                               ["read_org + write_plan only (same plan, pickled)", _s(i)]])
-    rep.say(f"Ratio **{s / i:.2f}** (median of {runs} interleaved runs).")
+                                               ["read_org + write_plan only (same plan, pickled)", _s(i)],
+                                               ["bare openpyxl: read every cell, write the plan's cells", _s(f)]])
+    rep.say(f"Ratio to read_org + write_plan **{s / i:.2f}**; to the bare openpyxl floor **{s / f:.2f}** "
+            f"(median of {runs} interleaved runs).")
     rep.say()
     if not quick:
         rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs read+write only", "< 1.5x", f"{s / i:.2f}x", s / i < 1.5)
+        rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs bare openpyxl floor", "< 2x", f"{s / f:.2f}x", s / f < 2)
 
 
 def check_generator(rep: Report) -> list[str]:
@@ -443,6 +539,12 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="small correctness smoke (CI); no timing targets")
     ap.add_argument("--runs", type=int, default=None, help="fresh processes per timing (default 5; quick 1)")
     ap.add_argument("--markdown", type=Path, help="also write the report as markdown here")
+    ap.add_argument("--only", help="comma-separated sections of the full run: cli, sizes, scale, users, "
+                    "per_user, greedy, solvers, personas (default: all but personas)")
+    ap.add_argument("--personas", default="100,500,2000,10000,50000",
+                    help="persona counts of the personas section (50 users a persona)")
+    ap.add_argument("--plot", type=Path, help="write the personas section's plot here (PNG)")
+    ap.add_argument("--solver", default=None, help="solver of the personas section (default: the default)")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -467,17 +569,30 @@ def main(argv=None) -> int:
         problems += section_greedy(rep, [(2_000, 20, 4), (2_000, 20, 10)], [0, 1], quick)
         problems += section_solvers(rep, [(2_000, 20, 10)], runs, quick)
     else:
-        section_cli(rep, runs, quick)
-        section_sizes(rep, [(1_000, 20, 4), (10_000, 50, 10), (50_000, 200, 12), (100_000, 500, 16),
-                            (250_000, 2_000, 20)], runs)
-        section_target_scale(rep, runs, 250_000, 2_000, 20, quick)
-        section_user_scaling(rep, runs, 25_000, 500, 20, quick)
-        section_user_scaling(rep, 1, 25_000, 2_000, 20, quick)  # 12 users a persona: slow to prove
-        problems += section_per_user(rep, 10_000, 50, 4, [0, 1, 2], 120.0,
-                                     [(300, 10, 4), (300, 10, 8)], quick)
-        problems += section_greedy(rep, [(2_000, 30, 4), (2_000, 30, 10), (20_000, 100, 20)], [0, 1, 2, 3], quick)
-        problems += section_solvers(rep, [(1_000, 20, 4), (10_000, 50, 10), (100_000, 500, 16),
-                                          (250_000, 2_000, 20)], runs, quick)
+        only = set(args.only.split(",")) if args.only else {"cli", "sizes", "scale", "users", "per_user", "greedy",
+                                                             "solvers"}
+        if "cli" in only:
+            section_cli(rep, runs, quick)
+        if "sizes" in only:
+            section_sizes(rep, [(1_000, 20, 4), (10_000, 50, 10), (50_000, 200, 12), (100_000, 500, 16),
+                                (250_000, 2_000, 20)], runs)
+        if "scale" in only:
+            section_target_scale(rep, runs, 250_000, 2_000, 20, quick)
+        if "users" in only:
+            section_user_scaling(rep, runs, 25_000, 500, 20, quick)
+            section_user_scaling(rep, 1, 25_000, 2_000, 20, quick)  # 12 users a persona: slow to prove
+        if "per_user" in only:
+            problems += section_per_user(rep, 10_000, 50, 4, [0, 1, 2], 120.0,
+                                         [(300, 10, 4), (300, 10, 8)], quick)
+        if "greedy" in only:
+            problems += section_greedy(rep, [(2_000, 30, 4), (2_000, 30, 10), (20_000, 100, 20)], [0, 1, 2, 3],
+                                       quick)
+        if "solvers" in only:
+            problems += section_solvers(rep, [(1_000, 20, 4), (10_000, 50, 10), (100_000, 500, 16),
+                                              (250_000, 2_000, 20)], runs, quick)
+        if "personas" in only:
+            section_personas(rep, [int(p) for p in args.personas.split(",")], 50, 20,
+                             args.solver or _default_solver(), runs, args.plot)
     if rep.targets:
         rep.say("## Targets")
         rep.say()

@@ -12,6 +12,7 @@ from enum import Enum
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
 
 from planner.batch.engines import ENGINES
 from planner.cli.support import Settings
@@ -20,20 +21,60 @@ from planner.cli.support import warn as _warn
 from planner.cli.progress import terminal_progress
 from planner.errors import SolverError
 from planner.model.deadline import DeadlineReached
-from planner.importer.command import import_command
 from planner.model.dump import ModelDump
 from planner.outputs import json_text, refuse_inputs, refuse_same_outputs
 from planner.model.solver import DEFAULT_SOLVER
-from planner.roles.cli import app as roles_app
 
 EXIT_TIME_LIMIT = 3
 
+
+def _import_command():
+    """``planner import``: build ORG.xlsx from a tenant's exports (planner/importer)."""
+    from planner.importer.command import import_command
+
+    single = typer.Typer(add_completion=False)
+    single.command("import")(import_command)
+    return typer.main.get_command(single)
+
+
+def _roles_group():
+    """``planner roles``: the Volume Licensing roles commands (planner/roles)."""
+    from planner.roles.cli import app as roles_app
+
+    return typer.main.get_group_from_info(
+        typer.models.TyperInfo(roles_app, name="roles"), pretty_exceptions_short=app.pretty_exceptions_short,
+        suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode)
+
+
+# Subcommands whose modules (the tenant importer, the roles planner: pydantic, openpyxl
+# styles, ...) are imported only when they run or a help page lists them, so that
+# 'planner solve' does not pay for them. Listed after the eager ones, as before.
+LAZY_COMMANDS = {"import": _import_command, "roles": _roles_group}
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level command group, loading :data:`LAZY_COMMANDS` on first use."""
+
+    def _load(self, name: str) -> None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            self.add_command(LAZY_COMMANDS[name](), name)
+
+    def get_command(self, ctx, cmd_name):
+        self._load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        for name in LAZY_COMMANDS:
+            self._load(name)
+        return super().list_commands(ctx)
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     help="Cheapest compliant mix of Microsoft 365 licenses, and why.\n\n"
          "Start with 'planner template ORG.xlsx', fill it in, check it with "
          "'planner validate ORG.xlsx', then run 'planner solve ORG.xlsx'.",
     no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False)
-app.add_typer(roles_app, name="roles")
 
 
 class At(str, Enum):
@@ -278,9 +319,6 @@ def sweep(
                            engine=engine.value, address=address, workers=workers,
                            time_limit=time_limit))
 
-
-# planner import: build ORG.xlsx from a tenant's exports (planner/importer).
-app.command("import")(import_command)
 
 
 def main() -> None:

@@ -123,96 +123,165 @@ def holds_with_teams_suite(inputs: OrgInputs, restricted: frozenset[str]) -> boo
 
 
 class _Enumerator:
-    """Finds minimal bundles for one set of candidate products (memoised by signature)."""
+    """Finds minimal bundles for one set of candidate products (memoised by signature).
+
+    Sets of products are integer bitmasks over the catalog order, and so are the
+    capabilities a set covers: the search makes hundreds of thousands of subset tests.
+    """
 
     def __init__(self, catalog: Catalog, agreement: str, family_members: dict[str, tuple[str, ...]]):
         self.catalog = catalog
-        self.agreement = agreement
-        self.family_members = family_members
-        self._provides: dict[str, frozenset[str]] = {}
-        self._cache: dict[tuple, list[frozenset[str]]] = {}
-        self._covered: dict[frozenset[str], frozenset[str]] = {}
-        self._fixes: dict[tuple, list[str]] = {}
-        self._ruled = {p.id for p in map(catalog.product, catalog.product_ids)
-                       if p.requires_products or p.requires_needs or p.requires_families or p.step_from}
+        self.ids = catalog.product_ids
+        self.bit = {p: 1 << i for i, p in enumerate(self.ids)}
+        self._cap_bit: dict[str, int] = {}
+        self.cov = {self.bit[p]: self.caps(catalog.provides(p, agreement)) for p in self.ids}
+        prods = [catalog.product(p) for p in self.ids]
+        self.user_platform = self.mask(p.id for p in prods if p.user_platform)
+        self.family = {fam: self.mask(p.id for p in prods if p.family == fam) for fam in FAMILIES}
+        self._ruled = [p for p in prods
+                       if p.requires_products or p.requires_needs or p.requires_families or p.step_from]
+        self._cache: dict[tuple, list[int]] = {}
 
-    def provides(self, pid: str) -> frozenset[str]:
-        if pid not in self._provides:
-            self._provides[pid] = self.catalog.provides(pid, self.agreement)
-        return self._provides[pid]
-
-    def covered(self, chosen: frozenset[str]) -> frozenset[str]:
-        out = self._covered.get(chosen)
-        if out is None:
-            acc: set[str] = set()
-            for p in chosen:
-                acc |= self.provides(p)
-            out = self._covered[chosen] = frozenset(acc)
+    def caps(self, capabilities) -> int:
+        """The bitmask of ``capabilities`` (bits are given out on first sight)."""
+        out = 0
+        for c in capabilities:
+            b = self._cap_bit.get(c)
+            if b is None:
+                b = self._cap_bit[c] = 1 << len(self._cap_bit)
+            out |= b
         return out
 
-    def _providers(self, need: str, cands: tuple[str, ...]) -> list[str]:
-        key = (need, cands)
-        out = self._fixes.get(key)
-        if out is None:
-            out = self._fixes[key] = [p for p in cands if need in self.provides(p)]
+    def mask(self, products) -> int:
+        """The bitmask of ``products`` (a product outside the catalog has no bit)."""
+        out = 0
+        for p in products:
+            out |= self.bit.get(p, 0)
         return out
 
-    def _unmet(self, chosen: frozenset[str], needs, cands, user_platform: bool = False) -> list[str] | None:
-        """Products that could fix the first unmet need or prerequisite; None if valid.
+    def products(self, mask: int) -> tuple[str, ...]:
+        """The products of ``mask``, in catalog order."""
+        return tuple(p for p in self.ids if self.bit[p] & mask)
 
-        With ``user_platform``, a valid bundle must also hold a per-user platform licence.
+    def providers(self, capability: str, cands: int) -> int:
+        """Candidates (a mask) that provide ``capability``."""
+        cap = self.caps([capability])
+        return self.mask(p for p in self.ids if self.bit[p] & cands and self.cov[self.bit[p]] & cap)
+
+    def _rules(self, cands: int) -> list[tuple[int, list]]:
+        """Per candidate with prerequisites: its bit and its checks as (kind, data) pairs.
+
+        Each check, when unmet by a set, yields the candidates that could meet it; a valid
+        superset must hold one of them, so branching on them misses no minimal bundle.
         """
-        have = self.covered(chosen)
-        unmet = [self._providers(need, cands) for need in needs if need not in have]
-        if unmet:  # branch on the most constrained need: fewer, equally complete branches
-            return min(unmet, key=len)
-        for pid in sorted(chosen):
-            if pid not in self._ruled:  # no prerequisites: nothing to check
+        out = []
+        for prod in self._ruled:
+            bit = self.bit[prod.id]
+            if not bit & cands:
                 continue
-            prod = self.catalog.product(pid)
-            if not prod.base_met(chosen):
-                return [p for p in cands if p in prod.base_products]
-            if prod.requires_needs:
-                others = self.covered(chosen - {pid})
-                for need in sorted(prod.requires_needs - others):
-                    return [p for p in self._providers(need, cands) if p != pid]
+            checks: list[tuple[str, object]] = []
+            if prod.requires_products:
+                alts = [self.mask(a) for a in prod.requires_products
+                        if all(self.bit.get(p, 0) & cands for p in a)]
+                checks.append(("base", alts))
+            for need in sorted(prod.requires_needs):
+                checks.append(("need", (self.caps([need]), self.providers(need, cands) & ~bit)))
             for fam in sorted(prod.requires_families):
-                if not any(self.catalog.product(p).family == fam for p in chosen):
-                    return [p for p in self.family_members.get(fam, ()) if p in cands]
+                checks.append(("family", self.family.get(fam, 0) & cands))
             for src in prod.step_from:
-                if src not in chosen:
-                    return [src] if src in cands else []
-        if user_platform and not any(self.catalog.product(p).user_platform for p in chosen):
-            return [p for p in cands if self.catalog.product(p).user_platform]
-        return None
+                checks.append(("source", self.bit[src] & cands if src in self.bit else 0))
+            out.append((bit, checks))
+        return out
 
     def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...],
-                user_platform: bool = False) -> list[frozenset[str]]:
-        """Minimal bundles covering ``needs`` (and a per-user platform licence if asked)."""
+                user_platform: bool = False) -> list[int]:
+        """Minimal bundles (masks) covering ``needs`` (and a per-user platform licence if asked).
+
+        A bundle is valid when it covers the needs and meets every prerequisite of its
+        products (base plan, needs required from another product, platform family,
+        step-up source); minimal when no product can be dropped; at most
+        ``MAX_BUNDLE_SIZE`` products.
+        """
         key = (needs, cands, user_platform)
         if key not in self._cache:
-            self._cache[key] = self._search(needs, cands, user_platform)
+            self._cache[key] = self._search(needs, self.mask(cands), user_platform)
         return self._cache[key]
 
-    def _search(self, needs, cands, user_platform) -> list[frozenset[str]]:
+    def _search(self, needs, cands: int, user_platform: bool) -> list[int]:
+        cov = self.cov
+        # Most constrained need first (fewest providers): fewer, equally complete branches.
+        need_fixes = sorted(((self.caps([n]), self.providers(n, cands)) for n in needs),
+                            key=lambda nf: nf[1].bit_count())
+        all_needs = self.caps(needs)
+        rules = dict(self._rules(cands))
+        ruled = sum(rules)  # distinct single bits: their sum is their union
+        platform = self.user_platform & cands if user_platform else None
+
+        def fixes(chosen: int, have: int) -> int | None:
+            """Candidates that could fix the first unmet need or prerequisite; None if valid."""
+            if all_needs & ~have:
+                for cap, providers in need_fixes:
+                    if not have & cap:
+                        return providers
+            todo = chosen & ruled
+            while todo:
+                bit = todo & -todo
+                todo ^= bit
+                for kind, data in rules[bit]:
+                    if kind == "base":
+                        if not any(alt & chosen == alt for alt in data):
+                            out = 0
+                            for alt in data:
+                                out |= alt & ~chosen
+                            return out
+                    elif kind == "need":
+                        cap, providers = data
+                        others = 0
+                        rest = chosen & ~bit
+                        while rest:
+                            low = rest & -rest
+                            others |= cov[low]
+                            rest ^= low
+                        if not others & cap:
+                            return providers
+                    elif not data & chosen:  # family or step-up source
+                        return data
+            if platform is not None and not platform & chosen:
+                return platform
+            return None
+
         # Breadth first, by bundle size: a set that contains a valid set is never minimal,
         # so it is not expanded.
-        valid: set[frozenset[str]] = set()
-        level: set[frozenset[str]] = {frozenset()}
+        # A set reached by adding product b to an expanded set can contain a valid set only
+        # if that valid set holds b (the expanded set contained none): valid sets are
+        # looked up by product.
+        valid: list[int] = []
+        valid_with: dict[int, list[int]] = {}
+        level: dict[int, tuple[int, int]] = {0: (0, 0)}  # set -> (capabilities it covers, last product)
+        size = 0
         while level:
-            following: set[frozenset[str]] = set()
-            for chosen in level:
-                if any(v <= chosen for v in valid):
+            following: dict[int, tuple[int, int]] = {}
+            for chosen, (have, last) in level.items():
+                if any(v & chosen == v for v in valid_with.get(last, ())):
                     continue
-                fixes = self._unmet(chosen, needs, cands, user_platform)
-                if fixes is None:
-                    valid.add(chosen)
-                elif len(chosen) < MAX_BUNDLE_SIZE:
-                    following.update(chosen | {p} for p in fixes if p not in chosen)
+                fix = fixes(chosen, have)
+                if fix is None:
+                    valid.append(chosen)
+                    for b in _bits(chosen):
+                        valid_with.setdefault(b, []).append(chosen)
+                elif size < MAX_BUNDLE_SIZE:
+                    fix &= ~chosen
+                    while fix:
+                        low = fix & -fix
+                        fix ^= low
+                        nxt = chosen | low
+                        if nxt not in following:
+                            following[nxt] = (have | cov[low], low)
             level = following
-        minimal: list[frozenset[str]] = []
-        for s in sorted(valid, key=len):  # a superset of a valid set is never minimal
-            if not any(t < s for t in minimal):
+            size += 1
+        minimal: list[int] = []
+        for s in valid:  # by size: a superset of a valid set is never minimal
+            if not any(t & s == t for t in minimal):
                 minimal.append(s)
         return minimal
 
@@ -368,20 +437,6 @@ def _prerequisite_shortfall(catalog: Catalog, group: Group, needs, cands, why_no
     return None
 
 
-def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qualified_families,
-                   cands) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """Variants of ``bundle`` that also carry the platform families it lacks."""
-    present = {catalog.product(p).family for p in bundle} - {""}
-    missing = [f for f in qualified_families if f not in present]
-    variants = []
-    for mask in range(1, 2 ** len(missing)):
-        fams = [f for i, f in enumerate(missing) if mask >> i & 1]
-        choices = [[p for p in family_members[f] if p in cands] for f in fams]
-        for picks in cartesian(*choices):
-            variants.append((bundle | set(picks), frozenset(fams)))
-    return variants
-
-
 def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, frozenset[str]]]]:
     """Per product, the base-plan alternatives it takes part in: (requiring product, the rest
     of the alternative). Two products with the same roles stand in for each other in every
@@ -444,85 +499,118 @@ def _structure(prod: Product) -> tuple:
             prod.requires_families, prod.basis)
 
 
-def _drop_dominated(sets: list[frozenset[str]], catalog: Catalog, pricing: Pricing,
-                    held: set[str]) -> list[frozenset[str]]:
-    """Remove bundles a cheaper same-structure swap of one bought product also makes valid.
+class _Swaps:
+    """What the bundle pruning needs of prices, per product bit, for one planning point."""
 
-    A product the organization holds is never swapped away: its units may be sunk. A
-    swap *to* a held product counts at that product's buy price: the holding may be too
-    small for every user of the swapped bundle (a held but dearer product must not hide
-    a cheaper bundle). Ties keep the bundle whose products come first in the catalog.
-    """
-    known = set(sets)
-    order = {p: i for i, p in enumerate(catalog.product_ids)}
-    kept = []
-    for s in sets:
-        dominated = False
-        for p in s:
-            if p in held:
+    def __init__(self, catalog: Catalog, enum: _Enumerator, prices):
+        self.enum = enum
+        ids = catalog.product_ids
+        price = {p: prices.buy_price(p) for p in ids}
+        self.price = {enum.bit[p]: price[p] for p in ids}
+        shape = {p: _structure(catalog.product(p)) for p in ids}
+        # For each product bought at a price: the same-structure products no dearer to buy
+        # (ties: earlier in the catalog), i.e. the swaps that leave the org-level rules alone.
+        self.cheaper: dict[int, list[int]] = {}
+        for i, p in enumerate(ids):
+            if price[p] is None:
                 continue
-            price_p = pricing.buy_price(p)
-            if price_p is None:
-                continue
-            shape = _structure(catalog.product(p))
-            for q in catalog.product_ids:
-                if q in s or _structure(catalog.product(q)) != shape:
-                    continue
-                price_q = pricing.buy_price(q)
-                # Held units of q are limited; a swap is safe only if buying q is no dearer.
-                if price_q is None or price_q > price_p or (price_q == price_p and order[q] > order[p]):
-                    continue
-                if (s - {p}) | {q} in known:
-                    dominated = True
-                    break
-            if dominated:
-                break
-        if not dominated:
-            kept.append(s)
-    return kept
+            self.cheaper[enum.bit[p]] = [
+                enum.bit[q] for j, q in enumerate(ids)
+                if q != p and shape[q] == shape[p] and price[q] is not None
+                and (price[q] < price[p] or (price[q] == price[p] and j < i))]
+        self.pure = enum.mask(p for p in ids if _is_pure(catalog.product(p), price[p]))
+
+    def drop_dominated(self, sets: list[int], held: int) -> list[int]:
+        """Remove bundles a cheaper same-structure swap of one bought product also makes valid.
+
+        A product the organization holds is never swapped away: its units may be sunk. A
+        swap *to* a held product counts at that product's buy price: the holding may be too
+        small for every user of the swapped bundle (a held but dearer product must not hide
+        a cheaper bundle). Ties keep the bundle whose products come first in the catalog.
+        """
+        known = set(sets)
+        kept = []
+        for s in sets:
+            rest = s & ~held
+            dominated = False
+            while rest and not dominated:
+                low = rest & -rest
+                rest ^= low
+                dominated = any(not q & s and (s ^ low) | q in known for q in self.cheaper.get(low, ()))
+            if not dominated:
+                kept.append(s)
+        return kept
+
+    def cheapest_pure(self, sets: list[int], held: int) -> list[int]:
+        """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
+        model only in cost: for each impure part and per-user-platform flag keep the cheapest
+        (ties: catalog order). Exact: any plan using another of them costs no less."""
+        pure_bits = self.pure & ~held
+        best: dict[tuple, tuple] = {}
+        for s in sets:
+            pure = s & pure_bits
+            group = (s & ~pure, bool(s & self.enum.user_platform))
+            key = (round(sum(self.price[b] for b in _bits(pure)), 6), _indices(s))
+            if group not in best or key < best[group][0]:
+                best[group] = (key, s)
+        return [s for _, s in best.values()]
 
 
-def _is_pure(p: str, catalog: Catalog, pricing, held_ids: set[str]) -> bool:
-    """True when the model sees product ``p`` only through its cost: bought freely, per
-    user, with no holding, platform family, SA backing, step-up source or seat cap."""
-    prod = catalog.product(p)
-    return not (p in held_ids or prod.family or prod.sa_backing or prod.step_from or prod.max_seats
-                or prod.basis != "user" or pricing.buy_price(p) is None)
+def _bits(mask: int) -> list[int]:
+    """The single-bit masks of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low)
+        mask ^= low
+    return out
 
 
-def _cheapest_pure(sets: list[frozenset[str]], catalog: Catalog, pricing, held_ids: set[str],
-                   order) -> list[frozenset[str]]:
-    """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
-    model only in cost: for each impure part and per-user-platform flag keep the cheapest
-    (ties: catalog order). Exact: any plan using another of them costs no less."""
-    best: dict[tuple, tuple] = {}
-    for s in sets:
-        pure = frozenset(p for p in s if _is_pure(p, catalog, pricing, held_ids))
-        flag = any(catalog.product(p).user_platform for p in s)
-        group = (s - pure, flag)
-        key = (round(sum(pricing.buy_price(p) for p in pure), 6), sorted(order[p] for p in s))
-        if group not in best or key < best[group][0]:
-            best[group] = (key, s)
-    return [s for _, s in best.values()]
+def _indices(mask: int) -> list[int]:
+    """The bit positions of ``mask``, ascending (catalog order of a product set)."""
+    return [b.bit_length() - 1 for b in _bits(mask)]
 
 
-def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, held_ids: set[str],
-                   qualified: bool, held_families, family_members, order) -> list[Bundle]:
+def _is_pure(prod: Product, buy_price: float | None) -> bool:
+    """True when the model sees ``prod`` only through its cost (once it is not held):
+    bought freely, per user, with no platform family, SA backing, step-up source or seat cap."""
+    return not (prod.family or prod.sa_backing or prod.step_from or prod.max_seats
+                or prod.basis != "user" or buy_price is None)
+
+
+def _with_platform(bundle: int, enum: _Enumerator, family_members, qualified_families,
+                   cands: int) -> list[tuple[int, frozenset[str]]]:
+    """Variants of ``bundle`` that also carry the platform families it lacks."""
+    missing = [f for f in qualified_families if not bundle & enum.family.get(f, 0)]
+    variants = []
+    for mask in range(1, 2 ** len(missing)):
+        fams = [f for i, f in enumerate(missing) if mask >> i & 1]
+        choices = [[enum.bit[p] for p in family_members[f] if enum.bit[p] & cands] for f in fams]
+        for picks in cartesian(*choices):
+            variants.append((bundle | sum(set(picks)), frozenset(fams)))
+    return variants
+
+
+def _group_bundles(catalog: Catalog, enum: _Enumerator, swaps: _Swaps, needs, cands,
+                   held_ids: frozenset[str], qualified: bool, held_families,
+                   family_members) -> list[Bundle]:
     """The sorted bundles of one group: minimal, undominated sets plus platform variants."""
-    minimal = _cheapest_pure(_drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids),
-                             catalog, pricing, held_ids, order)
-    sets = [(s, frozenset()) for s in minimal]
+    held = enum.mask(held_ids)
+    cand_mask = enum.mask(cands)
+
+    def pruned(user_platform: bool) -> list[int]:
+        sets = enum.bundles(needs, cands, user_platform=user_platform)
+        return swaps.cheapest_pure(swaps.drop_dominated(sets, held), held)
+
+    sets = [(s, frozenset()) for s in pruned(False)]
     if qualified and held_families:
         # The enterprise-wide commitment: each user carries the platform families or a
         # per-user platform licence (a suite, or a step-up of a held licence to one).
         extra = []
         for s, _ in sets:
-            if not any(catalog.product(p).user_platform for p in s):
-                extra += _with_platform(s, catalog, family_members, sorted(held_families), cands)
-        per_user = _cheapest_pure(_drop_dominated(enum.bundles(needs, cands, user_platform=True),
-                                                  catalog, pricing, held_ids),
-                                  catalog, pricing, held_ids, order)
-        extra += [(s, frozenset({"per-user platform licence"})) for s in per_user]
+            if not s & enum.user_platform:
+                extra += _with_platform(s, enum, family_members, sorted(held_families), cand_mask)
+        extra += [(s, frozenset({"per-user platform licence"})) for s in pruned(True)]
         known = {s for s, _ in sets}
         for s, f in extra:
             if s not in known:
@@ -530,10 +618,10 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, h
                 sets.append((s, f))
     bundles = []
     for s, fams in sets:
-        prods = tuple(sorted(s, key=order.__getitem__))
+        prods = enum.products(s)
         bundles.append(Bundle(
             products=prods,
-            user_platform=any(catalog.product(p).user_platform for p in prods),
+            user_platform=bool(s & enum.user_platform),
             families=frozenset(catalog.product(p).family for p in prods) - {""},
             for_commitment=fams,
         ))
@@ -561,8 +649,8 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
         catalog.product(h.product).family for h in inputs.holdings
         if catalog.product(h.product).family and h.sa and pricing.running(h))
     enum = _Enumerator(catalog, agreement, family_members)
-    order = {p: i for i, p in enumerate(catalog.product_ids)}
     prices = _Prices(pricing)
+    swaps = _Swaps(catalog, enum, prices)
     running = [pricing.running(h) for h in inputs.holdings]
     pooled = [hi for hi, h in enumerate(inputs.holdings) if h.group in (None, "")]
     assigned: dict[str, list[int]] = {}
@@ -574,10 +662,13 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
     prune_cache: dict[tuple, tuple[str, ...]] = {}
+    expanded: dict[tuple[str, ...], tuple[str, ...]] = {}
     org_users = sum(g.users for g in inputs.groups)
     result = []
     for group in inputs.groups:
-        needs = catalog.expand_needs(group.needs)
+        needs = expanded.get(group.needs)
+        if needs is None:
+            needs = expanded[group.needs] = catalog.expand_needs(group.needs)
         mine = pooled + assigned.get(group.name, [])
         held_ids = frozenset(inputs.holdings[hi].product for hi in mine)
         running_ids = frozenset(inputs.holdings[hi].product for hi in mine if running[hi])
@@ -596,8 +687,8 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
             bundles = []
         else:
             if bkey not in bundle_cache:
-                bundle_cache[bkey] = _group_bundles(catalog, enum, prices, needs, usable, set(held_ids),
-                                                    qualified, held_families, family_members, order)
+                bundle_cache[bkey] = _group_bundles(catalog, enum, swaps, needs, usable, held_ids,
+                                                    qualified, held_families, family_members)
             bundles = list(bundle_cache[bkey])
         if bundles or group.users == 0:
             shortfalls = []

@@ -48,13 +48,42 @@ class PlanningModel:
     names: dict[int, str] = field(default_factory=dict)
 
 
+def _affine(terms, constant: float = 0.0) -> pulp.LpAffineExpression:
+    """sum(coef * var) over ``(var, coef)`` pairs, built as one dict.
+
+    The same expression PuLP's operators build (a zero coefficient leaves its term out,
+    a repeated variable adds up), without an intermediate expression per term.
+    """
+    e = pulp.LpAffineExpression(constant=constant)
+    for var, coef in terms:
+        if var in e:
+            e[var] += coef
+        elif coef:
+            e[var] = coef
+    return e
+
+
+def _row(lhs, sense: int, rhs_terms=(), constant: float = 0.0) -> pulp.LpConstraint:
+    """The constraint ``sum lhs  (sense)  sum rhs_terms + constant`` as PuLP writes it."""
+    terms = [(v, 1) for v in lhs] + [(v, -c) for v, c in rhs_terms if c]
+    return pulp.LpConstraint(_affine(terms, 0.0 - constant), sense)
+
+
+def _units(m: PlanningModel, gi: int) -> dict[str, float]:
+    """Units of each product in group ``gi``'s bundles that one user needs."""
+    go = m.options.groups[gi]
+    return {p: go.per_user(m.catalog, p) for b in go.bundles for p in b.products}
+
+
 def _demand_terms(m: PlanningModel) -> dict[str, list]:
     """Per product, the (users variable, units per user) of every bundle holding it."""
     terms: dict[str, list] = defaultdict(list)
-    for (gi, bi), var in m.users.items():
-        go = m.options.groups[gi]
-        for p in go.bundles[bi].products:
-            terms[p].append((var, go.per_user(m.catalog, p)))
+    for gi, go in enumerate(m.options.groups):
+        units = _units(m, gi)
+        for bi, b in enumerate(go.bundles):
+            var = m.users[gi, bi]
+            for p in b.products:
+                terms[p].append((var, units[p]))
     return terms
 
 
@@ -93,8 +122,9 @@ def add_variables(m: PlanningModel) -> None:
 def add_headcount(m: PlanningModel) -> None:
     """Every user is licensed exactly once: sum_b users[g,b] + unlicensed[g] = headcount[g]."""
     for gi, go in enumerate(m.options.groups):
-        bundles = [m.users[gi, bi] for bi in range(len(go.bundles))]
-        m.problem += (pulp.lpSum(bundles) + m.unlicensed[gi] == go.group.users,
+        bundles = [(m.users[gi, bi], 1) for bi in range(len(go.bundles))]
+        m.problem += (pulp.LpConstraint(_affine(bundles + [(m.unlicensed[gi], 1)]), pulp.LpConstraintEQ,
+                                        rhs=go.group.users),
                       f"headcount[{m.names[gi]}]")
 
 
@@ -110,16 +140,16 @@ def add_supply(m: PlanningModel) -> None:
     """
     terms = _demand_terms(m)
     for p, parts in terms.items():
-        m.demand[p] = pulp.lpSum(coef * var for var, coef in parts)
+        m.demand[p] = _affine(parts)
         supply = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings) if h.product == p and hi in m.keep]
         if p in m.buy:
             supply.append(m.buy[p])
         if m.catalog.product(p).basis == "organization":
             headcount = max(sum(go.group.users for go in m.options.groups), 1)
-            m.problem += (headcount * pulp.lpSum(supply) >= pulp.lpSum(var for var, _ in parts),
-                          f"supply[{p}]")
+            row = [(v, headcount) for v in supply] + [(var, -1) for var, _ in parts]
+            m.problem += (pulp.LpConstraint(_affine(row), pulp.LpConstraintGE), f"supply[{p}]")
             continue
-        m.problem += (pulp.lpSum(supply) >= m.demand[p], f"supply[{p}]")
+        m.problem += (_row(supply, pulp.LpConstraintGE, m.demand[p].items()), f"supply[{p}]")
     by_group = defaultdict(list)
     for hi, h in enumerate(m.inputs.holdings):
         if h.group and hi in m.keep:
@@ -127,10 +157,10 @@ def add_supply(m: PlanningModel) -> None:
     for (gname, p), keeps in by_group.items():
         gi = next((i for i, go in enumerate(m.options.groups) if go.group.name == gname), None)
         parts = [] if gi is None else [
-            m.users[gi, bi] * m.options.groups[gi].per_user(m.catalog, p)
+            (m.users[gi, bi], m.options.groups[gi].per_user(m.catalog, p))
             for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
         slack = 0.999 if m.catalog.product(p).basis in ("device", "organization") else 0
-        m.problem += (pulp.lpSum(keeps) <= pulp.lpSum(parts) + slack,
+        m.problem += (_row(keeps, pulp.LpConstraintLE, parts, slack),
                       f"assigned_holding[{m.names.get(gi, _slug(gname))},{p}]")
 
 
@@ -149,7 +179,8 @@ def add_step_up_sources(m: PlanningModel) -> None:
     for src, users in consumers.items():
         running = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings)
                    if h.product == src and hi in m.keep and m.pricing.running(h)]
-        m.problem += (pulp.lpSum(users) <= pulp.lpSum(running), f"step_up_source[{src}]")
+        m.problem += (_row(users, pulp.LpConstraintLE, [(v, 1) for v in running]),
+                      f"step_up_source[{src}]")
 
 
 def add_sa_backing(m: PlanningModel) -> None:
@@ -169,7 +200,7 @@ def add_sa_backing(m: PlanningModel) -> None:
         sa = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings)
               if hi in m.keep and h.sa and m.catalog.product(h.product).family == fam]
         sa += [var for p, var in m.buy.items() if m.catalog.product(p).family == fam]
-        m.problem += (pulp.lpSum(users) <= pulp.lpSum(sa), f"sa_backing[{fam}]")
+        m.problem += (_row(users, pulp.LpConstraintLE, [(v, 1) for v in sa]), f"sa_backing[{fam}]")
 
 
 def add_platform_commitment(m: PlanningModel) -> None:
@@ -187,13 +218,14 @@ def add_platform_commitment(m: PlanningModel) -> None:
         for gi, go in enumerate(m.options.groups):
             carrying = [m.users[gi, bi] for bi, b in enumerate(go.bundles) if fam in b.families]
             if carrying:
-                m.problem += (pulp.lpSum(carrying) <= go.group.users * act,
+                m.problem += (_row(carrying, pulp.LpConstraintLE, [(act, go.group.users)]),
                               f"family_in_use[{m.names[gi]},{fam}]")
             if m.options.platform_agreement and go.qualified and fam in held:
                 lacking = [m.users[gi, bi] for bi, b in enumerate(go.bundles)
                            if fam not in b.families and not b.user_platform]
                 if lacking:
-                    m.problem += (pulp.lpSum(lacking) <= go.group.users * (1 - act),
+                    m.problem += (_row(lacking, pulp.LpConstraintLE, [(act, -go.group.users)],
+                                       go.group.users),
                                   f"enterprise_wide[{m.names[gi]},{fam}]")
 
 
@@ -217,8 +249,7 @@ def unlicensed_penalty(m: PlanningModel) -> float:
     """
     prices = [m.pricing.buy_price(p) or 0.0 for p in m.buy]
     prices += [m.pricing.renewal_price(m.inputs.holdings[hi]) for hi in m.keep]
-    most_units = max([1.0] + [go.per_user(m.catalog, p) for go in m.options.groups
-                              for b in go.bundles for p in b.products])
+    most_units = max([1.0] + [u for gi in range(len(m.options.groups)) for u in _units(m, gi).values()])
     return MONTHS * (sum(prices) + 1.0) * most_units * 2
 
 
@@ -234,11 +265,11 @@ def add_objective(m: PlanningModel) -> None:
     for hi, var in m.keep.items():
         h = m.inputs.holdings[hi]
         if not m.pricing.running(h):
-            terms.append(MONTHS * m.pricing.renewal_price(h) * var)
-    terms += [MONTHS * m.pricing.buy_price(p) * var for p, var in m.buy.items()]
+            terms.append((var, MONTHS * m.pricing.renewal_price(h)))
+    terms += [(var, MONTHS * m.pricing.buy_price(p)) for p, var in m.buy.items()]
     penalty = unlicensed_penalty(m)
-    terms += [penalty * var for var in m.unlicensed.values()]
-    m.problem += pulp.lpSum(terms)
+    terms += [(var, penalty) for var in m.unlicensed.values()]
+    m.problem += _affine(terms)
 
 
 def build_model(inputs: OrgInputs, options: Options, pricing: Pricing, catalog: Catalog) -> PlanningModel:
