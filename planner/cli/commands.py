@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 
 from planner.batch.engines import ENGINES
-from planner.cli.support import Command, Settings, note, plural
+from planner.cli.support import FORCE_HELP, Command, Settings, note, plural
 from planner.cli.support import echo as _echo
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
@@ -70,8 +70,7 @@ def main_options(
 
 
 STRICT = typer.Option(False, "--strict", help="Treat every input warning as an error (exit 2).")
-FORCE = typer.Option(False, "--force", help="Replace an existing output that planner did not "
-                                            "write last or that was edited since.")
+FORCE = typer.Option(False, "--force", help=FORCE_HELP)
 JSON_ERRORS = "errors too are JSON on stdout"
 PLAN_SUFFIXES = (".xlsx", ".csv")
 

@@ -23,6 +23,8 @@ from planner.outputs import JOURNAL
 
 EXIT_BUG = 4
 EXIT_USAGE = 2
+FORCE_HELP = ("Replace an existing output that planner did not write last or that was "
+              "edited since.")
 
 
 class Settings:
@@ -185,7 +187,7 @@ class Command(TyperCommand):
 
 
 def _usage_message(exc) -> str:
-    text = exc.format_message().replace("Value error, ", "")
+    text = exc.format_message().replace("Value error, ", "").rstrip(".")
     name = exc.ctx.command_path if getattr(exc, "ctx", None) else "planner"
     return f"{name}: {text}"
 

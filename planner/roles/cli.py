@@ -14,8 +14,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from planner.cli.support import FORCE_HELP, Command, note
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
+from planner.model.solver import DEFAULT_SOLVER
 from planner.errors import InputError, Issue
 from planner.outputs import refuse_inputs
 from planner.provenance import check_replaceable
@@ -60,14 +62,16 @@ def _as_of(text: str | None) -> date | None:
         raise InputError(Issue(f"--as-of '{text}' is not a date; use YYYY-MM-DD")) from None
 
 
-@app.command()
+@app.command(cls=Command)
 def plan(
     people: Path = typer.Argument(..., metavar="PEOPLE.xlsx", help="People workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
                                 help="Plan workbook (default: PEOPLE-roles.xlsx beside "
                                      "the input)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
-    solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver."),
+    solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver",
+                                  help="MILP solver (the default is that of 'planner solve')."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Give each person the least-privilege VL roles covering their tasks; flag today's roles.
 
@@ -77,6 +81,7 @@ def plan(
     def body() -> None:
         target = _output(output, people, "roles")
         refuse_inputs(target, (people,), "roles plan")
+        check_replaceable(target, force)
         catalog = load_role_catalog()
         sheet = read_people(people, catalog)
         _warn(sheet.warnings)
@@ -86,11 +91,11 @@ def plan(
             typer.echo(json.dumps(result.to_dict(catalog), indent=2))
         else:
             print_plan(result, catalog, Console())
-            typer.echo(f"wrote {out}")
-    _run(body)
+        note(f"wrote {out}")
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def status(
     roster: Path = typer.Argument(..., metavar="ROSTER.xlsx", help="Roster workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
@@ -105,11 +110,13 @@ def status(
                                            "days (default: 1)."),
     as_of: str = typer.Option(None, "--as-of", metavar="DATE",
                               help="Measure ages to this date (YYYY-MM-DD) (default: today)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Count VL assignment statuses and list the action each one needs."""
     def body() -> None:
         target = _output(output, roster, "status")
         refuse_inputs(target, (roster,), "status report")
+        check_replaceable(target, force)
         catalog = load_role_catalog()
         day = _as_of(as_of)
         data = read_roster(roster, catalog)
@@ -120,20 +127,20 @@ def status(
             typer.echo(json.dumps(report.to_dict(catalog), indent=2))
         else:
             print_status(report, catalog, Console())
-            typer.echo(f"wrote {out}")
-    _run(body)
+        note(f"wrote {out}")
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
     output: Path = typer.Argument(..., metavar="OUT.xlsx", help="Workbook to write."),
     kind: Kind = typer.Option(Kind.people, "--kind", help="people (for plan) or roster "
                                                           "(for status)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Write a self-explaining input workbook with example rows."""
     def body() -> None:
         check_replaceable(output, force)
         out = save(build_template(kind.value, load_role_catalog()), output)
-        typer.echo(f"wrote {out}")
+        note(f"wrote {out}")
     _run(body)

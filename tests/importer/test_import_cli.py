@@ -50,10 +50,13 @@ def test_existing_output_and_output_over_an_input_are_refused(tmp_path, tenant_b
     shutil.copytree(tenant_b, inputs)
     out = tmp_path / "ORG.xlsx"
     assert planner("import", str(inputs), "-o", str(out)).returncode == 0
-    first = out.read_bytes()
-    again = planner("import", str(inputs), "-o", str(out))
-    assert again.returncode == 2 and "file already exists" in again.stderr
-    assert out.read_bytes() == first
+    again = planner("import", str(inputs), "-o", str(out))  # its own, unchanged: replaced
+    assert again.returncode == 0, again.stderr
+    out.write_bytes(out.read_bytes() + b"edited by hand")
+    edited = out.read_bytes()
+    kept = planner("import", str(inputs), "-o", str(out))
+    assert kept.returncode == 2 and "was changed since planner wrote it; kept" in kept.stderr
+    assert out.read_bytes() == edited
     assert planner("import", str(inputs), "-o", str(out), "--force").returncode == 0
     target = inputs / "users_english.csv"
     before = target.read_bytes()
