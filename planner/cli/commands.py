@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from planner.batch.engines import ENGINES
+from planner.catalog.view import KINDS
 from planner.cli.support import FORCE_HELP, Command, Settings, note, plural
 from planner.cli.support import echo as _echo
 from planner.cli.support import run as _run
@@ -221,12 +222,16 @@ def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx",
 
 @app.command("catalog", cls=Command)
 def catalog_cmd(
-    kind: str = typer.Option(None, "--kind", help="Only products of this kind (suite, standalone, addon, "
-                             "step_up, cloud_addon_sa, onprem_license)."),
+    kind: str = typer.Option(None, "--kind", metavar="KIND", help="Only products of this kind ("
+                             + ", ".join(KINDS) + "; see docs/nomenclature.md)."),
     price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list (default: the one in force today)."),
     as_json: bool = typer.Option(False, "--json", help=f"Print as JSON on stdout ({JSON_ERRORS})."),
 ) -> None:
-    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles."""
+    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles.
+
+    On a narrow terminal or when piped (80 columns), each product is a block of lines
+    instead of a table row, so no word is broken.
+    """
     def body() -> None:
         from planner.catalog.view import catalog_tables, print_catalog
 
