@@ -16,7 +16,7 @@ import typer
 
 from planner.batch.engines import ENGINES
 from planner.catalog.view import KINDS
-from planner.cli.support import FORCE_HELP, Command, Settings, note, plural
+from planner.cli.support import FORCE_HELP, Command, Group, Settings, note, plural
 from planner.cli.support import echo as _echo
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
@@ -34,7 +34,7 @@ app = typer.Typer(
     help="Cheapest compliant mix of Microsoft 365 licenses, and why.\n\n"
          "Start with 'planner template ORG.xlsx', fill it in, check it with "
          "'planner validate ORG.xlsx', then run 'planner solve ORG.xlsx'.",
-    no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False)
+    cls=Group, no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False)
 app.add_typer(roles_app, name="roles")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import typer
-from typer.core import TyperArgument, TyperCommand
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from planner.errors import InputError, Issue, PlannerError
 from planner.outputs import JOURNAL
@@ -156,9 +156,13 @@ class Command(TyperCommand):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for param in self.params:
-            if getattr(param, "is_flag", False):
-                param.metavar = ""  # a flag takes no value: show none
+        _plain_flags(self.params)
+
+    def get_help_option(self, ctx):
+        """``--help`` without a type after it."""
+        option = super().get_help_option(ctx)
+        _plain_flags([option] if option is not None else [])
+        return option
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         """``[OPTIONS] ORG.xlsx``: required arguments bare, optional ones in brackets."""
@@ -184,6 +188,26 @@ class Command(TyperCommand):
             fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE,
                  as_json)
             raise  # unreachable: fail() exits
+
+
+class Group(TyperGroup):
+    """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_flags(self.params)
+
+    def get_help_option(self, ctx):
+        """``--help`` without a type after it."""
+        option = super().get_help_option(ctx)
+        _plain_flags([option] if option is not None else [])
+        return option
+
+
+def _plain_flags(params) -> None:
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""  # a flag takes no value: show none
 
 
 def _usage_message(exc) -> str:

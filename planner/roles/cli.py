@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from planner.cli.support import FORCE_HELP, Command, note
+from planner.cli.support import FORCE_HELP, Command, Group, note
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.model.solver import DEFAULT_SOLVER
@@ -32,7 +32,7 @@ from planner.roles.template import template as build_template
 
 app = typer.Typer(
     help="Volume Licensing roles: least-privilege role plans, assignment status, templates.",
-    no_args_is_help=True, pretty_exceptions_show_locals=False)
+    cls=Group, no_args_is_help=True, pretty_exceptions_show_locals=False)
 
 
 class Solver(str, Enum):
