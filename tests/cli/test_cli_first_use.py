@@ -321,3 +321,32 @@ def test_roles_defaults_to_the_solver_of_solve(tmp_path):
 
     text = run_cli("roles", "plan", "--help", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
     assert f"[default: {DEFAULT_SOLVER}]" in text
+
+
+# ------------------------------------------------------------------ netted purchases
+
+@pytest.mark.parametrize("pool, expected", [(0, {"keep": 350, "buy": 250}),
+                                            (100, {"keep": 450, "buy": 150})])
+def test_renewal_nets_the_lines_of_a_product_and_still_passes_the_audit(tmp_path, pool,
+                                                                        expected):
+    """Held units assigned to a group are renewed, not dropped next to a purchase of the
+    same product at the same price, and one product shows one line per action and price."""
+    write_xlsx(tmp_path / "org.xlsx", {
+        "Organization": [["field", "value"], ["agreement", "EA"], ["as_of", "2026-11-23"],
+                         ["renewal_date", "2027-06-30"]],
+        "Groups": [["group", "users", "devices_per_user", "primary_device", "needs"],
+                   ["staff", 400, 1, "windows_enterprise", "m365_e3_equivalent"],
+                   ["ops", 200, 1, "windows_enterprise", "m365_e3_equivalent"]],
+        "Holdings": [["product", "quantity", "group", "sa", "ends"],
+                     ["m365_e3", 350, "staff", "Y", "2027-06-30"]]
+        + ([["m365_e3", pool, None, "Y", "2027-06-30"]] if pool else [])})
+    result = run_cli("solve", "org.xlsx", "--at", "renewal", "--json", "--no-alternatives",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [(p["action"], p["product"], p["quantity"], p["unit_price"])
+             for p in json.loads(result.stdout)["purchases"]]
+    assert len({(a, p, u) for a, p, _, u in lines}) == len(lines)
+    actions = {a: q for a, p, q, _ in lines if p == "m365_e3"}
+    assert actions == expected
+    audit = run_cli("audit", "org-plan-renewal.xlsx", cwd=tmp_path)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
