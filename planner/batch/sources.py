@@ -2,8 +2,8 @@
 
 A file is planned as given. A folder is searched, subfolders included, for ``.xlsx``
 files, leaving out Excel's lock files (``~$*``), hidden files and folders, plan
-workbooks (``*-plan.xlsx``), the batch and sweep outputs, and anything inside the
-output folder. Outputs mirror the layout: ``customers/acme/org.xlsx`` given as the
+workbooks (``*-plan.xlsx``, ``*-plan-renewal.xlsx``), the batch and sweep outputs, and
+anything inside the output folder. Outputs mirror the layout: ``customers/acme/org.xlsx`` given as the
 folder ``customers`` is planned into ``DIR/acme/org-plan.xlsx`` and
 ``DIR/acme/org-plan.json``.
 """
@@ -53,10 +53,15 @@ class Source:
         return out / f"{self.stem}{RESULT_SUFFIX}"
 
 
+RENEWAL_PLAN_SUFFIX = "-plan-renewal.xlsx"
+"""What ``planner solve --at renewal`` writes by default: a plan, never an input."""
+
+
 def _is_input(path: Path) -> bool:
-    name = path.name
-    return (name.lower().endswith(".xlsx") and not name.startswith(("~$", "."))
-            and not name.lower().endswith(PLAN_SUFFIX) and name.lower() not in OUTPUT_NAMES)
+    name = path.name.lower()
+    return (name.endswith(".xlsx") and not name.startswith(("~$", "."))
+            and not name.endswith((PLAN_SUFFIX, RENEWAL_PLAN_SUFFIX))
+            and name not in OUTPUT_NAMES)
 
 
 def _inside(path: Path, folder: Path | None) -> bool:

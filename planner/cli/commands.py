@@ -286,6 +286,7 @@ def batch(
     workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
+    force: bool = FORCE,
 ) -> None:
     """Plan many organization workbooks: a plan and a JSON result each, and a summary.
 
@@ -297,7 +298,8 @@ def batch(
     from planner.batch.commands import batch as run_batch
 
     _run(lambda: run_batch(inputs, out, at=at.value, engine=engine.value, address=address,
-                           workers=workers, resume=resume, time_limit=time_limit))
+                           workers=workers, resume=resume, time_limit=time_limit,
+                           force=force))
 
 
 @app.command(cls=Command)

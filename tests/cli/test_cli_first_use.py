@@ -350,3 +350,31 @@ def test_renewal_nets_the_lines_of_a_product_and_still_passes_the_audit(tmp_path
     assert actions == expected
     audit = run_cli("audit", "org-plan-renewal.xlsx", cwd=tmp_path)
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_batch_keeps_an_edited_output_unless_force(tmp_path):
+    small_org(tmp_path / "org.xlsx")
+    first = run_cli("batch", "org.xlsx", "--out", "out", "--engine", "serial", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("batch", "org.xlsx", "--out", "out", "--engine", "serial", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # its own outputs, unchanged: replaced
+    plan = tmp_path / "out" / "org-plan.xlsx"
+    plan.write_bytes(plan.read_bytes() + b"edited")
+    kept = run_cli("batch", "org.xlsx", "--out", "out", "--engine", "serial", cwd=tmp_path)
+    assert kept.returncode == 2
+    assert error_lines(kept.stderr) == [
+        "org-plan.xlsx: was changed since planner wrote it; kept (pass --force to replace "
+        "it, or choose another name with -o)"]
+    forced = run_cli("batch", "org.xlsx", "--out", "out", "--engine", "serial", "--force",
+                     cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_batch_never_takes_a_renewal_plan_for_an_input(tmp_path):
+    (tmp_path / "in").mkdir()
+    small_org(tmp_path / "in" / "org.xlsx")
+    assert run_cli("solve", "in/org.xlsx", "--at", "renewal", "--no-alternatives",
+                   cwd=tmp_path).returncode == 0
+    result = run_cli("batch", "in", "--out", "out", "--engine", "serial", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "planned 1 of 1 workbooks" in result.stderr
