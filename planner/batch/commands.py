@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from planner.cli.support import plural
+
 
 def _say(line: str) -> None:
     typer.echo(line, err=True)
@@ -28,7 +30,7 @@ def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str |
                 time_limit=time_limit, resume=resume, progress=True, force=force)
     failed = table[table["exit_code"] != 0]
     resumed = int(table["resumed"].sum())
-    text = f"planned {len(table) - len(failed)} of {len(table)} workbooks"
+    text = f"planned {len(table) - len(failed)} of {plural(len(table), 'workbook')}"
     if resumed:
         text += f" ({resumed} unchanged since the last run)"
     if len(failed):

@@ -377,4 +377,4 @@ def test_batch_never_takes_a_renewal_plan_for_an_input(tmp_path):
                    cwd=tmp_path).returncode == 0
     result = run_cli("batch", "in", "--out", "out", "--engine", "serial", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "planned 1 of 1 workbooks" in result.stderr
+    assert "planned 1 of 1 workbook" in result.stderr.splitlines()  # singular, 1 input

@@ -35,7 +35,7 @@ def test_import_validate_solve_round_trip(tmp_path, tenant_a):
     assert "Traceback" not in done.stderr
     checked = planner("validate", str(out))
     assert checked.returncode == 0, checked.stderr
-    assert checked.stderr.strip().endswith("ORG.xlsx: OK (8 groups, 28 users, 5 holdings)")
+    assert checked.stdout.strip().endswith("ORG.xlsx: OK (8 groups, 28 users, 5 holdings)")
     solved = planner("solve", str(out), "--json", "--no-alternatives")
     assert solved.returncode == 0, solved.stderr
     plan = json.loads(solved.stdout)
