@@ -145,14 +145,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-class Command(TyperCommand):
-    """A Typer command with plain help and plain usage errors.
-
-    Help shows no ``<bool>`` type after a flag and no ``{ORG.xlsx}`` braces around a
-    required argument; a usage error (a misspelt ``--at``, a missing argument) is one
-    line ``planner solve: --at: 'renwal' is not one of ... (did you mean 'renewal'?)``,
-    exit 2, or the JSON error object when ``--json`` was given.
-    """
+class _PlainFlags:
+    """Flags (``--json``, ``--help``) shown in help without a ``<bool>`` type."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +157,17 @@ class Command(TyperCommand):
         option = super().get_help_option(ctx)
         _plain_flags([option] if option is not None else [])
         return option
+
+
+class Command(_PlainFlags, TyperCommand):
+    """A Typer command with plain help and plain usage errors.
+
+    Help shows no ``<bool>`` type after a flag and no ``{ORG.xlsx}`` braces around a
+    required argument; a usage error (a misspelt ``--at``, a missing argument) is one
+    line ``planner solve: Invalid value for '--at': 'renwal' is not one of 'now',
+    'renewal' (did you mean 'renewal'?)``,
+    exit 2, or the JSON error object when ``--json`` was given.
+    """
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         """``[OPTIONS] ORG.xlsx``: required arguments bare, optional ones in brackets."""
@@ -190,18 +195,8 @@ class Command(TyperCommand):
             raise  # unreachable: fail() exits
 
 
-class Group(TyperGroup):
+class Group(_PlainFlags, TyperGroup):
     """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _plain_flags(self.params)
-
-    def get_help_option(self, ctx):
-        """``--help`` without a type after it."""
-        option = super().get_help_option(ctx)
-        _plain_flags([option] if option is not None else [])
-        return option
 
 
 def _plain_flags(params) -> None:
