@@ -147,6 +147,7 @@ def solve(
             dump.check()
             refuse_inputs(dump.path, run_inputs, "model file")
             refuse_same_outputs([("plan", out), ("model file", dump.path)])
+            check_replaceable(dump.path, force)
         inputs = read_org(org, strict=strict)  # its warnings are in the plan's messages
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
