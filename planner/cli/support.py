@@ -11,6 +11,7 @@ only when ``--debug`` was given. Usage errors (a misspelt ``--at``) are one plai
 from __future__ import annotations
 
 import difflib
+import inspect
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -146,11 +147,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 class _PlainFlags:
-    """Flags (``--json``, ``--help``) shown in help without a ``<bool>`` type."""
+    """Flags (``--json``, ``--help``) shown in help without a ``<bool>`` type, and the
+    help's paragraphs reflowed to the terminal (a docstring's line breaks are not kept)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain_flags(self.params)
+        if self.help:
+            self.help = reflow(self.help)
 
     def get_help_option(self, ctx):
         """``--help`` without a type after it."""
@@ -197,6 +201,17 @@ class Command(_PlainFlags, TyperCommand):
 
 class Group(_PlainFlags, TyperGroup):
     """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+
+
+def reflow(text: str) -> str:
+    r"""Each paragraph of a docstring on one line (paragraphs stay apart).
+
+    Examples
+    --------
+    >>> reflow("Prints a summary\n    and writes a plan.\n\n    Exit 0.")
+    'Prints a summary and writes a plan.\n\nExit 0.'
+    """
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(text).split("\n\n"))
 
 
 def _plain_flags(params) -> None:
