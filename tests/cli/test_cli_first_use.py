@@ -378,3 +378,12 @@ def test_batch_never_takes_a_renewal_plan_for_an_input(tmp_path):
     result = run_cli("batch", "in", "--out", "out", "--engine", "serial", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "planned 1 of 1 workbook" in result.stderr.splitlines()  # singular, 1 input
+
+
+def test_doctests_of_the_cli_helpers():
+    import doctest
+
+    import planner.cli.support
+
+    failures, tried = doctest.testmod(planner.cli.support)
+    assert tried >= 2 and failures == 0
