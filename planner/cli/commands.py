@@ -43,6 +43,7 @@ class At(str, Enum):
 
     now = "now"
     renewal = "renewal"
+    timeline = "timeline"
 
 
 class Solver(str, Enum):
@@ -78,7 +79,7 @@ PLAN_SUFFIXES = (".xlsx", ".csv")
 
 def default_plan_path(org: Path, at: str) -> Path:
     """Where ``planner solve ORG`` writes its plan: ``ORG-plan.xlsx`` beside the input for
-    ``--at now`` (the default), ``ORG-plan-renewal.xlsx`` for ``--at renewal``."""
+    ``--at now`` (the default), else ``ORG-plan-<at>.xlsx`` (``ORG-plan-renewal.xlsx``)."""
     stem = org.stem if org.suffix else org.name  # a folder of CSV files keeps its whole name
     suffix = "" if at == At.now.value else f"-{at}"
     return org.with_name(f"{stem}-plan{suffix}.xlsx")
@@ -99,9 +100,13 @@ def solve(
     output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
                                 help="Plan workbook, or PLAN.csv for one CSV file per table "
                                      "(default: ORG-plan.xlsx beside the input; "
-                                     "ORG-plan-renewal.xlsx with --at renewal)."),
+                                     "ORG-plan-renewal.xlsx with --at renewal, "
+                                     "ORG-plan-timeline.xlsx with --at timeline)."),
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
-                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
+                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date; "
+                          "'timeline': every period from now through the renewal, in one plan."),
+    years: int = typer.Option(1, "--years", metavar="N", min=1,
+                              help="With --at timeline: years planned after the renewal."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and "
                                  f"nothing else ({JSON_ERRORS})."),
     solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver", help="MILP solver to try first (the other is the fallback); CBC measured faster, see docs/benchmarks.md."),
@@ -152,7 +157,7 @@ def solve(
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
                                alternatives=alternatives if alternatives else False,
-                               lp_file=dump)
+                               lp_file=dump, years=years)
         except SolverError as err:
             if time_limit is None or "Not Solved" not in str(err):
                 raise
