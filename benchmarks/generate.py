@@ -21,7 +21,7 @@ from a seeded ``numpy`` generator, so the same arguments always give the same or
   (a renewal choice);
 - organization: EA, ``as_of`` 2026-11-23, ``renewal_date`` 2027-06-30.
 
-``write_org_xlsx(inputs, path)`` writes it as an ORG.xlsx in SPEC.md format, so the CLI
+``write_org_xlsx(inputs, path)`` writes it as an ORG.xlsx in the format of docs/nomenclature.md, so the CLI
 can read it back with :func:`planner.input.validate.read_org`.
 
 Run ``python -m benchmarks.generate 250000 2000 20 --seed 1 -o org.xlsx`` to write one.
@@ -159,7 +159,7 @@ HOLDING_COLUMNS = ["product", "quantity", "group", "sa", "ends", "paid_up"]
 
 
 def write_org_xlsx(inputs: OrgInputs, path: str | Path) -> Path:
-    """Write ``inputs`` as an ORG.xlsx in SPEC.md format (Organization, Groups, Holdings)."""
+    """Write ``inputs`` as an ORG.xlsx in the format of docs/nomenclature.md (Organization, Groups, Holdings)."""
     import openpyxl
 
     path = Path(path)

@@ -1,4 +1,4 @@
-"""Write scenarios/<name>.xlsx from scenarios/definitions.py (SPEC.md workbook format).
+"""Write scenarios/<name>.xlsx from scenarios/definitions.py (the workbook format of docs/nomenclature.md).
 
 Run ``python scenarios/build.py`` after editing the definitions; the workbooks are
 committed and are what the tests read. Each scenario's assumptions go to the

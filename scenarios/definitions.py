@@ -1,6 +1,6 @@
 """The six worked scenarios of the licensing guide (seed 004), as readable definitions.
 
-``python scenarios/build.py`` writes each one as a workbook in SPEC.md format
+``python scenarios/build.py`` writes each one as a workbook in the format of docs/nomenclature.md
 (``scenarios/<name>.xlsx``); the tests read the workbooks, not this file. Numbers the
 seed leaves open are stated as assumptions in each scenario's ``assumptions`` and copied
 into the workbook's Organization sheet (``notes``) and group notes.

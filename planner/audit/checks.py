@@ -27,6 +27,10 @@ class Violation:
     check: str
     scope: str
     detail: str
+    row: int | None = None
+    """Index of the Purchases row at fault (its Excel row when read from a workbook)."""
+    column: str | None = None
+    """Purchases column at fault (``monthly_cost``, ``annual_cost``)."""
 
     def __str__(self) -> str:
         return f"{self.check} [{self.scope}]: {self.detail}"
@@ -133,8 +137,9 @@ class _Auditor:
             return True
         return h.ends is None or h.ends > self.on
 
-    def fail(self, check: str, scope: str, detail: str) -> None:
-        self.out.append(Violation(check, scope, detail))
+    def fail(self, check: str, scope: str, detail: str, row: int | None = None,
+             column: str | None = None) -> None:
+        self.out.append(Violation(check, scope, detail, row, column))
 
     def quantities(self, actions) -> dict[str, int]:
         rows = self.purchases[self.purchases["action"].isin(actions)]
@@ -442,12 +447,22 @@ class _Auditor:
                           f"unit price {float(r.unit_price):,.2f}, the agreement allows {expected:,.2f}")
 
     def check_arithmetic(self):
-        for r in self.purchases.itertuples(index=False):
-            monthly = float(r.quantity) * float(r.unit_price)
-            if abs(monthly - float(r.monthly_cost)) > TOLERANCE or abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
-                self.fail("arithmetic", f"{r.action} {r.product}", "costs do not match quantity x unit price")
-        if self.annual_cost is not None and abs(float(self.purchases["annual_cost"].sum()) - self.annual_cost) > 1:
-            self.fail("arithmetic", "total", "purchases do not add up to the plan's annual cost")
+        for row, r in zip(self.purchases.index, self.purchases.itertuples(index=False)):
+            quantity, price = float(r.quantity), float(r.unit_price)
+            monthly = quantity * price
+            scope = f"{r.action} {r.product}"
+            if abs(monthly - float(r.monthly_cost)) > TOLERANCE:
+                self.fail("arithmetic", scope, f"monthly_cost is {float(r.monthly_cost):,.2f}, "
+                          f"expected {quantity:,g} x {price:,.2f} = {monthly:,.2f}",
+                          row, "monthly_cost")
+            if abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
+                self.fail("arithmetic", scope, f"annual_cost is {float(r.annual_cost):,.2f}, "
+                          f"expected 12 x {monthly:,.2f} = {12 * monthly:,.2f}",
+                          row, "annual_cost")
+        total = float(self.purchases["annual_cost"].sum())
+        if self.annual_cost is not None and abs(total - self.annual_cost) > 1:
+            self.fail("arithmetic", "total", f"the plan's annual cost is {self.annual_cost:,.2f}, "
+                      f"expected the sum of the purchases, {total:,.2f}")
 
     def run(self) -> list[Violation]:
         self.check_headcount()

@@ -9,13 +9,16 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from planner.cli.support import plural
+
 
 def _say(line: str) -> None:
     typer.echo(line, err=True)
 
 
 def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str | None,
-          workers: int | None, resume: bool, time_limit: float | None) -> int:
+          workers: int | None, resume: bool, time_limit: float | None,
+          force: bool = False) -> int:
     """Plan every workbook of ``inputs`` into ``out``; the batch's exit code.
 
     Exit code: 0 when every input was planned, else the largest of the inputs' codes
@@ -24,10 +27,10 @@ def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str |
     from planner.batch.runner import SUMMARY_NAME, exit_code, run
 
     table = run(inputs, out, engine=engine, workers=workers, address=address, at=at,
-                time_limit=time_limit, resume=resume, progress=True)
+                time_limit=time_limit, resume=resume, progress=True, force=force)
     failed = table[table["exit_code"] != 0]
     resumed = int(table["resumed"].sum())
-    text = f"planned {len(table) - len(failed)} of {len(table)} workbooks"
+    text = f"planned {len(table) - len(failed)} of {plural(len(table), 'workbook')}"
     if resumed:
         text += f" ({resumed} unchanged since the last run)"
     if len(failed):

@@ -119,7 +119,7 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
         engine: str | Engine = "local", workers: int | None = None, address: str | None = None,
         at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
         alternatives: bool | None = None, resume: bool = False, progress: bool = False,
-        chunk_size: int | None = None) -> pd.DataFrame:
+        chunk_size: int | None = None, force: bool = False) -> pd.DataFrame:
     """Plan every organization workbook in ``paths``: one summary row per workbook.
 
     Parameters
@@ -144,6 +144,10 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
         Report progress on stderr (a bar on a terminal, one line per input otherwise).
     chunk_size : int, optional
         Workbooks per task (default: :func:`planner.batch.engines.chunked`'s).
+    force : bool
+        Replace outputs in ``out`` that planner did not write last or that were edited
+        since (without it the run stops before planning and names them, as every
+        command does; see :mod:`planner.provenance`).
 
     Returns
     -------
@@ -154,6 +158,7 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
     ------
     InputError
         A path that does not exist, outputs that would overwrite an input or collide,
+        outputs to be kept (see ``force``),
         ``resume`` without ``out``, an unknown engine, or Ray not available. Problems of
         one workbook are never raised: they are its row.
 
@@ -176,6 +181,10 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
     if resume:
         rows = [_resumed(s, out_dir) for s in sources]
     todo = [i for i, row in enumerate(rows) if row is None]
+    if out_dir is not None and not force:
+        _check_replaceable([p for i in todo for p in (sources[i].plan_path(out_dir),
+                                                      sources[i].result_path(out_dir))]
+                           + [out_dir / f"{SUMMARY_NAME}.{ext}" for ext in ("csv", "xlsx")])
     settings = PlanSettings(at=at, solver=solver, time_limit=time_limit,
                             alternatives=alternatives)
     jobs = _Jobs(settings)
@@ -202,6 +211,15 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
         write_table(table, out_dir / f"{SUMMARY_NAME}.csv", out_dir / f"{SUMMARY_NAME}.xlsx",
                     "Summary", SUMMARY_COMMENTS, inputs=[s.path for s in sources])
     return table
+
+
+def _check_replaceable(targets: list[Path]) -> None:
+    """Raise, naming each, when outputs planner may not replace exist (see --force)."""
+    from planner.provenance import replace_refusal
+
+    issues = [i for i in map(replace_refusal, targets) if i is not None]
+    if issues:
+        raise InputError(issues)
 
 
 def exit_code(table: pd.DataFrame) -> int:

@@ -2,10 +2,10 @@
 
 A file is planned as given. A folder is searched, subfolders included, for ``.xlsx``
 files, leaving out Excel's lock files (``~$*``), hidden files and folders, plan
-workbooks (``*-plan.xlsx``), the batch and sweep outputs, and anything inside the
-output folder. Outputs mirror the layout: ``customers/acme/org.xlsx`` given as the
-folder ``customers`` is planned into ``DIR/acme/org-plan.xlsx`` and
-``DIR/acme/org-plan.json``.
+workbooks (``*-plan.xlsx``, ``*-plan-renewal.xlsx``, ``*-plan-timeline.xlsx``), the batch
+and sweep outputs, and anything inside the output folder. Outputs mirror the layout:
+``customers/acme/org.xlsx`` given as the folder ``customers`` is planned into
+``DIR/acme/org-plan.xlsx`` and ``DIR/acme/org-plan.json``.
 """
 from __future__ import annotations
 
@@ -53,10 +53,15 @@ class Source:
         return out / f"{self.stem}{RESULT_SUFFIX}"
 
 
+POINT_PLAN_SUFFIXES = ("-plan-renewal.xlsx", "-plan-timeline.xlsx")
+"""What ``planner solve --at renewal|timeline`` writes by default: plans, never inputs."""
+
+
 def _is_input(path: Path) -> bool:
-    name = path.name
-    return (name.lower().endswith(".xlsx") and not name.startswith(("~$", "."))
-            and not name.lower().endswith(PLAN_SUFFIX) and name.lower() not in OUTPUT_NAMES)
+    name = path.name.lower()
+    return (name.endswith(".xlsx") and not name.startswith(("~$", "."))
+            and not name.endswith((PLAN_SUFFIX, *POINT_PLAN_SUFFIXES))
+            and name not in OUTPUT_NAMES)
 
 
 def _inside(path: Path, folder: Path | None) -> bool:

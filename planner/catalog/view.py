@@ -1,6 +1,8 @@
 """The catalog as tables for people: what ``planner catalog`` shows."""
 from __future__ import annotations
 
+import difflib
+import textwrap
 from datetime import date
 
 import pandas as pd
@@ -41,7 +43,9 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
     """
     catalog = catalog or load_catalog()
     if kind is not None and kind not in KINDS:
-        raise InputError(Issue(f"unknown kind '{kind}'", hint="kinds: " + ", ".join(KINDS)))
+        close = difflib.get_close_matches(kind.lower(), KINDS, n=1, cutoff=0.5)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + "kinds: " + ", ".join(KINDS)
+        raise InputError(Issue(f"unknown kind '{kind}'", hint=hint))
     if price_list is not None and price_list not in catalog.price_lists:
         raise InputError(Issue(f"unknown price list '{price_list}'",
                                hint="price lists: " + ", ".join(catalog.price_list_ids())))
@@ -69,29 +73,67 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
     return {"products": products, "needs": needs, "profiles": profiles}
 
 
-def print_catalog(tables: dict[str, pd.DataFrame]) -> None:
-    """Print the catalog tables with rich (stdout)."""
-    from rich.console import Console
-    from rich.table import Table
+PRODUCT_COLUMNS = ("id", "name", "kind", "basis", "unit_price", "provides", "requires")
+"""The product columns ``planner catalog`` prints (``--json`` gives every column)."""
 
-    console = Console()
+
+def print_catalog(tables: dict[str, pd.DataFrame], console=None) -> None:
+    """Print the catalog tables on stdout (or ``console``), never breaking a word.
+
+    Each table is a rich table when every column can be as wide as its longest word
+    within the console's width (80 columns when piped), otherwise one block per row
+    (``id``, then ``column: value`` lines wrapped between words).
+    """
+    from rich.console import Console
+
+    console = console or Console()
     products = tables["products"]
     title = f"Products (prices per unit per month, {products.attrs.get('currency', '')}, " \
             f"price list {products.attrs.get('price_list', '')}; * = estimate)"
-    table = Table(title=title, show_lines=False)
-    for col in ("id", "kind", "basis", "unit_price", "provides", "requires"):
-        table.add_column(col, overflow="fold")
-    for r in products.itertuples(index=False):
-        price = "-" if pd.isna(r.unit_price) else f"{r.unit_price:,.2f}" + ("*" if r.price_is_estimate else "")
-        table.add_row(r.id, r.kind, r.basis, price, r.provides, r.requires, style=None)
-    console.print(table)
+    rows = [[r.id, r.name, r.kind, r.basis, _price(r), r.provides, r.requires]
+            for r in products.itertuples(index=False)]
+    _print_table(console, title, list(PRODUCT_COLUMNS), rows)
     shown = {"needs": ("Capabilities (needs) and the products that provide them",
-                       ["id", "tier_of", "service_plans", "provided_by"]),
+                       ["id", "name", "tier_of", "service_plans", "provided_by"]),
              "profiles": ("Profiles", list(tables["profiles"].columns))}
     for name, (title, columns) in shown.items():
-        t = Table(title=title)
-        for col in columns:
-            t.add_column(col, overflow="fold")
-        for r in tables[name][columns].itertuples(index=False):
-            t.add_row(*[str(v) for v in r])
-        console.print(t)
+        rows = [["" if pd.isna(v) else str(v) for v in r]
+                for r in tables[name][columns].itertuples(index=False)]
+        _print_table(console, title, columns, rows)
+
+
+def _price(r) -> str:
+    if pd.isna(r.unit_price):
+        return "-"
+    return f"{r.unit_price:,.2f}" + ("*" if r.price_is_estimate else "")
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in str(text).split()), default=0)
+
+
+def _print_table(console, title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A rich table when its words fit the console's width, else one block per row."""
+    from rich.table import Table
+    from rich.text import Text
+
+    widths = [max([_longest_word(c)] + [_longest_word(r[i]) for r in rows])
+              for i, c in enumerate(columns)]
+    if sum(widths) + 3 * len(columns) + 1 <= console.width:
+        table = Table(title=title)
+        for col, width in zip(columns, widths, strict=True):
+            table.add_column(col, min_width=width)
+        for r in rows:
+            table.add_row(*[Text(str(v)) for v in r])
+        console.print(table)
+        return
+    console.print(Text(title, style="bold"))
+    width = max(console.width - 4, 20)
+    for r in rows:
+        console.print(Text(str(r[0]), style="bold"))
+        for col, value in zip(columns[1:], r[1:], strict=True):
+            if str(value).strip():
+                for line in textwrap.wrap(f"{col}: {value}", width, subsequent_indent="    ",
+                                          break_long_words=False, break_on_hyphens=False):
+                    console.print(Text("  " + line))
+    console.print()

@@ -12,18 +12,20 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from typer.core import TyperGroup
 
 from planner.batch.engines import ENGINES
-from planner.cli.support import Settings
+from planner.catalog.view import KINDS
+from planner.cli.support import FORCE_HELP, Command, Group, Settings, note, plural
+from planner.cli.support import echo as _echo
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.cli.progress import terminal_progress
-from planner.errors import SolverError
+from planner.errors import InputError, Issue, SolverError
 from planner.model.deadline import DeadlineReached
 from planner.model.dump import ModelDump
-from planner.outputs import json_text, refuse_inputs, refuse_same_outputs
+from planner.outputs import check_folder, json_text, refuse_inputs, refuse_same_outputs
 from planner.model.solver import DEFAULT_SOLVER
+from planner.provenance import check_replaceable
 
 EXIT_TIME_LIMIT = 3
 
@@ -33,7 +35,7 @@ def _import_command():
     from planner.importer.command import import_command
 
     single = typer.Typer(add_completion=False)
-    single.command("import")(import_command)
+    single.command("import", cls=Command)(import_command)
     return typer.main.get_command(single)
 
 
@@ -52,7 +54,7 @@ def _roles_group():
 LAZY_COMMANDS = {"import": _import_command, "roles": _roles_group}
 
 
-class _LazyGroup(TyperGroup):
+class _LazyGroup(Group):
     """The top-level command group, loading :data:`LAZY_COMMANDS` on first use."""
 
     def _load(self, name: str) -> None:
@@ -92,30 +94,62 @@ class Solver(str, Enum):
     cbc = "cbc"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from planner.report.provenance import tool_version
+
+        typer.echo(tool_version())
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main_options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")) -> None:
+def main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
+) -> None:
     """Cheapest compliant mix of Microsoft 365 licenses, and why."""
     Settings.debug = debug
 
 
 STRICT = typer.Option(False, "--strict", help="Treat every input warning as an error (exit 2).")
+FORCE = typer.Option(False, "--force", help=FORCE_HELP)
+JSON_ERRORS = "errors too are JSON on stdout"
+PLAN_SUFFIXES = (".xlsx", ".csv")
 
 
-def _default_plan_path(org: Path) -> Path:
-    return org.with_name(f"{org.stem}-plan.xlsx")
+def default_plan_path(org: Path, at: str) -> Path:
+    """Where ``planner solve ORG`` writes its plan: ``ORG-plan.xlsx`` beside the input for
+    ``--at now`` (the default), else ``ORG-plan-<at>.xlsx`` (``ORG-plan-renewal.xlsx``)."""
+    stem = org.stem if org.suffix else org.name  # a folder of CSV files keeps its whole name
+    suffix = "" if at == At.now.value else f"-{at}"
+    return org.with_name(f"{stem}-plan{suffix}.xlsx")
 
 
-@app.command()
+def _check_plan_suffix(out: Path) -> None:
+    if out.suffix.lower() not in PLAN_SUFFIXES:
+        raise InputError(Issue(f"cannot write a plan as '{out.suffix or 'no suffix'}'",
+                               out.name, hint="use .xlsx (the plan workbook) or .csv (one "
+                                              "CSV file per table)"))
+
+
+@app.command(cls=Command)
 def solve(
-    org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook (see 'planner template')."),
+    org: Path = typer.Argument(..., metavar="ORG.xlsx",
+                               help="Organization workbook (see 'planner template'), or a "
+                                    "folder of CSV files named like its sheets."),
     output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
-                                help="Plan workbook (default: ORG-plan.xlsx beside the input)."),
+                                help="Plan workbook, or PLAN.csv for one CSV file per table "
+                                     "(default: ORG-plan.xlsx beside the input; "
+                                     "ORG-plan-renewal.xlsx with --at renewal, "
+                                     "ORG-plan-timeline.xlsx with --at timeline)."),
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
                           "(sunk); 'renewal': keeping them is a priced choice at renewal_date; "
                           "'timeline': every period from now through the renewal, in one plan."),
     years: int = typer.Option(1, "--years", metavar="N", min=1,
                               help="With --at timeline: years planned after the renewal."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and "
+                                 f"nothing else ({JSON_ERRORS})."),
     solver: Solver = typer.Option(None, "--solver", show_default=False,
                                   help=f"The only MILP solver to use (default: {DEFAULT_SOLVER}, "
                                        "falling back to the other with a warning); CBC measured "
@@ -135,28 +169,38 @@ def solve(
                                         help="Keep the model's own names (group names) in "
                                              "the --lp-file dump."),
     strict: bool = STRICT,
+    force: bool = FORCE,
 ) -> None:
     """Find the cheapest compliant plan and write it as a purchase-plan workbook.
 
-    Prints a summary (total, baseline, savings, status, gap, purchases) and writes
-    PLAN.xlsx (Summary, Changes, Purchases, Cost by product, Assignments, Alternatives,
-    Compliance, Checks, and a copy of the input sheets).
-    The input is never modified and never overwritten.
+    Prints a summary (total, baseline, savings, status, gap, purchases) on stdout and
+    writes PLAN.xlsx (Summary, Changes, Purchases, Cost by product, Assignments,
+    Alternatives, Compliance, Checks, and a copy of the input sheets).
+    The input is never modified; an existing plan is replaced only when planner wrote
+    it and it is unchanged since, or with --force.
     """
     def body() -> int:
         from planner.pipeline import plan as make_plan
+        from planner.report.csv_tables import csv_paths, write_plan_csv
         from planner.report.excel import write_plan
         from planner.input.validate import read_org
 
-        out = output or _default_plan_path(org)
+        out = output or default_plan_path(org, at.value)
+        _check_plan_suffix(out)
+        as_csv = out.suffix.lower() == ".csv"
+        targets = csv_paths(out) if as_csv else [out]
         run_inputs = (org,)
         dump = ModelDump(lp_file, run_inputs, readable_names) if lp_file else None
-        refuse_inputs(out, run_inputs, "plan")
+        for target in targets:
+            refuse_inputs(target, run_inputs, "plan")
+            check_folder(target)
+            check_replaceable(target, force)
         if dump:
             dump.check()
             refuse_inputs(dump.path, run_inputs, "model file")
             refuse_same_outputs([("plan", out), ("model file", dump.path)])
-        inputs = read_org(org, strict=strict)
+            check_replaceable(dump.path, force)
+        inputs = read_org(org, strict=strict)  # its warnings are in the plan's messages
         progress = None if as_json else terminal_progress()
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value if solver else None,
@@ -171,61 +215,81 @@ def solve(
         finally:
             if progress:
                 progress("done", 1, 1)
-        written = write_plan(result, out, inputs=run_inputs)
+        if as_csv:
+            written = write_plan_csv(result, out, inputs=run_inputs)
+        else:
+            written = [write_plan(result, out, inputs=run_inputs, org=inputs)]
         if as_json:
             _warn(result.messages)
             payload = result.to_json()
-            payload["plan_file"] = str(written)
+            payload["plan_file"] = str(written[0])
+            if as_csv:
+                payload["plan_files"] = [str(p) for p in written]
             typer.echo(json_text(payload))
         else:
             from planner.report.console import render_summary
 
             render_summary(result)  # shows result.messages as notes
-            typer.echo(f"wrote {written}", err=True)
+            for path in written:
+                note(f"wrote {path}")
         if result.status == "feasible":
-            typer.echo(f"time limit reached: best plan found, gap {result.gap if result.gap is not None else 'unknown'}",
-                       err=True)
+            note(f"time limit reached: best plan found, gap "
+                 f"{result.gap if result.gap is not None else 'unknown'}")
             return EXIT_TIME_LIMIT
         return 0
-    _run(body)
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
     org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Where to write the blank workbook."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    force: bool = FORCE,
 ) -> None:
     """Write a blank, self-explaining input workbook (Instructions, dropdowns, examples)."""
     def body() -> None:
         from planner.input.template import write_template
 
-        typer.echo(f"wrote {write_template(org, overwrite=force)}", err=True)
+        note(f"wrote {write_template(org, overwrite=force)}")
     _run(body)
 
 
-@app.command()
-def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
-             strict: bool = STRICT) -> None:
+@app.command(cls=Command)
+def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx",
+                                        help="Organization workbook, or a folder of CSV files "
+                                             "named like its sheets."),
+             strict: bool = STRICT,
+             as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on "
+                                          f"stdout ({JSON_ERRORS}).")) -> None:
     """Check an input workbook and list every problem, each with sheet, row and column."""
     def body() -> None:
         from planner.input.validate import read_org
 
         inputs = read_org(org, strict=strict)
-        _warn(inputs.warnings)
         users = sum(g.users for g in inputs.groups)
-        typer.echo(f"{org.name}: OK ({len(inputs.groups)} groups, {users} users, "
-                   f"{len(inputs.holdings)} holdings)", err=True)
-    _run(body)
+        if as_json:
+            typer.echo(json_text({"status": "ok", "file": org.name,
+                                  "groups": len(inputs.groups), "users": users,
+                                  "holdings": len(inputs.holdings),
+                                  "warnings": list(inputs.warnings)}))
+            return
+        _warn(inputs.warnings)
+        _echo(f"{org.name}: OK ({plural(len(inputs.groups), 'group')}, "
+              f"{plural(users, 'user')}, {plural(len(inputs.holdings), 'holding')})")
+    _run(body, as_json=as_json)
 
 
-@app.command("catalog")
+@app.command("catalog", cls=Command)
 def catalog_cmd(
-    kind: str = typer.Option(None, "--kind", help="Only products of this kind (suite, standalone, addon, "
-                             "step_up, cloud_addon_sa, onprem_license)."),
+    kind: str = typer.Option(None, "--kind", metavar="KIND", help="Only products of this kind ("
+                             + ", ".join(KINDS) + "; see docs/nomenclature.md)."),
     price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list (default: the one in force today)."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON on stdout."),
+    as_json: bool = typer.Option(False, "--json", help=f"Print as JSON on stdout ({JSON_ERRORS})."),
 ) -> None:
-    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles."""
+    """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles.
+
+    On a narrow terminal or when piped (80 columns), each product is a block of lines
+    instead of a table row, so no word is broken.
+    """
     def body() -> None:
         from planner.catalog.view import catalog_tables, print_catalog
 
@@ -237,15 +301,16 @@ def catalog_cmd(
             typer.echo(json_text(records))
         else:
             print_catalog(tables)
-    _run(body)
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def audit(
     workbook: Path = typer.Argument(..., metavar="PLAN.xlsx|ORG.xlsx",
                                     help="A plan workbook, or the organization workbook when --plan is given."),
     plan_path: Path = typer.Option(None, "--plan", metavar="PLAN.xlsx", help="The plan to audit against ORG.xlsx."),
-    as_json: bool = typer.Option(False, "--json", help="Print the violations as JSON on stdout."),
+    as_json: bool = typer.Option(False, "--json", help="Print the violations as JSON on stdout "
+                                 f"({JSON_ERRORS})."),
 ) -> None:
     """Re-check a plan (also one edited by hand) against the licensing rules.
 
@@ -261,15 +326,15 @@ def audit(
             typer.echo(json_text(report.to_json()))
         else:
             for line in report.lines():
-                typer.echo(line, err=True)
+                _echo(line)
         return 0 if report.compliant else 1
-    _run(body)
+    _run(body, as_json=as_json)
 
 
 EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
 
 
-@app.command()
+@app.command(cls=Command)
 def batch(
     inputs: list[Path] = typer.Argument(..., metavar="INPUTS...", help="Organization workbooks, and folders searched for them."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for each plan workbook and JSON result and batch-summary.xlsx/.csv."),
@@ -279,6 +344,7 @@ def batch(
     workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
+    force: bool = FORCE,
 ) -> None:
     """Plan many organization workbooks: a plan and a JSON result each, and a summary.
 
@@ -290,10 +356,11 @@ def batch(
     from planner.batch.commands import batch as run_batch
 
     _run(lambda: run_batch(inputs, out, at=at.value, engine=engine.value, address=address,
-                           workers=workers, resume=resume, time_limit=time_limit))
+                           workers=workers, resume=resume, time_limit=time_limit,
+                           force=force))
 
 
-@app.command()
+@app.command(cls=Command)
 def sweep(
     org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
     spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="What varies and how (see docs/batch.md)."),

@@ -1,27 +1,48 @@
 """What every ``planner`` command shares: running a body with errors mapped to exit codes.
 
-Deliberate errors (:class:`~planner.errors.PlannerError`) become one line per problem on
-stderr and their exit code; an unexpected exception is a bug: one line and exit code 4,
-with the traceback only when ``--debug`` was given.
+The streams, for every command: results on stdout (tables, or JSON with ``--json``),
+progress, warnings and diagnostics on stderr. Deliberate errors
+(:class:`~planner.errors.PlannerError`) become one line per problem on stderr and their
+exit code, or with ``--json`` one JSON object on stdout (:func:`error_json`) with the same
+exit code; an unexpected exception is a bug: one line and exit code 4, with the traceback
+only when ``--debug`` was given. Usage errors (a misspelt ``--at``) are one plain line too
+(:class:`Command`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+import inspect
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from planner.cli import signals
-from planner.errors import InputError, PlannerError
-from planner.outputs import JOURNAL
+from planner.errors import InputError, Issue, PlannerError
+from planner.outputs import JOURNAL, json_text
 
 EXIT_BUG = 4
+EXIT_USAGE = 2
+FORCE_HELP = ("Replace an existing output that planner did not write last or that was "
+              "edited since.")
 
 
 class Settings:
     """Options of the top-level command that every subcommand honours."""
 
     debug = False
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 group``, ``2 groups``: the count with the noun in the right number.
+
+    Examples
+    --------
+    >>> plural(1, "group"), plural(1085, "user"), plural(2, "holding")
+    ('1 group', '1085 users', '2 holdings')
+    """
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
 
 
 def error_report(exc: Exception) -> tuple[list[str], int]:
@@ -31,19 +52,56 @@ def error_report(exc: Exception) -> tuple[list[str], int]:
     (disk full, permission) names the file, exit 2; anything else is a bug, exit 4.
     ``planner batch`` uses it to give each failed input the line ``planner solve`` prints.
     """
+    issues, code = error_issues(exc)
     if isinstance(exc, PlannerError):
-        return exc.lines(), exc.exit_code
+        return exc.lines(), code
+    return [str(i) for i in issues], code
+
+
+def error_issues(exc: Exception) -> tuple[list[Issue], int]:
+    """``exc`` as :class:`~planner.errors.Issue` objects (file, sheet, row, column ...)."""
+    if isinstance(exc, InputError):
+        return list(exc.issues), exc.exit_code
+    if isinstance(exc, PlannerError):
+        return [Issue(line) for line in exc.lines()], exc.exit_code
     if isinstance(exc, OSError):  # the file system said no: not a bug
         where = Path(exc.filename).name if getattr(exc, "filename", None) else ""
         text = exc.strerror or str(exc) or type(exc).__name__
-        line = f"{where}: {text}" if where else f"cannot read or write a file: {text}"
-        return [line], InputError.exit_code
-    return [(f"internal error: {type(exc).__name__}: {exc} (a bug; rerun with --debug "
-             "for the traceback and please report it)")], EXIT_BUG
+        if where:
+            return [Issue(text, where)], InputError.exit_code
+        return [Issue(f"cannot read or write a file: {text}")], InputError.exit_code
+    return [Issue(f"internal error: {type(exc).__name__}: {exc}",
+                  hint="a bug; rerun with --debug for the traceback and please report it")
+            ], EXIT_BUG
 
 
-def run(body: Callable[[], int | None]) -> None:
-    """Run a command body and exit with its return code (0 when it returns None)."""
+def error_json(issues: Iterable[Issue], exit_code: int) -> dict:
+    """The JSON object a ``--json`` command prints on stdout when it fails.
+
+    ``{"status": "error", "exit_code": 2, "issues": [{"file", "sheet", "row", "column",
+    "message", "hint"}, ...]}``; unknown parts are null.
+    """
+    return {"status": "error", "exit_code": exit_code,
+            "issues": [{"file": i.file or None, "sheet": i.sheet, "row": i.row,
+                        "column": i.column, "message": i.message, "hint": i.hint}
+                       for i in issues]}
+
+
+def fail(issues: list[Issue], exit_code: int, as_json: bool) -> None:
+    """Report ``issues`` (stderr lines, or JSON on stdout) and exit with ``exit_code``."""
+    if as_json:
+        typer.echo(json_text(error_json(issues, exit_code)))
+    else:
+        for issue in issues:
+            typer.echo(str(issue), err=True)
+    raise typer.Exit(exit_code)
+
+
+def run(body: Callable[[], int | None], as_json: bool = False) -> None:
+    """Run a command body and exit with its return code (0 when it returns None).
+
+    With ``as_json`` an error is printed as :func:`error_json` on stdout.
+    """
     JOURNAL.reset(listener=lambda text: warn([text]))
     try:
         with signals.handled():
@@ -56,6 +114,9 @@ def run(body: Callable[[], int | None]) -> None:
     except Exception as exc:  # a bug is re-raised under --debug; the rest is one line each
         if Settings.debug and not isinstance(exc, (PlannerError, OSError)):
             raise
+        if as_json:
+            issues, exit_code = error_issues(exc)
+            fail(issues, exit_code, as_json=True)
         lines, exit_code = error_report(exc)
         for line in lines:
             typer.echo(line, err=True)
@@ -67,3 +128,120 @@ def warn(lines) -> None:
     """Print each line as a warning on stderr."""
     for line in lines:
         typer.echo(f"warning: {line}", err=True)
+
+
+def echo(text: str = "") -> None:
+    """Print a result line on stdout (diagnostics go to stderr through :func:`warn`)."""
+    typer.echo(text)
+
+
+def note(text: str) -> None:
+    """Print a progress or diagnostic line on stderr (``wrote plan.xlsx``)."""
+    typer.echo(text, err=True)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """``did you mean 'renewal'?`` for the closest of ``choices``, or None."""
+    close = difflib.get_close_matches(str(word).lower(), [str(c) for c in choices], n=1,
+                                      cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class _PlainFlags:
+    """Flags (``--json``, ``--help``) shown in help without a ``<bool>`` type, and the
+    help's paragraphs reflowed to the terminal (a docstring's line breaks are not kept)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_flags(self.params)
+        if self.help:
+            self.help = reflow(self.help)
+
+    def get_help_option(self, ctx):
+        """``--help`` without a type after it."""
+        option = super().get_help_option(ctx)
+        _plain_flags([option] if option is not None else [])
+        return option
+
+
+class Command(_PlainFlags, TyperCommand):
+    """A Typer command with plain help and plain usage errors.
+
+    Help shows no ``<bool>`` type after a flag and no ``{ORG.xlsx}`` braces around a
+    required argument; a usage error (a misspelt ``--at``, a missing argument) is one
+    line ``planner solve: Invalid value for '--at': 'renwal' is not one of 'now',
+    'renewal' (did you mean 'renewal'?)``,
+    exit 2, or the JSON error object when ``--json`` was given.
+    """
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        """``[OPTIONS] ORG.xlsx``: required arguments bare, optional ones in brackets."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.display_name_raw
+                if param.nargs != 1 and not name.endswith("..."):
+                    name += "..."
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
+        as_json = "--json" in args
+        try:
+            return super().parse_args(ctx, list(args))
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if not hasattr(exc, "format_message") or getattr(exc, "exit_code", 0) != 2:
+                raise
+            fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE,
+                 as_json)
+            raise  # unreachable: fail() exits
+
+
+class Group(_PlainFlags, TyperGroup):
+    """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+
+
+def reflow(text: str) -> str:
+    r"""Each paragraph of a docstring on one line (paragraphs stay apart).
+
+    Examples
+    --------
+    >>> reflow("Prints a summary\n    and writes a plan.\n\n    Exit 0.")
+    'Prints a summary and writes a plan.\n\nExit 0.'
+    """
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(text).split("\n\n"))
+
+
+def _plain_flags(params) -> None:
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""  # a flag takes no value: show none
+
+
+def _usage_message(exc) -> str:
+    text = exc.format_message().replace("Value error, ", "").rstrip(".")
+    name = exc.ctx.command_path if getattr(exc, "ctx", None) else "planner"
+    return f"{name}: {text}"
+
+
+def _usage_hint(exc, ctx, args: list[str]) -> str | None:
+    param = getattr(exc, "param", None)
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    given = _given_value(param, args)
+    if choices and given is not None:
+        return did_you_mean(given, [getattr(c, "value", c) for c in choices])
+    return f"see '{ctx.command_path} --help'"
+
+
+def _given_value(param, args: list[str]) -> str | None:
+    """What the user typed for the option ``param``, or None."""
+    for i, arg in enumerate(args):
+        for opt in getattr(param, "opts", ()):
+            if arg == opt and i + 1 < len(args):
+                return args[i + 1]
+            if opt.startswith("--") and arg.startswith(opt + "="):
+                return arg[len(opt) + 1:]
+    return None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.support import run, warn
+from planner.cli.support import plural, run, warn
 
 
 class GroupBy(str, Enum):
@@ -54,7 +54,9 @@ def import_command(
                                min_group_size=min_group_size, aliases=aliases, skip=(output,))
         warn(str(w) for w in result.warnings)
         written = write_workbook(result, output, names=names, overwrite=force)
-        typer.echo(f"wrote {written}: {len(result.personas)} groups, {result.users} users, "
-                   f"{len(result.holdings.rows)} holdings, {len(result.findings)} findings, "
+        typer.echo(f"wrote {written}: {plural(len(result.personas), 'group')}, "
+                   f"{plural(result.users, 'user')}, "
+                   f"{plural(len(result.holdings.rows), 'holding')}, "
+                   f"{plural(len(result.findings), 'finding')}, "
                    f"{len(result.unmapped)} unmapped", err=True)
     run(body)

@@ -17,7 +17,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from planner.errors import InputError, Issue
 from planner.report.layout import (
     COUNT_FORMAT,
     currency_format,
@@ -27,6 +26,7 @@ from planner.report.layout import (
     style_header,
 )
 from planner.outputs import write_workbook as write_guarded
+from planner.provenance import check_replaceable
 from planner.input.template import ORGANIZATION_FIELDS, build_template
 from planner.importer.build import ImportResult
 from planner.importer.evidence import ONPREM_REASON
@@ -205,18 +205,18 @@ def build_workbook(result: ImportResult, catalog: Any, names: bool = True) -> Wo
 
 def write_workbook(result: ImportResult, out: str | os.PathLike, catalog: Any = None,
                    names: bool = True, overwrite: bool = False) -> Path:
-    """Write ORG.xlsx atomically (never over an input; an existing file only with
-    ``overwrite``).
+    """Write ORG.xlsx atomically (never over an input; an existing file only when planner
+    wrote it and it is unchanged since, or with ``overwrite``).
 
     Raises
     ------
     planner.errors.InputError
-        When ``out`` exists and ``overwrite`` is False, is an input, or cannot be written.
+        When ``out`` must be kept (see :func:`planner.provenance.check_replaceable`), is an
+        input, or cannot be written.
     """
     out = Path(out)
-    if out.exists() and not overwrite and out.resolve() not in {p.resolve() for p in result.inputs}:
-        raise InputError(Issue("file already exists; not replacing it", out.name,
-                               hint="choose another name or pass --force"))
+    if out.resolve() not in {p.resolve() for p in result.inputs}:
+        check_replaceable(out, force=overwrite)  # the rule of every command (--force)
     if catalog is None:
         from planner.catalog.load import load_catalog
 

@@ -738,7 +738,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
     Parameters
     ----------
     path : str or path-like
-        The workbook.
+        The workbook, or a folder of CSV files named like its sheets (or one such
+        ``.csv`` file; see :mod:`planner.input.csv_sheets`).
     catalog : planner.catalog.load.Catalog, optional
         The catalog ids are checked against (the shipped one by default).
     strict : bool
@@ -754,7 +755,10 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
     planner.errors.InputError
         Listing every error in the file (exit code 2).
     """
-    return validate_raw(read_workbook(path), catalog, strict)
+    from planner.input.csv_sheets import is_csv_input, read_csv_inputs
+
+    raw = read_csv_inputs(path) if is_csv_input(path) else read_workbook(path)
+    return validate_raw(raw, catalog, strict)
 
 
 def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,

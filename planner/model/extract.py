@@ -44,21 +44,35 @@ def _units_needed(m: PlanningModel, chosen) -> tuple[dict[str, int], dict[tuple[
             {k: 1 if k[1] in once else up(v) for k, v in per_group.items()})
 
 
-def settle_ties(m: PlanningModel) -> tuple[dict[int, int], dict[str, int]]:
+def settle_ties(m: PlanningModel, needed_by_group: dict[tuple[str, str], int] | None = None
+                ) -> tuple[dict[int, int], dict[str, int]]:
     """Units kept of each priced holding and bought of each product.
 
     At renewal a kept unit and a new one often cost the same and the solver may pick
-    either; ties are settled here in favour of keeping what the organization holds.
+    either; ties are settled here in favour of keeping what the organization holds, so a
+    product never shows "drop 350" next to "buy 400" at the same price. A holding
+    assigned to a group keeps at most what that group uses of the product
+    (``needed_by_group``: (group, product) -> units).
     """
     kept = {hi: int(round(var.value() or 0)) for hi, var in m.keep.items()
             if not m.pricing.running(m.inputs.holdings[hi])}
     bought = {p: int(round(v.value() or 0)) for p, v in m.buy.items()}
-    for hi in kept:
+    room = dict(needed_by_group or {})
+    for hi, k in kept.items():
         h = m.inputs.holdings[hi]
-        if h.group or not bought.get(h.product):
-            continue
-        if m.pricing.renewal_price(h) <= m.pricing.buy_price(h.product) + 1e-9:
+        if h.group:
+            room[h.group, h.product] = room.get((h.group, h.product), 0) - k
+    for restricted in (False, True):  # pools first: they serve any group
+        for hi in kept:
+            h = m.inputs.holdings[hi]
+            if bool(h.group) != restricted or not bought.get(h.product):
+                continue
+            if m.pricing.renewal_price(h) > m.pricing.buy_price(h.product) + 1e-9:
+                continue
             shift = min(bought[h.product], h.quantity - kept[hi])
+            if h.group:
+                shift = min(shift, max(0, room.get((h.group, h.product), 0)))
+                room[h.group, h.product] = room.get((h.group, h.product), 0) - shift
             kept[hi] += shift
             bought[h.product] -= shift
     return kept, bought
@@ -135,14 +149,20 @@ def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int
     return rows
 
 
+def _notes(notes: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(n for n in notes if n))
+
+
 def purchases_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows merged by (action, product, unit price, note), in a stable order."""
+    """One row per (action, product, unit price), its notes joined, in a stable order."""
     frame = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
     if frame.empty:
         return frame
     order = {a: i for i, a in enumerate(ACTIONS)}
-    frame = (frame.groupby(["action", "product", "product_name", "unit_price", "note"], as_index=False, sort=False)
-             [["quantity", "monthly_cost", "annual_cost"]].sum())
+    frame = (frame.groupby(["action", "product", "product_name", "unit_price"], as_index=False,
+                           sort=False)
+             .agg(quantity=("quantity", "sum"), monthly_cost=("monthly_cost", "sum"),
+                  annual_cost=("annual_cost", "sum"), note=("note", _notes)))
     frame["_o"] = frame["action"].map(order)
     frame = frame.sort_values(["_o", "product"]).drop(columns="_o").reset_index(drop=True)
     return frame[PURCHASE_COLUMNS]
@@ -183,7 +203,7 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
     """The plan tables (without alternatives and compliance, filled in later)."""
     chosen = chosen_bundles(m)
     needed, needed_by_group = _units_needed(m, chosen)
-    priced, bought = settle_ties(m)
+    priced, bought = settle_ties(m, needed_by_group)
     kept = _kept_units(m, needed, needed_by_group, priced, bought)
     purchases = purchases_frame(_purchase_rows(m, kept, bought))
     unit_cost = unit_annual_costs(purchases)

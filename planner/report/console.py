@@ -1,4 +1,7 @@
-"""The plan as a terminal summary (rich), printed on stderr so ``--json`` stdout stays clean."""
+"""The plan as a terminal summary (rich): the result of ``planner solve``, on stdout.
+
+With ``--json`` the CLI prints JSON instead, so stdout holds one or the other.
+"""
 from __future__ import annotations
 
 import math
@@ -47,30 +50,36 @@ def money(amount: Any, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
 
 
-def render_summary(plan: Plan, console: Console | None = None) -> Console:
-    """Print the plan's header, totals, purchases and assignments.
+def render_summary(plan: Plan, console: Console | None = None,
+                   notes: Console | None = None) -> Console:
+    """Print the plan's header, totals, purchases and assignments, then its notes.
 
     Parameters
     ----------
     plan : planner.results.Plan
         The plan to show.
     console : rich.console.Console, optional
-        Where to print; by default a console on stderr, so stdout stays free for
-        ``--json``.
+        Where to print the summary; by default a console on stdout (the command's
+        result).
+    notes : rich.console.Console, optional
+        Where the plan's messages go as ``note: ...`` lines (diagnostics); by default the
+        given ``console``, or stderr when none is given.
 
     Returns
     -------
     rich.console.Console
         The console printed to (handy with ``Console(record=True)``).
     """
-    console = console or Console(stderr=True)
+    if notes is None:
+        notes = console or Console(stderr=True)
+    console = console or Console()
     console.print(_header(plan))
     console.print(_purchases_table(plan))
     console.print(_assignments_table(plan))
     if plan.timeline is not None:
         console.print(_timeline_table(plan))
     for message in plan.messages:
-        console.print(Text(f"note: {message}", style="dim"))
+        notes.print(Text(f"note: {message}", style="dim"))
     return console
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from planner.cli.support import FORCE_HELP, Command, Group, note
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.errors import InputError, Issue
@@ -29,7 +30,7 @@ from planner.roles.template import template as build_template
 
 app = typer.Typer(
     help="Volume Licensing roles: least-privilege role plans, assignment status, templates.",
-    no_args_is_help=True, pretty_exceptions_show_locals=False)
+    cls=Group, no_args_is_help=True, pretty_exceptions_show_locals=False)
 
 
 class Solver(str, Enum):
@@ -59,7 +60,7 @@ def _as_of(text: str | None) -> date | None:
         raise InputError(Issue(f"--as-of '{text}' is not a date; use YYYY-MM-DD")) from None
 
 
-@app.command()
+@app.command(cls=Command)
 def plan(
     people: Path = typer.Argument(..., metavar="PEOPLE.xlsx", help="People workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
@@ -69,6 +70,7 @@ def plan(
     solver: Solver = typer.Option(None, "--solver", show_default=False,
                                   help="The only MILP solver to use (default: CBC, falling "
                                        "back to HiGHS with a warning)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Give each person the least-privilege VL roles covering their tasks; flag today's roles.
 
@@ -78,6 +80,7 @@ def plan(
     def body() -> None:
         target = _output(output, people, "roles")
         refuse_inputs(target, (people,), "roles plan")
+        check_replaceable(target, force)
         catalog = load_role_catalog()
         sheet = read_people(people, catalog)
         _warn(sheet.warnings)
@@ -88,11 +91,11 @@ def plan(
             typer.echo(json_text(result.to_dict(catalog)))
         else:
             print_plan(result, catalog, Console())
-            typer.echo(f"wrote {out}")
-    _run(body)
+        note(f"wrote {out}")
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def status(
     roster: Path = typer.Argument(..., metavar="ROSTER.xlsx", help="Roster workbook."),
     output: Path = typer.Option(None, "-o", "--output", metavar="OUT.xlsx",
@@ -107,11 +110,13 @@ def status(
                                            "days (default: 1)."),
     as_of: str = typer.Option(None, "--as-of", metavar="DATE",
                               help="Measure ages to this date (YYYY-MM-DD) (default: today)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Count VL assignment statuses and list the action each one needs."""
     def body() -> None:
         target = _output(output, roster, "status")
         refuse_inputs(target, (roster,), "status report")
+        check_replaceable(target, force)
         catalog = load_role_catalog()
         day = _as_of(as_of)
         data = read_roster(roster, catalog)
@@ -122,20 +127,20 @@ def status(
             typer.echo(json_text(report.to_dict(catalog)))
         else:
             print_status(report, catalog, Console())
-            typer.echo(f"wrote {out}")
-    _run(body)
+        note(f"wrote {out}")
+    _run(body, as_json=as_json)
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
     output: Path = typer.Argument(..., metavar="OUT.xlsx", help="Workbook to write."),
     kind: Kind = typer.Option(Kind.people, "--kind", help="people (for plan) or roster "
                                                           "(for status)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Write a self-explaining input workbook with example rows."""
     def body() -> None:
         check_replaceable(output, force)
         out = save(build_template(kind.value, load_role_catalog()), output)
-        typer.echo(f"wrote {out}")
+        note(f"wrote {out}")
     _run(body)

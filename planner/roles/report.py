@@ -68,9 +68,10 @@ def add_reference(wb: Workbook, catalog: RoleCatalog) -> None:
 
 
 def add_sources(wb: Workbook, catalog: RoleCatalog) -> None:
-    """``Sources`` sheet: every document the catalog rows cite."""
-    write_table(wb, "Sources", ["source", "title", "url", "date", "kind", "note"],
-                [[s.id, s.title, s.url, s.date, s.kind, s.note] for s in catalog.sources])
+    """``Sources`` sheet: every document the catalog rows cite (without the catalog's
+    working notes, which are for its maintainers)."""
+    write_table(wb, "Sources", ["source", "title", "url", "date", "kind"],
+                [[s.id, s.title, s.url, s.date, s.kind] for s in catalog.sources])
 
 
 def plan_workbook(plan: RolePlan, catalog: RoleCatalog) -> Workbook:

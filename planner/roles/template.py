@@ -5,7 +5,7 @@ as they are, and reference sheets listing the valid values.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,16 +42,21 @@ PEOPLE_EXAMPLE = [
      "Online services manager, Licensing Info Viewer", ""],
 ]
 ROSTER_EXAMPLE = [
-    ["Ana Ruiz", "ana@example.com", "Active", date(2025, 1, 6), "Invoice Reader", ""],
-    ["Ben Okafor", "ben@example.com", "Invitation sent", date(2025, 1, 6),
-     "Product download manager", ""],
-    ["Chen Li", "chen@example.com", "Failed", date(2025, 1, 8), "Administrator", ""],
-    ["Dee Patel", "dee@example.com", "Invitation expired", date(2024, 11, 2),
-     "Online services manager", ""],
-    ["Eve Novak", "eve@fabrikam.com", "User not found", date(2025, 1, 9), "Benefits reader", ""],
-    ["Femi Ade", "femi@example.com", "Assignment in Progress", date(2025, 1, 10),
-     "Product keys reader", ""],
+    ["Ana Ruiz", "ana@example.com", "Active", 40, "Invoice Reader", ""],
+    ["Ben Okafor", "ben@example.com", "Invitation sent", 21, "Product download manager", ""],
+    ["Chen Li", "chen@example.com", "Failed", 3, "Administrator", ""],
+    ["Dee Patel", "dee@example.com", "Invitation expired", 75, "Online services manager", ""],
+    ["Eve Novak", "eve@fabrikam.com", "User not found", 2, "Benefits reader", ""],
+    ["Femi Ade", "femi@example.com", "Assignment in Progress", 2, "Product keys reader", ""],
 ]
+"""Example roster rows; the fourth value is how many days before today the status began
+(an invitation older than the 14-day chase threshold, an assignment stuck for 2 days)."""
+
+
+def roster_example(today: date | None = None) -> list[list]:
+    """:data:`ROSTER_EXAMPLE` with each status's start date counted back from ``today``."""
+    today = today or date.today()
+    return [[*row[:3], today - timedelta(days=row[3]), *row[4:]] for row in ROSTER_EXAMPLE]
 
 
 def _instructions(wb: Workbook, lines: list[str]) -> None:
@@ -77,13 +82,14 @@ def people_template(catalog: RoleCatalog) -> Workbook:
     return wb
 
 
-def roster_template(catalog: RoleCatalog) -> Workbook:
-    """Instructions, Roster (example rows, status dropdown), Statuses and Sources sheets."""
+def roster_template(catalog: RoleCatalog, today: date | None = None) -> Workbook:
+    """Instructions, Roster (example rows dated back from ``today``, status dropdown),
+    Statuses and Sources sheets."""
     wb = Workbook()
     wb.remove(wb.active)
     _instructions(wb, ROSTER_HELP)
     ws = write_table(wb, "Roster", ["person", "email", "status", "since", "roles", "license_id"],
-                     ROSTER_EXAMPLE)
+                     roster_example(today))
     labels = ",".join(s.label for s in catalog.statuses)
     dropdown = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
     dropdown.add("C2:C1000")

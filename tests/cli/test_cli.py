@@ -101,7 +101,7 @@ def test_infeasible_group_exits_1_naming_group_need_and_fix(tmp_path):
 
 def test_validate_and_catalog_and_template(tmp_path, org):
     ok = runner.invoke(app, ["validate", str(org)])
-    assert ok.exit_code == 0 and "OK (5 groups, 1085 users, 2 holdings)" in ok.stderr
+    assert ok.exit_code == 0 and "OK (5 groups, 1085 users, 2 holdings)" in ok.stdout
     cat = runner.invoke(app, ["catalog", "--kind", "step_up", "--json"])
     assert cat.exit_code == 0
     ids = [p["id"] for p in json.loads(cat.stdout)["products"]]
@@ -138,7 +138,7 @@ def test_audit_flags_a_plan_edited_by_hand(org, tmp_path):
     plan_file = tmp_path / "tailspin-plan.xlsx"
     assert runner.invoke(app, ["solve", str(org), "--no-alternatives"]).exit_code == 0
     ok = runner.invoke(app, ["audit", str(plan_file)])
-    assert ok.exit_code == 0 and "compliant" in ok.stderr
+    assert ok.exit_code == 0 and "compliant" in ok.stdout
     wb = openpyxl.load_workbook(plan_file)
     ws = wb["Assignments"]
     for row in ws.iter_rows(min_row=2):

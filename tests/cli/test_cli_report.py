@@ -57,7 +57,7 @@ def test_pandas_reads_the_numbers_of_a_plan_written_by_the_cli(tmp_path, scenari
     assert float(summary["Savings"]) == pytest.approx(baseline - annual) and baseline >= annual - 0.01
     assert sheets["Changes"]["annual_cost"].notna().all()
     # The summary on the terminal says the same.
-    assert "Baseline (compliant status quo)" in proc.stderr and "Savings" in proc.stderr
+    assert "Baseline (compliant status quo)" in proc.stdout and "Savings" in proc.stdout
 
 
 def test_the_plan_stands_alone_as_an_organization_workbook(tmp_path, scenario_path):
@@ -67,7 +67,7 @@ def test_the_plan_stands_alone_as_an_organization_workbook(tmp_path, scenario_pa
     source.unlink()
     proc = run(["validate", "plan.xlsx"], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "plan.xlsx: OK (5 groups, 1085 users, 2 holdings)" in proc.stderr
+    assert "plan.xlsx: OK (5 groups, 1085 users, 2 holdings)" in proc.stdout
 
 
 # ------------------------------------------------------------------ warnings and --strict
@@ -149,7 +149,7 @@ def test_a_rate_converts_list_prices_and_is_shown_on_the_summary(tmp_path):
     summary = in_eur["Summary"].set_index("field")["value"]
     assert summary["Exchange rate"] == "1 USD = 0.9 EUR (rate of 2026-11-20)"
     assert summary["Currency"] == "EUR"
-    assert "€" in eur.stderr
+    assert "€" in eur.stdout
 
 
 def test_currency_factor(tiny, catalog):

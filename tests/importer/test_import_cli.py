@@ -35,7 +35,7 @@ def test_import_validate_solve_round_trip(tmp_path, tenant_a):
     assert "Traceback" not in done.stderr
     checked = planner("validate", str(out))
     assert checked.returncode == 0, checked.stderr
-    assert checked.stderr.strip().endswith("ORG.xlsx: OK (8 groups, 28 users, 5 holdings)")
+    assert checked.stdout.strip().endswith("ORG.xlsx: OK (8 groups, 28 users, 5 holdings)")
     solved = planner("solve", str(out), "--json", "--no-alternatives")
     assert solved.returncode == 0, solved.stderr
     plan = json.loads(solved.stdout)
@@ -50,10 +50,13 @@ def test_existing_output_and_output_over_an_input_are_refused(tmp_path, tenant_b
     shutil.copytree(tenant_b, inputs)
     out = tmp_path / "ORG.xlsx"
     assert planner("import", str(inputs), "-o", str(out)).returncode == 0
-    first = out.read_bytes()
-    again = planner("import", str(inputs), "-o", str(out))
-    assert again.returncode == 2 and "file already exists" in again.stderr
-    assert out.read_bytes() == first
+    again = planner("import", str(inputs), "-o", str(out))  # its own, unchanged: replaced
+    assert again.returncode == 0, again.stderr
+    out.write_bytes(out.read_bytes() + b"edited by hand")
+    edited = out.read_bytes()
+    kept = planner("import", str(inputs), "-o", str(out))
+    assert kept.returncode == 2 and "was changed since planner wrote it; kept" in kept.stderr
+    assert out.read_bytes() == edited
     assert planner("import", str(inputs), "-o", str(out), "--force").returncode == 0
     target = inputs / "users_english.csv"
     before = target.read_bytes()

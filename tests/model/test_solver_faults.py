@@ -267,7 +267,7 @@ def test_existing_plan_is_replaced_only_whole(org, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ExcelWriter, "write_data", half_then_fail)
-    result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    result = invoke("solve", org.name, "--no-alternatives", "--force", cwd=org.parent)
     assert result.exit_code == 2, result.output
     lines = error_lines(result.stderr)
     assert lines == ["org-plan.xlsx: cannot write the file: No space left on device "
@@ -279,8 +279,11 @@ def test_existing_plan_is_replaced_only_whole(org, monkeypatch):
 
 def test_existing_plan_is_replaced_when_the_write_succeeds(org):
     plan = org.parent / "org-plan.xlsx"
-    plan.write_bytes(b"the previous plan")
+    plan.write_bytes(b"the previous plan")  # not planner's: replaced only with --force
     result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
+    assert result.exit_code == 2 and "pass --force" in result.stderr
+    assert plan.read_bytes() == b"the previous plan"
+    result = invoke("solve", org.name, "--no-alternatives", "--force", cwd=org.parent)
     assert result.exit_code == 0, result.output
     assert plan.read_bytes()[:2] == b"PK"
     assert sorted(os.listdir(org.parent)) == ["org-plan.xlsx", "org.xlsx"]

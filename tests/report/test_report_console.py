@@ -1,4 +1,4 @@
-"""The terminal summary: header, totals, tables, and stderr by default."""
+"""The terminal summary: header, totals, tables; results on stdout, notes on stderr."""
 from __future__ import annotations
 
 import io
@@ -64,11 +64,11 @@ def test_user_text_is_not_read_as_markup():
     assert "[bold]Ops[/bold]" in rendered(plan)
 
 
-def test_prints_on_stderr_by_default(capsys):
+def test_prints_the_summary_on_stdout_and_notes_on_stderr_by_default(capsys):
     render_summary(make_plan())
     out, err = capsys.readouterr()
-    assert out == ""
-    assert "Contoso" in err
+    assert "Contoso" in out and "Contoso" not in err
+    assert "note: Prices from us-list-2026-07." in err and "note:" not in out
 
 
 def test_record_console_exports_text():
