@@ -184,7 +184,7 @@ def big(box) -> Path:
 
 
 def _start_long_solve(box: Sandbox):
-    proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives")
+    proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force")
     box.wait_for_solver(timeout=120)
     return proc
 

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import json
+
 import hashlib
 import importlib
 import os
@@ -176,10 +178,12 @@ def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
     result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
                     cwd=org.parent)
     assert result.exit_code == 2, result.output
-    assert error_lines(result.stderr) == [
+    payload = json.loads(result.stdout)  # with --json the error is JSON on stdout
+    assert payload["status"] == "error" and payload["exit_code"] == 2
+    assert [i["message"] for i in payload["issues"]] == [
         "solver 'highs' failed (RuntimeError: segfault simulated) (no other solver is tried "
         "when one is chosen with --solver)"]
-    assert result.stdout == ""
+    assert error_lines(result.stderr) == []
 
 
 def test_every_solver_failing_is_one_clear_line(org, monkeypatch):
