@@ -37,6 +37,7 @@ EXAMPLE_PRODUCT = "m365_e3"
 # The example is an Enterprise Agreement, which needs at least 500 users or devices.
 EXAMPLE_USERS = 500
 EXAMPLE_PRICE = ("m365_e3", 33.75, "negotiated EA price")
+EXAMPLE_GROWTH = 50  # users the example group gains at the renewal
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Column:
 
     ``rule`` names the data validation (see :func:`_validation`): ``text``, ``count``
     (whole >= 0), ``positive`` (whole > 0), ``money``, ``percent``, ``rate`` (> 0),
-    ``date``, ``yes_no``,
+    ``fraction`` (0 <= r < 1), ``date``, ``yes_no``,
     ``worker``, ``primary_device``, ``agreement``, ``product``, ``group``, ``needs``,
     ``price_list``.
     """
@@ -69,6 +70,9 @@ ORGANIZATION_FIELDS = (
                             "currency per 1 USD, e.g. 0.92 for EUR; list prices are "
                             "multiplied by it.", "rate"),
     Column("exchange_rate_date", "Day the exchange_rate was taken; required with it.", "date"),
+    Column("discount_rate", "Yearly rate that discounts the later periods of a timeline plan "
+                            "to today's money, as a fraction (0.05 = 5 % a year); default 0.",
+           "fraction"),
     Column("notes", "Assumptions and remarks, copied to the plan's Summary."),
 )
 
@@ -115,6 +119,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
                              "currency; overrides the list price and discount_pct.", "money"),
         Column("note", "Free text, e.g. where the price comes from."),
     ),
+    "Growth": (
+        Column("group", "Group whose headcount changes (a name from the Groups sheet).",
+               "group"),
+        Column("from", "Date from which the new headcount holds.", "date"),
+        Column("users", "Headcount of the group from that date on.", "count"),
+    ),
 }
 
 ENUMERATIONS = {
@@ -129,6 +139,7 @@ ALLOWED_TEXT = {
     "money": "number >= 0",
     "percent": "number from 0 to 100",
     "rate": "number > 0",
+    "fraction": "number from 0 to below 1",
     "date": "date (Excel date or YYYY-MM-DD)",
     "product": "a product id (see Products below)",
     "group": "a group name from the Groups sheet, or blank",
@@ -136,15 +147,15 @@ ALLOWED_TEXT = {
     "price_list": "a price list id (see Price lists below)",
 }
 # (record type, column) -> attribute, where a column is not named like its attribute.
-INPUT_ATTRIBUTES = {("Group", "group"): "name"}
+INPUT_ATTRIBUTES = {("Group", "group"): "name", ("Growth", "from"): "start"}
 # Columns of the hidden Lists sheet, and the rules whose dropdowns read them.
 LISTS = ("product", "need_or_profile", "price_list")
 LIST_SOURCES = {"product": "product", "needs": "need_or_profile", "price_list": "price_list"}
 
 INTRODUCTION = (
     "planner input workbook",
-    "Describe the organization on the sheets Organization, Groups, Holdings and Prices "
-    "(optional). Sheet and column names are not case-sensitive; extra columns are ignored "
+    "Describe the organization on the sheets Organization, Groups, Holdings, Prices "
+    "(optional) and Growth (optional: a group's headcount from a date on). Sheet and column names are not case-sensitive; extra columns are ignored "
     "with a warning; blank rows are skipped.",
     "Each header carries a comment that explains the column, and the cells offer "
     "dropdowns with the allowed values. The example rows are valid: replace them.",
@@ -214,16 +225,16 @@ def build_template(catalog: Any, today: date, rows: dict[str, list[tuple]] | Non
     Returns
     -------
     openpyxl.Workbook
-        Instructions, Organization, Groups, Holdings, Prices, and the hidden Lists.
+        Instructions, Organization, Groups, Holdings, Prices, Growth, and the hidden Lists.
     """
     wb = Workbook()
     instructions = wb.active
     instructions.title = "Instructions"
     sheets = {title: wb.create_sheet(title) for title in SHEETS}
     ranges = _write_lists(wb.create_sheet("Lists"), catalog)
-    examples = {**_examples(catalog, today), **(rows or {})}
+    examples = _examples(catalog, today) if rows is None else rows
     for title, ws in sheets.items():
-        _write_input_sheet(ws, SHEETS[title], examples[title], ranges)
+        _write_input_sheet(ws, SHEETS[title], examples.get(title, []), ranges)
     _write_organization_fields(sheets["Organization"], ranges)
     _write_instructions(instructions, catalog, introduction)
     return wb
@@ -236,7 +247,7 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
         "name": "Example Organization", "currency": "USD", "agreement": "EA",
         "renewal_date": renewal, "as_of": today,
         "price_list": catalog.default_price_list(today), "discount_pct": 0,
-        "exchange_rate": None, "exchange_rate_date": None, "notes": None,
+        "exchange_rate": None, "exchange_rate_date": None, "notes": None, "discount_rate": 0,
     }
     return {
         "Organization": [(f.name, organization[f.name]) for f in ORGANIZATION_FIELDS],
@@ -244,6 +255,7 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
                     EXAMPLE_PROFILE, None, "Office workers with a laptop and a phone")],
         "Holdings": [(EXAMPLE_PRODUCT, EXAMPLE_USERS, EXAMPLE_GROUP, "N", renewal, "N")],
         "Prices": [],
+        "Growth": [(EXAMPLE_GROUP, renewal, EXAMPLE_USERS + EXAMPLE_GROWTH)],
     }
 
 
@@ -276,10 +288,11 @@ def input_rows(inputs: OrgInputs) -> dict[str, list[tuple]]:
     Returns
     -------
     dict of str to list of tuple
-        Sheet title (Organization, Groups, Holdings, Prices) -> rows in the column order
+        Sheet title (Organization, Groups, Holdings, Prices, Growth) -> rows in the column order
         of :data:`SHEETS`; Organization lists every field, blank when not set.
     """
-    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices}
+    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices,
+               "Growth": inputs.growth}
     rows = {title: [tuple(_input_cell(r, c.name) for c in SHEETS[title]) for r in items]
             for title, items in records.items()}
     rows["Organization"] = [(f.name, _input_cell(inputs.org, f.name))
@@ -301,7 +314,8 @@ def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
     """Append a copy of the organization's input sheets to ``wb`` (no dropdowns).
 
     The sheets carry the input workbook's names and columns, so the workbook they are
-    copied into can itself be read as the organization workbook.
+    copied into can itself be read as the organization workbook. Growth, which most
+    organizations leave empty, is copied only when it has rows.
 
     Returns
     -------
@@ -311,6 +325,8 @@ def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
     rows = input_rows(inputs)
     sheets = []
     for title, columns in SHEETS.items():
+        if title == "Growth" and not rows[title]:
+            continue
         ws = wb.create_sheet(title)
         _write_input_sheet(ws, columns, rows[title], ranges=None)
         if title == "Organization":
@@ -361,6 +377,9 @@ def _constraint(rule: str, ranges: dict[str, str]) -> DataValidation | None:
         return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
     if rule == "rate":
         return DataValidation(type="decimal", operator="greaterThan", formula1="0")
+    if rule == "fraction":
+        return DataValidation(type="decimal", operator="between", formula1="0",
+                              formula2="0.9999")
     if rule == "percent":
         return DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
     if rule == "date":

@@ -29,10 +29,10 @@ from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
 from planner.input.checks import (check_agreement_size, check_device_rights, check_ended_holdings,
                              check_renewal_in_past)
-from planner.input.organization import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
-                     OrgInputs, PriceOverride)
+from planner.input.organization import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group,
+                                        Growth, Holding, Organization, OrgInputs, PriceOverride)
 from planner.input.sheets import Table, normalise
-from planner.input.workbook import SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
+from planner.input.workbook import HEADER_MAP, SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
@@ -87,6 +87,18 @@ def _rate(value: Any) -> float:
     number = _number(value, "an exchange rate", "; write the number only, e.g. 0.92")
     if number <= 0:
         raise ValueError(f"must be above 0, got {value}")
+    return number
+
+
+def _fraction(value: Any) -> float:
+    """A yearly rate as a fraction, 0 <= r < 1 (``0.05`` or ``5%`` for 5 % a year)."""
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    number = _number(value.strip().removesuffix("%") if percent else value,
+                     "a fraction", "; write 0.05 (or 5%) for 5 % a year")
+    number = number / 100 if percent else number
+    if not 0 <= number < 1:
+        raise ValueError(f"must be at least 0 and below 1 (a fraction per year: 0.05 = 5 %), "
+                         f"got {value}")
     return number
 
 
@@ -148,6 +160,7 @@ Positive = Annotated[int, BeforeValidator(_whole(1))]
 Amount = Annotated[float, BeforeValidator(_amount)]
 Percent = Annotated[float, BeforeValidator(_percent)]
 Rate = Annotated[float, BeforeValidator(_rate)]
+Fraction = Annotated[float, BeforeValidator(_fraction)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Day = Annotated[date, BeforeValidator(_day)]
@@ -185,6 +198,7 @@ class OrganizationFields(_Row):
     exchange_rate_date: Day | None = None
     billing: Billing = "annual"
     holds_with_teams_suite: YesNo | None = None
+    discount_rate: Fraction = 0.0
 
 
 class GroupRow(_Row):
@@ -224,8 +238,16 @@ class PriceRow(_Row):
     currency: Currency | None = None
 
 
+class GrowthRow(_Row):
+    """One Growth row: a group's headcount from a date on."""
+
+    group: Text
+    start: Day
+    users: Count
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
-    "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow,
+    "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow, "growth": GrowthRow,
 }
 """Internal sheet name -> row model of the sheets read row by row."""
 
@@ -346,9 +368,14 @@ def _did_you_mean(close: str | None, valid: list[str] | None = None) -> str | No
     return "valid: " + ", ".join(valid) if valid else None
 
 
-def check_columns(table: Table, model: type[_Row]) -> list[Issue]:
-    """Errors for the required columns (fields without a default) ``table`` lacks."""
-    return [table.issue(f"missing column '{name}'", 1, hint="add this column to the header row")
+def check_columns(table: Table, model: type[_Row], sheet: str | None = None) -> list[Issue]:
+    """Errors for the required columns (fields without a default) ``table`` lacks.
+
+    Each is named as the template writes it (the first spelling of ``sheet``'s column).
+    """
+    written = HEADER_MAP.get(sheet, {}) if sheet else {}
+    return [table.issue(f"missing column '{written.get(name, (name,))[0]}'", 1,
+                        hint="add this column to the header row")
             for name, info in model.model_fields.items()
             if info.is_required() and name not in table.spelled]
 
@@ -474,17 +501,33 @@ def check_products(table: Table, rows: list[tuple[int, Any]], catalog: Catalog) 
             for row, r in rows if r.product and normalise(r.product) not in lookup]
 
 
-def check_holding_groups(table: Table, rows: list[tuple[int, HoldingRow]],
-                         group_names: list[str]) -> list[Issue]:
-    """An error for each holding assigned to a group that is not on the Groups sheet."""
+def check_holding_groups(table: Table, rows: list[tuple[int, Any]], group_names: list[str],
+                         otherwise: str = "leave blank for a shared pool") -> list[Issue]:
+    """An error for each row (Holdings, Growth) naming a group not on the Groups sheet."""
     known = {g.casefold() for g in group_names}
     issues = []
     for row, h in rows:
         if h.group is not None and h.group.casefold() not in known:
             close = difflib.get_close_matches(h.group, group_names, n=1)
-            hint = _did_you_mean(close[0] if close else None) or "leave blank for a shared pool"
+            hint = _did_you_mean(close[0] if close else None) or otherwise
             issues.append(table.issue(f"group '{h.group}' is not on the Groups sheet", row,
                                       "group", hint))
+    return issues
+
+
+def check_growth_rows(table: Table, rows: list[tuple[int, GrowthRow]]) -> list[Issue]:
+    """An error for a group given two headcounts from the same date."""
+    issues, first = [], {}
+    for row, g in rows:
+        if g.group is None or g.start is None:
+            continue
+        key = (g.group.casefold(), g.start)
+        if key in first:
+            issues.append(table.issue(
+                f"duplicate headcount for group '{g.group}' from {g.start.isoformat()} "
+                f"(first on row {first[key]})", row, "start", "keep one row per group and date"))
+        else:
+            first[key] = row
     return issues
 
 
@@ -616,7 +659,7 @@ def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | N
     if table is None:
         return None, Parsed()
     model = ROW_MODELS[sheet]
-    issues += check_columns(table, model)
+    issues += check_columns(table, model, sheet)
     absent = frozenset(name for name in model.model_fields if name not in table.spelled)
     parsed, row_issues = parse_rows(table, model, absent)
     issues += row_issues
@@ -669,8 +712,23 @@ def _prices(table: Table | None, parsed: Parsed[PriceRow], currency: str,
                  for row, p in parsed.valid if (pid := lookup.get(normalise(p.product))))
 
 
+def _growth(table: Table | None, parsed: Parsed[GrowthRow], group_names: list[str] | None,
+            issues: list[Issue]) -> tuple[Growth, ...]:
+    if table is None:
+        return ()
+    if group_names is not None:
+        issues += check_holding_groups(table, parsed.rows, group_names,
+                                       "name a group of the Groups sheet")
+    issues += check_growth_rows(table, parsed.rows)
+    canonical = {g.casefold(): g for g in group_names or ()}
+    return tuple(sorted(
+        (Growth(canonical[g.group.casefold()], g.start, g.users, row)
+         for row, g in parsed.valid if g.group.casefold() in canonical),
+        key=lambda g: (g.group, g.start)))
+
+
 def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
-    """Issues in sheet order (Organization, Groups, Holdings, Prices), then by row."""
+    """Issues in sheet order (Organization, Groups, Holdings, Prices, Growth), then by row."""
     order = {t.sheet: n for n, t in enumerate(raw.tables.values())}
     return sorted(issues, key=lambda i: (i.sheet is not None, order.get(i.sheet, len(order)),
                                          i.row or 0))
@@ -714,6 +772,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
     holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
     price_table, price_rows = _sheet_rows(raw, "prices", issues)
     prices = _prices(price_table, price_rows, org.currency, catalog, issues)
+    growth_table, growth_rows = _sheet_rows(raw, "growth", issues)
+    growth = _growth(growth_table, growth_rows, group_names, issues)
     issues += check_exchange_rate(org, where, catalog)
     issues += check_currency_coverage(org, where, holdings, prices, catalog)
     if holding_table is not None:
@@ -726,8 +786,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
         issues = [dataclasses.replace(i, severity="error") for i in issues]
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
-    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, source=raw.file,
-                     warnings=tuple(str(i) for i in issues))
+    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, growth=growth,
+                     source=raw.file, warnings=tuple(str(i) for i in issues))
 
 
 def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
@@ -759,7 +819,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
 def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
                     prices: pd.DataFrame | None = None,
                     organization: dict[str, Any] | None = None,
-                    catalog: Catalog | None = None, strict: bool = False) -> OrgInputs:
+                    catalog: Catalog | None = None, strict: bool = False,
+                    growth: pd.DataFrame | None = None) -> OrgInputs:
     """Validate an organization built in code, with exactly the workbook's rules.
 
     Issues name the sheet the frame stands for and row = position in the frame + 2.
@@ -777,6 +838,8 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         The catalog ids are checked against (the shipped one by default).
     strict : bool
         Treat every warning as an error.
+    growth : pandas.DataFrame, optional
+        Columns as on the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
@@ -787,4 +850,5 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
     planner.errors.InputError
         Listing every error found.
     """
-    return validate_raw(raw_from_frames(groups, holdings, prices, organization), catalog, strict)
+    return validate_raw(raw_from_frames(groups, holdings, prices, organization, growth),
+                        catalog, strict)

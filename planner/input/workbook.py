@@ -24,6 +24,7 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "groups": ("Groups", "Personas"),
     "holdings": ("Holdings", "Licenses", "Licences"),
     "prices": ("Prices", "Price overrides"),
+    "growth": ("Growth", "Headcount growth"),
 }
 """Internal sheet name -> accepted sheet titles (compared with :func:`normalise`)."""
 
@@ -60,6 +61,11 @@ HEADER_MAP: dict[str, dict[str, tuple[str, ...]]] = {
         "note": ("note", "notes", "comment"),
         "currency": ("currency",),
     },
+    "growth": {
+        "group": ("group", "persona"),
+        "start": ("from", "start", "from date", "since"),
+        "users": ("users", "headcount"),
+    },
 }
 """Internal sheet name -> internal column name -> accepted header spellings."""
 
@@ -76,6 +82,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "exchange_rate_date": ("exchange_rate_date", "exchange rate date", "fx rate date"),
     "billing": ("billing", "billing frequency"),
     "holds_with_teams_suite": ("holds_with_teams_suite", "holds with-teams suite", "with teams"),
+    "discount_rate": ("discount_rate", "discount rate", "yearly discount rate"),
 }
 """Organization field name -> accepted spellings in the ``field`` column."""
 
@@ -212,7 +219,8 @@ def _add_sheet(wb, title: str, header: list[Any], rows: list[list[Any]]) -> None
 
 def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
                     prices: pd.DataFrame | None = None,
-                    organization: dict[str, Any] | None = None) -> RawOrg:
+                    organization: dict[str, Any] | None = None,
+                    growth: pd.DataFrame | None = None) -> RawOrg:
     """Raw rows from DataFrames built in code, read exactly like a workbook.
 
     The frames are laid out as sheets of an in-memory workbook (never saved), so column
@@ -228,6 +236,8 @@ def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         Rows of the Holdings and Prices sheets.
     organization : dict, optional
         Organization field -> value; row numbers follow the dict's order.
+    growth : pandas.DataFrame, optional
+        Rows of the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
@@ -240,7 +250,7 @@ def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
     wb.remove(wb.active)
     _add_sheet(wb, SHEET_NAMES["organization"][0], ["field", "value"],
                [[k, v] for k, v in (organization or {}).items()])
-    frames = {"groups": groups, "holdings": holdings, "prices": prices}
+    frames = {"groups": groups, "holdings": holdings, "prices": prices, "growth": growth}
     for sheet, frame in frames.items():
         if frame is not None:
             _add_sheet(wb, SHEET_NAMES[sheet][0], list(frame.columns),
