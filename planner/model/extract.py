@@ -170,7 +170,8 @@ def why_text(m: PlanningModel, gi: int, bi: int) -> str:
     if bundle.for_commitment:
         parts.append("carries the " + " and ".join(sorted(bundle.for_commitment)) +
                      " because the Enterprise Agreement platform covers every qualified user")
-    if not go.group.qualifying_os and any("windows_enterprise" in cat.product(p).provides or p == "vda_user"
+    needs_os = {c for c, cap in cat.capabilities.items() if cap.condition == "qualifying_os"}
+    if not go.group.qualifying_os and any(needs_os & cat.product(p).provides
                                           for p in bundle.products):
         parts.append("no qualifying OS on the primary device, so no Windows Enterprise per user")
     return "; ".join(parts)
@@ -189,7 +190,7 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         go = m.options.groups[gi]
         bundle = go.bundles[bi]
         per_user = sum(go.per_user(m.catalog, p) * unit_cost.get(p, 0.0) for p in bundle.products)
-        rows.append(dict(group=go.group.name, users=users, products=bundle.label,
+        rows.append(dict(group=go.group.name, users=users, products=tuple(bundle.products),
                          annual_cost_per_user=round(per_user, 2), why=why_text(m, gi, bi),
                          robust=None, flips_at=""))
     assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
