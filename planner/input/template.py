@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.input.organization import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, OrgInputs
+from planner.input.organization import OrgInputs
+from planner.vocabulary import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS
 from planner.outputs import write_workbook
 from planner.provenance import check_replaceable
 from planner.report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
@@ -155,7 +156,8 @@ LIST_SOURCES = {"product": "product", "needs": "need_or_profile", "price_list": 
 INTRODUCTION = (
     "planner input workbook",
     "Describe the organization on the sheets Organization, Groups, Holdings, Prices "
-    "(optional) and Growth (optional: a group's headcount from a date on). Sheet and column names are not case-sensitive; extra columns are ignored "
+    "(optional) and Growth (optional: a group's headcount from a date on). Sheet and column "
+    "names are not case-sensitive; extra columns are ignored "
     "with a warning; blank rows are skipped.",
     "Each header carries a comment that explains the column, and the cells offer "
     "dropdowns with the allowed values. The example rows are valid: replace them.",

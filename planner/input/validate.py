@@ -29,10 +29,10 @@ from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
 from planner.input.checks import (check_agreement_size, check_device_rights, check_ended_holdings,
                              check_renewal_in_past)
-from planner.input.organization import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group,
-                                        Growth, Holding, Organization, OrgInputs, PriceOverride)
+from planner.input.organization import Group, Growth, Holding, Organization, OrgInputs, PriceOverride
 from planner.input.sheets import Table, normalise
 from planner.input.workbook import HEADER_MAP, SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
+from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
@@ -581,8 +581,8 @@ def check_currency_coverage(org: Organization, where: OrgSheet, holdings: tuple[
 
     Catalog price lists are in USD. When ``currency`` differs from the list's
     (``price_list``, else the list in force on ``as_of``), an ``exchange_rate``
-    converts the list prices (a bad one is reported on its cell). Without one, only Prices rows give prices in the workbook
-    currency: an error when the Prices sheet is empty or misses a held product; else a
+    converts the list prices (a bad one is reported on its cell). Without one, only Prices rows
+    give prices in the workbook currency: an error when the Prices sheet is empty or misses a held product; else a
     warning, since ``planner solve`` stops at the first product it must price without a
     Prices row.
     """
