@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from planner.input.dates import optional_date
 from planner.input.organization import Group, Holding, Organization, OrgInputs, PriceOverride
 
 AS_OF = "2026-11-23"
@@ -96,9 +97,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 
 
 def _day(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return optional_date(value)
 
 
 def _yes(value: Any) -> bool:

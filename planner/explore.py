@@ -49,6 +49,7 @@ import pandas as pd
 
 from planner.batch.montecarlo import monte_carlo
 from planner.catalog.load import Catalog, load_catalog
+from planner.input.dates import optional_date
 from planner.errors import NoCompliantPlan
 from planner.input.organization import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
 from planner.pipeline import plan
@@ -116,9 +117,7 @@ def _part(total: int, moved: int, users: int) -> int:
 
 
 def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+    return optional_date(value)
 
 
 def with_changes(inputs: OrgInputs, *, users: Mapping[str, int] | None = None,

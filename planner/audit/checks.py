@@ -206,7 +206,9 @@ class PlanUnderAudit:
             target = self.expected_buy(prod.step_to)
             paid = [min((self._paid(h) for h in self.inputs.holdings
                          if h.product == s and self.running(h)), default=None) for s in prod.step_from]
-            return None if target is None or None in paid else max(0.0, target - sum(paid))
+            if target is None or any(x is None for x in paid):
+                return None
+            return max(0.0, target - sum(x for x in paid if x is not None))
         locked = self.agreement in self.cat.platform_rules.get("price_lock_agreements", "").split(";")
         lines = [h for h in self.inputs.holdings if h.product == pid and self.running(h)
                  and not (prod.kind == "onprem_license" and not h.sa)]
@@ -265,9 +267,9 @@ def _headcount(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
         if g not in plan.groups:
             yield g, "assignment for a group the organization does not have"
         got[g] += users
-    for g in plan.inputs.groups:
-        if got[g.name] != g.users:
-            yield g.name, f"{got[g.name]} users licensed, headcount is {g.users}"
+    for group in plan.inputs.groups:
+        if got[group.name] != group.users:
+            yield group.name, f"{got[group.name]} users licensed, headcount is {group.users}"
 
 
 @check("known_products", "every product in the plan exists in the catalog")

@@ -1,8 +1,10 @@
 """Raw workbook rows to a validated :class:`~planner.input.organization.OrgInputs`, or every problem.
 
-Each sheet's columns are declared once, as a pydantic row model (:class:`GroupRow`,
-:class:`HoldingRow`, :class:`PriceRow`, :class:`OrganizationFields`) whose field types
-convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
+Each sheet's columns are declared once, in :data:`planner.input.workbook.SHEETS`; the
+pydantic row models here (:class:`GroupRow`, :class:`HoldingRow`, :class:`PriceRow`,
+:class:`GrowthRow`, :class:`OrganizationFields`) give each column the converter its
+``rule`` names (:data:`RULE_TYPES`; a test checks models and specification agree),
+and convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
 is an error). Rules that need the catalog or span rows and sheets are small ``check_*``
 functions returning ``list[Issue]``. :func:`read_org` and :func:`org_from_frames` run them
 all and raise one :class:`~planner.errors.InputError` listing every error, each located by
@@ -18,7 +20,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable, Generic, TypeVar
 
@@ -27,6 +29,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
+from planner.input.dates import to_date
 from planner.input.checks import (check_agreement_size, check_device_rights, check_ended_holdings,
                              check_renewal_in_past)
 from planner.input.organization import Group, Growth, Holding, Organization, OrgInputs, PriceOverride
@@ -34,7 +37,6 @@ from planner.input.sheets import Table, normalise
 from planner.input.workbook import HEADER_MAP, SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
 from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
@@ -136,20 +138,6 @@ def _yes_no(value: Any) -> bool:
     raise ValueError(f"'{value}' is not Y or N")
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"'{value}' is not a valid date") from None
-    raise ValueError(f"'{value}' is not a date; use an Excel date or YYYY-MM-DD text "
-                     "(e.g. 2026-12-31)")
-
-
 def _id_list(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in LIST_SEPARATORS.split(str(value)) if p.strip()))
 
@@ -163,12 +151,19 @@ Rate = Annotated[float, BeforeValidator(_rate)]
 Fraction = Annotated[float, BeforeValidator(_fraction)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Day = Annotated[date, BeforeValidator(_day)]
+Day = Annotated[date, BeforeValidator(to_date)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
 Agreement = Annotated[str, BeforeValidator(_choice(AGREEMENTS))]
 Worker = Annotated[str, BeforeValidator(_choice(WORKER_KINDS))]
 PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
 Billing = Annotated[str, BeforeValidator(_choice(BILLING))]
+RULE_TYPES: dict[str, Any] = {
+    "text": Text, "count": Count, "positive": Positive, "money": Amount, "percent": Percent,
+    "rate": Rate, "fraction": Fraction, "currency": Currency, "yes_no": YesNo, "date": Day,
+    "needs": IdList, "agreement": Agreement, "worker": Worker, "primary_device": PrimaryDevice,
+    "billing": Billing, "product": Text, "group": Text, "price_list": Text,
+}
+"""Column rule (:attr:`planner.input.workbook.Column.rule`) -> the type its cells convert to."""
 
 
 # ------------------------------------------------------------------ column spec
@@ -193,12 +188,12 @@ class OrganizationFields(_Row):
     as_of: Day | None = None
     price_list: Text | None = None
     discount_pct: Percent = 0.0
-    notes: Text | None = None
     exchange_rate: Rate | None = None
     exchange_rate_date: Day | None = None
+    discount_rate: Fraction = 0.0
+    notes: Text | None = None
     billing: Billing = "annual"
     holds_with_teams_suite: YesNo | None = None
-    discount_rate: Fraction = 0.0
 
 
 class GroupRow(_Row):
@@ -331,7 +326,8 @@ def parse_rows(table: Table, model: type[M],
     issues : list of Issue
         One per bad cell, located by row and column.
     """
-    parsed, issues = Parsed(), []
+    parsed: Parsed[M] = Parsed()
+    issues: list[Issue] = []
     for row, record in table.rows:
         converted, errors = convert(model, record)
         parsed.rows.append((row, converted))
@@ -399,7 +395,8 @@ def check_sheets(raw: RawOrg) -> list[Issue]:
 
 def check_organization_fields(table: Table) -> list[Issue]:
     """Unknown fields (warning), duplicate fields and values without a field name."""
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     known = list(OrganizationFields.model_fields)
     for row, record in table.rows:
         name = record.get("field")
@@ -447,7 +444,8 @@ def check_groups_present(table: Table) -> list[Issue]:
 
 def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Issue]:
     """An error for each group name used twice (names compare ignoring case)."""
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     for row, g in rows:
         key = g.group.casefold() if g.group else None
         if key is None:
@@ -517,7 +515,8 @@ def check_holding_groups(table: Table, rows: list[tuple[int, Any]], group_names:
 
 def check_growth_rows(table: Table, rows: list[tuple[int, GrowthRow]]) -> list[Issue]:
     """An error for a group given two headcounts from the same date."""
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     for row, g in rows:
         if g.group is None or g.start is None:
             continue
@@ -535,7 +534,8 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
                      catalog: Catalog) -> list[Issue]:
     """Errors for a product priced twice and for a row currency other than ``currency``."""
     lookup = _product_ids(catalog)
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     for row, p in rows:
         pid = lookup.get(normalise(p.product)) if p.product else None
         if pid in first:
@@ -673,13 +673,16 @@ def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
     issues += check_groups_present(table)
     issues += check_group_names(table, parsed.rows)
     issues += check_needs(table, parsed.rows, catalog)
-    return tuple(
-        Group(name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
-              primary_device=g.primary_device, needs=needs, devices=g.devices, notes=g.notes,
-              row=row, pcs_per_user=g.pcs_per_user, tablets_per_user=g.tablets_per_user,
-              phones_per_user=g.phones_per_user)
-        for row, g in parsed.valid
-        if g.needs and all(needs := tuple(_need_id(t, catalog) for t in g.needs)))
+    groups = []
+    for row, g in parsed.valid:
+        needs = tuple(_need_id(t, catalog) for t in g.needs or ())
+        if needs and all(needs):
+            groups.append(Group(
+                name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
+                primary_device=g.primary_device, needs=tuple(n for n in needs if n), devices=g.devices,
+                notes=g.notes, row=row, pcs_per_user=g.pcs_per_user,
+                tablets_per_user=g.tablets_per_user, phones_per_user=g.phones_per_user))
+    return tuple(groups)
 
 
 def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str] | None,
@@ -730,8 +733,8 @@ def _growth(table: Table | None, parsed: Parsed[GrowthRow], group_names: list[st
 def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
     """Issues in sheet order (Organization, Groups, Holdings, Prices, Growth), then by row."""
     order = {t.sheet: n for n, t in enumerate(raw.tables.values())}
-    return sorted(issues, key=lambda i: (i.sheet is not None, order.get(i.sheet, len(order)),
-                                         i.row or 0))
+    return sorted(issues, key=lambda i: (i.sheet is not None,
+                                         order.get(i.sheet or "", len(order)), i.row or 0))
 
 
 def validate_raw(raw: RawOrg, catalog: Catalog | None = None,

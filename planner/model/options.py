@@ -309,11 +309,12 @@ def _blocked_shortfalls(group: Group, blocked: dict[str, str], catalog: Catalog)
         if cap.condition == "qualifying_os" and not group.qualifying_os:
             out.append(_shortfall(catalog, group, need, f"{need} {reason}", cap.condition))
             continue
-        kind = next(k for k in cap.install_kinds if group.devices_of_kind(k) > cap.install_limit)
+        limit = cap.install_limit or 0  # blocked without the OS condition: an install limit
+        kind = next(k for k in cap.install_kinds if group.devices_of_kind(k) > limit)
         per_kind = (group.pcs_per_user, group.tablets_per_user, group.phones_per_user)
         column = "devices_per_user" if all(v is None for v in per_kind) else f"{kind}s_per_user"
         out.append(_shortfall(catalog, group, need, f"{need} {reason}", "install_limit",
-                              limit=str(cap.install_limit), kind_column=column))
+                              limit=str(limit), kind_column=column))
     return out
 
 
@@ -549,7 +550,7 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
             assigned.setdefault(h.group, []).append(hi)
     # Groups alike in what decides their candidates and bundles share one computation:
     # the result depends on the group only through these keys (memoised, not approximated).
-    cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
+    cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, Reason]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
     prune_cache: dict[tuple, tuple[str, ...]] = {}
     result = []

@@ -147,7 +147,7 @@ def test_instructions_explain_columns_ids_and_commands(wb):
     assert "planner validate ORG.xlsx" in text and "planner solve ORG.xlsx" in text
     described = [c for sheet, cs in SHEETS.items() if sheet != "Organization" for c in cs]
     for column in described + list(ORGANIZATION_FIELDS):
-        assert column.meaning in text
+        assert column.description in text
     for allowed in ("information, frontline", "EA, EAS, MCA-E, CSP"):
         assert allowed in text
     for ident in ("m365_e5", "Office desktop apps", "m365_e3_equivalent", "list-2022"):

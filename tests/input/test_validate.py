@@ -217,9 +217,9 @@ def test_unknown_field_warns_and_duplicate_field_errors(tmp_path):
     inputs = read_org(org_file(tmp_path, row("Organization", ["colour", "blue"])))
     assert inputs.warnings == ("org.xlsx, sheet Organization, row 9, column field: unknown "
                                "field 'colour' ignored (valid: name, currency, agreement, "
-                               "renewal_date, as_of, price_list, discount_pct, notes, "
-                               "exchange_rate, exchange_rate_date, billing, holds_with_teams_suite, "
-                               "discount_rate)",)
+                               "renewal_date, as_of, price_list, discount_pct, exchange_rate, "
+                               "exchange_rate_date, discount_rate, notes, billing, "
+                               "holds_with_teams_suite)",)
     issue = error_at(tmp_path, "Organization", 9, "field",
                      row("Organization", ["Currency", "USD"]))
     assert "duplicate field 'currency' (first given on row 3)" in issue.message
