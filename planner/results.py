@@ -75,7 +75,7 @@ class Plan:
     at: str
     price_list: str
     annual_cost: float
-    baseline_annual_cost: float
+    baseline_annual_cost: float | None
     committed_annual_cost: float
     gap: float | None
     purchases: pd.DataFrame

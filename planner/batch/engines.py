@@ -246,6 +246,12 @@ class LocalEngine(Engine):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def _abort(self) -> None:
+        """Drop the pool without waiting for the chunks still running (interrupted map)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
 
 class RayEngine(Engine):
     """Ray Core tasks, one per chunk, with retries when a worker or node is lost.

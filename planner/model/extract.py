@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 import pandas as pd
 from planner.model.program import MONTHS, PlanningModel
@@ -54,7 +55,8 @@ def settle_ties(m: PlanningModel) -> tuple[dict[int, int], dict[str, int]]:
         h = m.inputs.holdings[hi]
         if h.group or not bought.get(h.product):
             continue
-        if m.pricing.renewal_price(h) <= m.pricing.buy_price(h.product) + 1e-9:
+        new = m.pricing.buy_price(h.product)
+        if new is not None and m.pricing.renewal_price(h) <= new + 1e-9:
             shift = min(bought[h.product], h.quantity - kept[hi])
             kept[hi] += shift
             bought[h.product] -= shift
@@ -88,7 +90,7 @@ def _kept_units(m: PlanningModel, needed, needed_by_group, priced: dict[int, int
 
 
 def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int]) -> list[dict]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     cat, pricing = m.catalog, m.pricing
     held_products = {h.product for h in m.inputs.holdings}
     for hi, h in enumerate(m.inputs.holdings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product as cartesian
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from planner.catalog.load import FAMILIES, Catalog, Product
 from planner.errors import Shortfall
@@ -243,9 +243,12 @@ def on_running_platform(catalog: Catalog, group: Group, committed: frozenset[str
             and group.primary_device == rules["platform_user_device"])
 
 
-def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pricing,
+def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Any,
                 family_members, committed: frozenset[str]) -> tuple[tuple[str, ...], dict[str, Reason]]:
-    """Products one user of ``group`` may hold, and why each other product may not."""
+    """Products one user of ``group`` may hold, and why each other product may not.
+
+    ``pricing`` is a :class:`~planner.catalog.pricing.Pricing` or its memoised wrapper.
+    """
     agreement = inputs.org.agreement
     no_full_usl = (catalog.platform_rules.get("full_usl_for_platform_users_midterm", "Y") == "N"
                    and on_running_platform(catalog, group, committed))
@@ -490,7 +493,7 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, pricing, needs, cands, h
     """The sorted bundles of one group: minimal, undominated sets plus platform variants."""
     minimal = _cheapest_pure(_drop_dominated(enum.bundles(needs, cands), catalog, pricing, held_ids),
                              catalog, pricing, held_ids, order)
-    sets = [(s, frozenset()) for s in minimal]
+    sets: list[tuple[frozenset[str], frozenset[str]]] = [(s, frozenset()) for s in minimal]
     if qualified and held_families:
         # The enterprise-wide commitment: each user carries the platform families or a
         # per-user platform licence (a suite, or a step-up of a held licence to one).
