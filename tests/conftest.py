@@ -54,6 +54,9 @@ SLOW_MODULES = frozenset({
     "tests/importer/test_import_scale.py", "tests/importer/test_import_cli.py",
     "tests/batch/test_batch_ray.py", "tests/report/test_report_render.py",
     "tests/test_benchmarks_smoke.py", "tests/input/test_bad_inputs.py",
+    "tests/cli/test_cli_report.py", "tests/batch/test_batch_run.py",
+    "tests/batch/test_batch_sweep.py", "tests/batch/test_batch_benchmark.py",
+    "tests/test_packaging.py", "tests/importer/test_import_packaging.py",
 })
 
 
