@@ -26,6 +26,12 @@ BILLING = ("annual", "monthly")
 PLAN_AT = ("now", "renewal")
 """Planning points (``--at``): today with running terms paid, or the renewal date."""
 
+TIMELINE = "timeline"
+"""The ``--at`` value that plans every period from now through the renewal (planner.timeline)."""
+
+TIMELINE_ACTIONS = ("running", "renew", "step-up", "true-up", "buy", "drop")
+"""Actions of a timeline plan's lines, per period."""
+
 ACTIONS = ("keep", "committed", "step-up", "true-up", "buy", "drop")
 """Purchase actions of a plan, in the order the Purchases sheet lists them."""
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from planner.vocabulary import (AGREEMENTS, BILLING, PLAN_AT, PRIMARY_DEVICES, QUALIFYING_OS,
-                                WORKER_KINDS)
+                                TIMELINE, WORKER_KINDS)
 
-__all__ = ["AGREEMENTS", "BILLING", "PLAN_AT", "PRIMARY_DEVICES", "QUALIFYING_OS", "WORKER_KINDS",
-           "Group", "Growth", "Holding", "OrgInputs", "Organization", "PriceOverride"]
+__all__ = ["AGREEMENTS", "BILLING", "PLAN_AT", "PRIMARY_DEVICES", "QUALIFYING_OS", "TIMELINE",
+           "WORKER_KINDS", "Group", "Growth", "Holding", "OrgInputs", "Organization",
+           "PriceOverride"]
 
 
 @dataclass(frozen=True)
