@@ -12,6 +12,7 @@ import pytest
 from planner import plan
 from planner.errors import NoCompliantPlan
 from planner.input.organization import Group, OrgInputs
+from planner.vocabulary import SHORTFALL_REASONS
 
 from org_builders import small_org
 
@@ -75,6 +76,7 @@ def test_one_line_per_group_and_need(case):
     found = shortfalls(org.replace(groups=(group,)))
     keys = [(s.group, s.need) for s in found]
     assert len(keys) == len(set(keys))
+    assert {s.code for s in found} <= set(SHORTFALL_REASONS)
 
 
 def test_a_group_with_too_many_devices_is_not_told_to_change_its_os():
