@@ -247,8 +247,17 @@ class PlanUnderAudit:
         return used
 
     def used_units(self) -> dict[str, float]:
-        """Product -> units all groups use."""
-        return {p: sum(by_group.values()) for p, by_group in self.used_units_by_group().items()}
+        """Product -> units all groups use (one for a product bought once per organization)."""
+        return self.organization_units(
+            {p: sum(by_group.values()) for p, by_group in self.used_units_by_group().items()})
+
+    def organization_units(self, used: dict[str, float]) -> dict[str, float]:
+        """A product bought once per organization (basis ``organization``, e.g. a tenant
+        capacity pack) needs one unit as soon as any user holds it, whatever the count."""
+        for p in used:
+            if self.cat.items[p].basis == "organization" and used[p] > 0:
+                used[p] = 1.0
+        return used
 
     def assigned_users(self) -> Iterator[tuple[Group, int, list[str]]]:
         """(group, users, products) of each assignment to a known group, all products known."""
@@ -393,8 +402,12 @@ def _holding_groups(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
                     pooled += h.quantity
         if not reserved:
             continue
-        usable = pooled + sum(min(q, _units(by_group.get(g, 0))) for g, q in reserved.items())
-        need = sum(_units(u) for u in by_group.values())
+        units = {g: _units(u) for g, u in by_group.items()}
+        if plan.cat.items[p].basis == "organization":  # one unit serves every group using it
+            units = {g: min(1, u) for g, u in units.items()}
+        usable = pooled + sum(min(q, units.get(g, 0)) for g, q in reserved.items())
+        need = min(1, sum(units.values())) if plan.cat.items[p].basis == "organization" \
+            else sum(units.values())
         have = min(kept.get(p, 0), usable) + bought.get(p, 0)
         if have < need:
             held_for = ", ".join(f"{q} for {g}" for g, q in sorted(reserved.items()))
