@@ -52,7 +52,7 @@ PLATFORM_FAMILIES = ("desktop_platform", "cal_suite")
 
 SHORTFALL_REASONS = ("qualifying_os", "frontline", "agreement", "agreement_right", "install_limit",
                      "sales_rule", "full_usl", "step_up_source", "no_price", "platform_family",
-                     "midterm")
+                     "midterm", "not_available")
 """Codes of the rules that can leave a need without a product; those with a closest fix
 are the ``reason`` values of catalog rules/fixes.csv."""
 

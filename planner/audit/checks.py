@@ -489,6 +489,8 @@ def _agreement(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
         prod = plan.cat.items.get(p)
         if prod and prod.agreements and plan.agreement not in prod.agreements:
             yield p, f"not sold under {plan.agreement}"
+        elif prod and not prod.available:
+            yield p, "not available in this analysis"
 
 
 @check("seat_caps", "products with a seat cap (Business plans: 300) are held within it")

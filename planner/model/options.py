@@ -18,6 +18,9 @@ from planner.errors import Shortfall
 from planner.input.organization import AGREEMENTS, Group, OrgInputs
 from planner.catalog.pricing import Pricing
 
+NOT_AVAILABLE = "are not available in this analysis (ruled out with catalog_without)"
+"""Why a product an analysis ruled out is not a candidate (a catalog state, not an agreement)."""
+
 MAX_BUNDLE_SIZE = 7
 
 
@@ -284,7 +287,8 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Any,
             elif pricing.buy_price(pid) is None:
                 reason = Reason("no_price", f"have no price in price list {pricing.price_list.id}")
         elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
-            reason = (Reason("agreement", f"are not sold under a {agreement} agreement")
+            reason = (Reason("not_available", NOT_AVAILABLE) if not prod.available
+                      else Reason("agreement", f"are not sold under a {agreement} agreement")
                       if not prod.sold_under(agreement)
                       else Reason("no_price", f"have no price in price list {pricing.price_list.id}"))
         if reason is None and prod.family and pid not in fam_allowed:
