@@ -11,7 +11,8 @@ set of *new* licences that covers its needs, one persona at a time. It is blind 
 
 The greedy choice per persona is the cheapest bundle, by the sum of buy prices times
 units per user, among the planner's own compliant bundles (so per-user eligibility and
-prerequisites hold) except the platform variants. It is then costed charitably with the planner's own model: the choice is fixed
+prerequisites hold) except the platform variants. It is then costed charitably with the
+planner's own model: the choice is fixed
 (``users[g,b]`` = headcount) and the solver only decides what to keep and buy, so running
 holdings are still used for free where they fit. If the fixed choice breaks an
 organization-wide rule (the platform commitment, SA backing, ...), the model is infeasible

@@ -225,7 +225,8 @@ def section_sizes(rep: Report, sizes, runs: int) -> dict:
 
 
 def section_target_scale(rep: Report, runs: int, users: int, personas: int, holdings: int, quick: bool) -> None:
-    rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=_default_solver(), at="now")
+    rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1,
+                solver=_default_solver(), at="now")
     total, rss = med(rs, "total"), max(r["rss"] for r in rs)
     status = {r["status"] for r in rs}
     rep.say(f"## {users:,} users, {personas:,} personas, {holdings} holdings")
@@ -250,7 +251,8 @@ def section_user_scaling(rep: Report, runs: int, base: int, personas: int, holdi
     rep.say()
     rows, totals = [], {}
     for users in (base, 10 * base):
-        rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=_default_solver(), at="now")
+        rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1,
+                    solver=_default_solver(), at="now")
         totals[users] = med(rs, "total")
         rows.append([f"{users:,}", rs[0]["bundles"], _s(med(rs, "options")), _s(med(rs, "build")),
                      _s(med(rs, "solve")), _s(totals[users])])
@@ -274,19 +276,23 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
         for seed in seeds:
             agg = child("model", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
             pu = child("per_user", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
-            same = pu["status"] == "optimal" and abs(pu["objective"] - agg["objective"]) <= 1e-6 * max(1, agg["objective"])
+            same = (pu["status"] == "optimal"
+                    and abs(pu["objective"] - agg["objective"]) <= 1e-6 * max(1, agg["objective"]))
             if not same:
                 problems.append(f"per-user optimum differs at {u} users seed {seed}: "
                                 f"{pu['objective']} vs {agg['objective']}")
-            rows.append([f"{u:,}", p, h, seed, f"{agg['objective']:,.2f}", f"{pu['objective']:,.2f}" if pu["objective"] is not None else "-",
+            per_user = f"{pu['objective']:,.2f}" if pu["objective"] is not None else "-"
+            rows.append([f"{u:,}", p, h, seed, f"{agg['objective']:,.2f}", per_user,
                          pu["status"], "yes" if same else "NO", _s(agg["total"]), _s(pu["total"]),
                          f"{pu['total'] / agg['total']:.0f}x"])
     rep.table(["users", "personas", "holdings", "seed", "aggregated optimum", "per-user optimum", "per-user status",
                "same", "aggregated s", "per-user s", "ratio"], rows)
     if users:
-        agg = child("model", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver=_default_solver(), at="now")
-        pu = child("per_user", users=users, personas=personas, holdings=holdings, seed=seeds[0], solver=_default_solver(),
-                   at="now", time_limit=time_limit, timeout=time_limit * 3 + 600)
+        agg = child("model", users=users, personas=personas, holdings=holdings, seed=seeds[0],
+                    solver=_default_solver(), at="now")
+        pu = child("per_user", users=users, personas=personas, holdings=holdings, seed=seeds[0],
+                   solver=_default_solver(), at="now", time_limit=time_limit,
+                   timeout=time_limit * 3 + 600)
         ratio = pu["total"] / agg["total"]
         finished = pu["status"] == "optimal"
         same = finished and abs(pu["objective"] - agg["objective"]) <= 1e-6 * agg["objective"]
@@ -295,7 +301,8 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
                 f"{_s(agg['total'])} s ({agg['variables']:,} variables), optimum {agg['objective']:,.2f}; per-user "
                 f"{_s(pu['total'])} s ({pu.get('variables', 0):,} user-product variables, build "
                 f"{_s(pu.get('build', 0))} s, status {pu['status']} with the {time_limit:.0f} s time limit), "
-                f"objective {obj}. Ratio **{ratio:.0f}x**{'' if finished else ' (a lower bound: per-user did not finish)'}.")
+                f"objective {obj}. Ratio **{ratio:.0f}x**"
+                f"{'' if finished else ' (a lower bound: per-user did not finish)'}.")
         rep.say()
         if not quick:
             rep.target(f"per-user formulation at {users:,} users", ">= 50x slower, same optimum",
@@ -339,7 +346,8 @@ def section_greedy(rep: Report, configs, seeds, quick: bool) -> list[str]:
                     problems.append(f"optimizer costlier than greedy: {users} {personas} {holdings} seed {seed} {at}")
                 rows.append([f"{users:,}", personas, holdings, seed, at, f"{opt:,.2f}",
                              f"{g.objective:,.2f}" if g.objective is not None else "-", verdict])
-    rep.table(["users", "personas", "holdings", "seed", "at", "optimizer (avoidable annual)", "greedy", "verdict"], rows)
+    rep.table(["users", "personas", "holdings", "seed", "at", "optimizer (avoidable annual)",
+               "greedy", "verdict"], rows)
     rep.say(f"{counts['runs']} cases: optimizer strictly cheaper in {counts['cheaper']}, equal in {counts['equal']}, "
             f"greedy non-compliant in {counts['noncompliant']}, optimizer costlier in {counts['costlier']}.")
     rep.say()
@@ -402,7 +410,8 @@ def section_solvers(rep: Report, sizes, runs: int, quick: bool) -> list[str]:
     for users, personas, holdings in sizes:
         res = {}
         for solver in ("highs", "cbc"):
-            rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1, solver=solver, at="now")
+            rs = repeat(runs, "model", users=users, personas=personas, holdings=holdings, seed=1,
+                        solver=solver, at="now")
             res[solver] = (med(rs, "solve"), rs[0]["objective"], rs[0]["status"], rs[0]["solver"],
                            statistics.median(r["cpu"]["solve"] for r in rs))
             total[solver] += res[solver][0]
@@ -484,8 +493,10 @@ def section_cli(rep: Report, runs: int, quick: bool) -> None:
             f"(median of {runs} interleaved runs).")
     rep.say()
     if not quick:
-        rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs read+write only", "< 1.5x", f"{s / i:.2f}x", s / i < 1.5)
-        rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs bare openpyxl floor", "< 2x", f"{s / f:.2f}x", s / f < 2)
+        rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs read+write only", "< 1.5x",
+                   f"{s / i:.2f}x", s / i < 1.5)
+        rep.target(f"`planner solve` {SEED_SCENARIO.name} cold vs bare openpyxl floor", "< 2x",
+                   f"{s / f:.2f}x", s / f < 2)
 
 
 def check_generator(rep: Report) -> list[str]:

@@ -80,6 +80,7 @@ class InputError(PlannerError):
         super().__init__("\n".join(str(i) for i in self.issues))
 
     def lines(self) -> list[str]:
+        """One line per issue, as printed."""
         return [str(i) for i in self.issues]
 
 
@@ -91,12 +92,19 @@ class CatalogError(PlannerError):
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A need of a group that no compliant product can meet, and why."""
+    """A need of a group that no compliant product can meet, and why.
+
+    ``fix`` is the closest fix in words; ``change`` the same fix as a change to the workbook
+    (``group.primary_device=windows_pro``, ``org.agreement=EA``), from catalog
+    rules/fixes.csv; ``code`` names the blocking rule (``planner.vocabulary``).
+    """
 
     group: str
     need: str
     reason: str
     fix: str | None = None
+    change: str | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         text = f"group '{self.group}' cannot be licensed for '{self.need}': {self.reason}"
@@ -113,6 +121,7 @@ class NoCompliantPlan(PlannerError):
         super().__init__("\n".join(str(s) for s in shortfalls) or "no compliant plan exists")
 
     def lines(self) -> list[str]:
+        """One line per shortfall, as printed."""
         return [str(s) for s in self.shortfalls] or [str(self)]
 
 

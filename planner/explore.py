@@ -49,6 +49,7 @@ import pandas as pd
 
 from planner.batch.montecarlo import monte_carlo
 from planner.catalog.load import Catalog, load_catalog
+from planner.input.dates import optional_date, to_date
 from planner.errors import NoCompliantPlan
 from planner.input.organization import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
 from planner.pipeline import plan
@@ -116,9 +117,7 @@ def _part(total: int, moved: int, users: int) -> int:
 
 
 def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+    return optional_date(value)
 
 
 def with_changes(inputs: OrgInputs, *, users: Mapping[str, int] | None = None,
@@ -210,7 +209,7 @@ def with_changes(inputs: OrgInputs, *, users: Mapping[str, int] | None = None,
             raise ValueError(msg)
         org = replace(org, discount_pct=float(discount_pct))
     if as_of is not None:
-        org = replace(org, as_of=_day(as_of))
+        org = replace(org, as_of=to_date(as_of))
     if renewal_date is not _KEEP:
         org = replace(org, renewal_date=_day(renewal_date))
     overrides = list(inputs.prices)
@@ -286,7 +285,7 @@ def split_group(inputs: OrgInputs, group: str, share: float | None = None, *,
             raise ValueError(msg)
         moved = int(round(float(share) * g.users))
     else:
-        moved = int(users)
+        moved = int(users or 0)  # users is given: exactly one of the two is
         if not 0 <= moved <= g.users:
             msg = f"users to move must be between 0 and {g.users} (got {users})"
             raise ValueError(msg)
@@ -654,7 +653,8 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
         msg = f"sweep parameter name(s) {clash} clash with result columns; rename them"
         raise ValueError(msg)
     bar = _progress(len(points), "sweep", progress)
-    rows, used = [], []
+    rows: list[dict[str, Any]] = []
+    used: list[Any] = []
     try:
         for point in points:
             changed, point_at = _apply(inputs, point, change, catalog)

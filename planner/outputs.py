@@ -311,7 +311,7 @@ def _write_error(out: Path, exc: OSError, folder: Path | None = None) -> InputEr
                             hint="nothing was written; an existing file is unchanged"))
 
 
-def atomic_write(out_path: str | os.PathLike, save: Callable[[str], None],
+def atomic_write(out_path: str | os.PathLike, save: Callable[[str], object],
                  inputs: Iterable = (), what: str = "output") -> Path:
     """Write an output file whole or not at all, never over an input.
 

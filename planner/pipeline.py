@@ -80,7 +80,8 @@ def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gr
                 rows.append(dict(group=go.group.name, rank=rank, chosen=chosen_label,
                                  alternative=" | ".join(go.bundles[bi].label for bi in alt),
                                  extra_annual_cost=round(extra, 2),
-                                 extra_annual_cost_per_user=round(extra / go.group.users, 2) if go.group.users else None,
+                                 extra_annual_cost_per_user=round(extra / go.group.users,
+                                                                  2) if go.group.users else None,
                                  note="whole plan re-solved with the better choices forbidden for this group"))
                 forbidden += alt
         finally:
@@ -226,14 +227,16 @@ def chosen_choice(m: PlanningModel) -> dict[str, frozenset[tuple[str, ...]]]:
 
 def _annotate_robustness(result: Plan) -> None:
     """The Assignments columns ``robust`` and ``flips_at`` from the robustness table."""
+    if result.robustness is None:
+        return
     table = result.robustness.set_index("group")
     robust, flips = [], []
     for r in result.assignments.itertuples(index=False):
         row = table.loc[r.group] if r.group in table.index else None
-        ok = True if row is None else bool(row["robust"])
+        ok = row is None or bool(row["robust"])
         robust.append(ok)
-        flips.append("" if ok else f"{row['flips_product']} at {row['flips_at']:,.2f} "
-                     f"{result.currency}/unit/month -> {row['flips_to']}")
+        flips.append("" if row is None or ok else f"{row['flips_product']} at "
+                     f"{row['flips_at']:,.2f} {result.currency}/unit/month -> {row['flips_to']}")
     result.assignments["robust"] = robust
     result.assignments["flips_at"] = flips
 

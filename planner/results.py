@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planner.vocabulary import ACTIONS, STATUSES, TIMELINE_ACTIONS
+
+__all__ = ["ACTIONS", "ALTERNATIVE_COLUMNS", "ASSIGNMENT_COLUMNS", "COMPLIANCE_COLUMNS",
+           "PERIOD_COLUMNS", "PRODUCT_SEPARATOR", "PURCHASE_COLUMNS", "STATUSES", "TIMELINE_ACTIONS",
+           "TIMELINE_COLUMNS", "Plan", "Timeline",
+           "products_text", "read_products"]
+
 PURCHASE_COLUMNS = [
     "action", "product", "product_name", "quantity", "unit_price", "monthly_cost",
     "annual_cost", "note",
@@ -18,13 +25,24 @@ ALTERNATIVE_COLUMNS = [
     "group", "rank", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
 ]
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
-ACTIONS = ("keep", "committed", "step-up", "true-up", "buy", "drop")
+PRODUCT_SEPARATOR = " + "
+"""How one user's products are written in a workbook or on the console: ``a + b``."""
+
+
+def products_text(products) -> str:
+    """One user's products as written (``m365_e3 + copilot``); text is returned as it is."""
+    return products if isinstance(products, str) else PRODUCT_SEPARATOR.join(products)
+
+
+def read_products(value) -> tuple[str, ...]:
+    """Product ids of one assignment: a sequence of ids, or the text a plan workbook holds."""
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(PRODUCT_SEPARATOR.strip())
+    return tuple(p for p in (str(x).strip() for x in parts) if p)
 TIMELINE_COLUMNS = [
     "period", "start", "end", "action", "product", "product_name", "quantity", "unit_price",
     "annual_cost", "period_cost", "note",
 ]
 PERIOD_COLUMNS = ["period", "start", "end", "at", "years", "annual_cost", "cost", "discounted_cost"]
-TIMELINE_ACTIONS = ("running", "renew", "step-up", "true-up", "buy", "drop")
 
 
 @dataclass
@@ -72,7 +90,7 @@ class Timeline:
                                "annual_cost": num(r.annual_cost), "period_cost": num(r.period_cost),
                                "note": r.note} for r in lines.itertuples(index=False)],
                 "assignments": [{"group": r.group, "users": int(r.users),
-                                 "products": [p.strip() for p in str(r.products).split("+") if p.strip()]}
+                                 "products": list(read_products(r.products))}
                                 for r in self.assignments[row.period].itertuples(index=False)],
             })
         return {"periods": periods, "total_cost": num(self.total_cost),
@@ -115,7 +133,9 @@ class Plan:
     gap : float or None
         Relative optimality gap; 0 when proven optimal.
     purchases, assignments, alternatives, compliance : pandas.DataFrame
-        The four tables of the plan workbook (columns in ``*_COLUMNS``).
+        The four tables of the plan workbook (columns in ``*_COLUMNS``); the ``products``
+        of an assignment are a tuple of product ids (renderers write them with
+        :func:`products_text`).
     """
 
     status: str
@@ -123,7 +143,7 @@ class Plan:
     at: str
     price_list: str
     annual_cost: float
-    baseline_annual_cost: float
+    baseline_annual_cost: float | None
     committed_annual_cost: float
     gap: float | None
     purchases: pd.DataFrame
@@ -135,7 +155,6 @@ class Plan:
     solver: str = ""
     solve_seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
-    assignment_products: dict[str, list[list[str]]] = field(default_factory=dict)
     current_annual_cost: float | None = None
     compliance_gap: dict = field(default_factory=dict)
     robustness: pd.DataFrame | None = None
@@ -233,7 +252,7 @@ class Plan:
             assignments.append({
                 "group": r.group,
                 "users": int(r.users),
-                "products": [p.strip() for p in str(r.products).split("+") if p.strip()],
+                "products": list(read_products(r.products)),
                 "annual_cost_per_user": num(r.annual_cost_per_user),
                 **self._robust_fields(r.group),
             })

@@ -44,3 +44,27 @@ def tiny():
 
 def holding(product, quantity, **kw) -> Holding:
     return Holding(product, quantity, **kw)
+
+
+# End-to-end modules: console scripts in subprocesses, notebooks, whole scenarios, the
+# 100k-row and 50,000-user inputs, Ray, LibreOffice. CI runs them; `-m "not slow"` skips them.
+SLOW_MODULES = frozenset({
+    "tests/cli/test_cli.py", "tests/cli/test_faults.py", "tests/cli/test_fuzz_cli.py",
+    "tests/explore/test_notebooks.py", "tests/model/test_scenarios.py",
+    "tests/importer/test_import_scale.py", "tests/importer/test_import_cli.py",
+    "tests/batch/test_batch_ray.py", "tests/report/test_report_render.py",
+    "tests/test_benchmarks_smoke.py", "tests/input/test_bad_inputs.py",
+    "tests/cli/test_cli_report.py", "tests/batch/test_batch_run.py",
+    "tests/batch/test_batch_sweep.py", "tests/batch/test_batch_benchmark.py",
+    "tests/test_packaging.py", "tests/importer/test_import_packaging.py",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).resolve().parents[1]
+    missing = sorted(m for m in SLOW_MODULES if not (root / m).is_file())
+    if missing:  # a renamed module must not silently lose its marker
+        raise pytest.UsageError(f"tests/conftest.py SLOW_MODULES names missing files: {missing}")
+    for item in items:
+        if Path(item.fspath).resolve().relative_to(root).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

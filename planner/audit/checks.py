@@ -2,12 +2,17 @@
 
 Re-derives every rule from the catalog and the organization alone; it imports nothing
 from the option enumeration, the model or the solver, so a bug there cannot hide here.
-Each check yields the violations it found; a plan is compliant when there are none.
+
+The audit is a registry of named checks (:data:`CHECKS`): each is a function of the plan
+under audit (:class:`PlanUnderAudit`) that yields ``(scope, detail)`` for every breach of
+its rule, registered with :func:`check`. A plan is compliant when no check yields anything.
+tests/audit keeps, for every registered check, a hand-made plan that only that check rejects.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +20,7 @@ import pandas as pd
 
 from planner.catalog.load import Catalog
 from planner.input.organization import QUALIFYING_OS, Group, OrgInputs
-from planner.results import COMPLIANCE_COLUMNS
+from planner.results import COMPLIANCE_COLUMNS, products_text, read_products
 
 TOLERANCE = 0.01  # [currency]
 
@@ -28,51 +33,45 @@ class Violation:
     scope: str
     detail: str
     row: int | None = None
-    """Index of the Purchases row at fault (its Excel row when read from a workbook)."""
     column: str | None = None
-    """Purchases column at fault (``monthly_cost``, ``annual_cost``)."""
 
     def __str__(self) -> str:
         return f"{self.check} [{self.scope}]: {self.detail}"
 
 
-CHECKS = (
-    ("headcount", "every user of every group is licensed exactly once"),
-    ("known_products", "every product in the plan exists in the catalog"),
-    ("needs", "each user's products provide every need of the group"),
-    ("eligibility", "frontline plans only for frontline workers; Windows Enterprise per user only "
-                    "with a qualifying OS; install rights within 5 devices of each kind"),
-    ("prerequisites", "add-on base plans, required needs, SA platform families and step-up "
-                      "sources are held by the same user"),
-    ("step_up_sources", "step-ups only move up running licences the organization holds"),
-    ("holdings", "holdings are kept at most as held"),
-    ("supply", "units used never exceed units kept and bought"),
-    ("sa_backing", "Cloud Add-ons to SA number at most the SA-covered on-premises licences"),
-    ("platform", "an Enterprise Agreement platform covers every qualified user or none"),
-    ("full_usl", "while platform SA runs, users on the platform move with Cloud Add-ons, not Full USLs"),
-    ("agreement", "products bought are sold under the organization's agreement"),
-    ("seat_caps", "products with a seat cap (Business plans: 300) are held within it"),
-    ("sales_rules", "with-Teams suites are bought only by organizations that already hold one"),
-    ("midterm_products", "no new Enterprise Product (CAL Suite, desktop platform) is added mid-term"),
-    ("prices", "every priced line uses the price the agreement allows (list in force, EA price lock, "
-               "step-up difference, discount, Prices sheet, monthly billing)"),
-    ("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost"),
-)
+@dataclass(frozen=True)
+class Check:
+    """A named audit rule: what it requires, and the function that finds its breaches."""
+
+    name: str
+    requires: str
+    find: Callable[["PlanUnderAudit"], Iterable[tuple[str, str]]]
 
 
-def _split_products(text) -> list[str]:
-    if isinstance(text, (list, tuple)):
-        return [str(p).strip() for p in text if str(p).strip()]
-    return [p.strip() for p in str(text).split("+") if p.strip()]
+CHECKS: dict[str, Check] = {}
+"""Check name -> :class:`Check`, in the order the Compliance sheet lists them."""
 
 
-class _Auditor:
+def check(name: str, requires: str) -> Callable:
+    """Register the decorated function as the audit check ``name`` (see :data:`CHECKS`)."""
+    def register(find: Callable[["PlanUnderAudit"], Iterable[tuple[str, str]]]) -> Callable:
+        if name in CHECKS:
+            raise ValueError(f"audit check '{name}' registered twice")
+        CHECKS[name] = Check(name, requires, find)
+        return find
+    return register
+
+
+class PlanUnderAudit:
+    """A plan with its organization and catalog, and the rules re-derived from them."""
+
     def __init__(self, inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame,
                  assignments: pd.DataFrame, at: str, annual_cost: float | None):
+        """The plan's tables, read once; ``at`` is the planning point it was made for."""
         self.inputs = inputs
         self.cat = catalog
         self.purchases = purchases
-        self.assignments = [(str(r.group), int(r.users), _split_products(r.products))
+        self.assignments = [(str(r.group), int(r.users), list(read_products(r.products)))
                             for r in assignments.itertuples(index=False)]
         self.at = at
         self.annual_cost = annual_cost
@@ -80,7 +79,6 @@ class _Auditor:
         self.on: date = (inputs.org.renewal_date if at == "renewal" and inputs.org.renewal_date
                          else inputs.org.as_of)
         self.groups = {g.name: g for g in inputs.groups}
-        self.out: list[Violation] = []
         self._rights: dict[str, set[str]] = {}
 
     # -- rules re-derived from the catalog --------------------------------------------
@@ -127,216 +125,22 @@ class _Auditor:
         return None
 
     def units_per_user(self, pid: str, group: Group) -> float:
+        """Licences of ``pid`` one user of ``group`` takes (devices per user for device ones)."""
         if self.cat.items[pid].basis != "device":
             return 1.0
         return group.device_count / group.users if group.users else group.devices_per_user
 
     def running(self, h) -> bool:
+        """True when holding ``h`` is paid beyond the planning date (perpetual without SA too)."""
         prod = self.cat.items[h.product]
         if prod.kind == "onprem_license" and not h.sa:
             return True
         return h.ends is None or h.ends > self.on
 
-    def fail(self, check: str, scope: str, detail: str, row: int | None = None,
-             column: str | None = None) -> None:
-        self.out.append(Violation(check, scope, detail, row, column))
-
     def quantities(self, actions) -> dict[str, int]:
+        """Product -> units on the purchase lines with one of ``actions``."""
         rows = self.purchases[self.purchases["action"].isin(actions)]
         return {p: int(q) for p, q in rows.groupby("product")["quantity"].sum().items()}
-
-    # -- checks ---------------------------------------------------------------------
-    def check_headcount(self):
-        got = defaultdict(int)
-        for g, users, _ in self.assignments:
-            if g not in self.groups:
-                self.fail("headcount", g, "assignment for a group the organization does not have")
-            got[g] += users
-        for g in self.inputs.groups:
-            if got[g.name] != g.users:
-                self.fail("headcount", g.name, f"{got[g.name]} users licensed, headcount is {g.users}")
-
-    def check_known_products(self):
-        used = {p for _, _, ps in self.assignments for p in ps} | set(self.purchases["product"])
-        for p in sorted(used - set(self.cat.items)):
-            self.fail("known_products", p, "not a catalog product")
-
-    def check_users(self):
-        for g, users, prods in self.assignments:
-            group = self.groups.get(g)
-            if group is None or not users or any(p not in self.cat.items for p in prods):
-                continue
-            scope = f"{g}: {' + '.join(prods)}"
-            have = set().union(*(self.rights(p) for p in prods)) if prods else set()
-            needs = self.cat.expand_needs(group.needs)
-            missing = [n for n in needs if n not in have]
-            if missing:
-                self.fail("needs", scope, "not covered: " + ", ".join(missing))
-            for n in needs:
-                why = self.unusable(n, group)
-                if why:
-                    self.fail("eligibility", scope, why)
-            for p in prods:
-                prod = self.cat.items[p]
-                rule = self.cat.items[prod.step_to] if prod.kind == "step_up" else prod
-                if "frontline" in rule.eligibility and group.worker != "frontline":
-                    self.fail("eligibility", scope, f"{p} is for frontline workers only")
-                if "qualifying_os" in rule.eligibility and group.primary_device not in QUALIFYING_OS:
-                    self.fail("eligibility", scope, f"{p} needs a qualifying OS on the primary device")
-                if prod.requires_products and not any(alt <= set(prods) for alt in prod.requires_products):
-                    self.fail("prerequisites", scope, f"{p} needs one of {prod.requirement_text()}")
-                others = set().union(*(self.rights(q) for q in prods if q != p)) if len(prods) > 1 else set()
-                for need in prod.requires_needs - others:
-                    self.fail("prerequisites", scope, f"{p} needs {need} from another product")
-                for fam in prod.requires_families:
-                    if not any(self.cat.items[q].family == fam for q in prods):
-                        self.fail("prerequisites", scope, f"{p} needs the {fam} with SA")
-                for src in prod.step_from:
-                    if src not in prods:
-                        self.fail("prerequisites", scope, f"{p} needs {src} held by the same user")
-
-    def used_units(self) -> dict[str, float]:
-        used: dict[str, float] = defaultdict(float)
-        for g, users, prods in self.assignments:
-            group = self.groups.get(g)
-            if group is None:
-                continue
-            for p in prods:
-                if p in self.cat.items:
-                    used[p] += users * self.units_per_user(p, group)
-        return self.organization_units(used)
-
-    def organization_units(self, used: dict[str, float]) -> dict[str, float]:
-        """A product bought once per organization (basis ``organization``, e.g. a tenant
-        capacity pack) needs one unit as soon as any user holds it, whatever the count."""
-        for p in used:
-            if self.cat.items[p].basis == "organization" and used[p] > 0:
-                used[p] = 1.0
-        return used
-
-    def check_supply(self):
-        kept, bought = self.quantities(["keep"]), self.quantities(["buy", "true-up", "step-up"])
-        held: dict[str, int] = defaultdict(int)
-        for h in self.inputs.holdings:
-            held[h.product] += h.quantity
-        listed = self.quantities(["keep", "drop", "committed"])
-        for p, q in kept.items():
-            if q > held.get(p, 0):
-                self.fail("holdings", p, f"keeps {q} but the organization holds {held.get(p, 0)}")
-        for p, q in held.items():
-            if listed.get(p, 0) != q:
-                self.fail("holdings", p, f"holds {q} but the plan keeps or drops {listed.get(p, 0)}")
-        for p, units in self.used_units().items():
-            have = kept.get(p, 0) + bought.get(p, 0)
-            if have < math.ceil(units - 1e-6):
-                self.fail("supply", p, f"{math.ceil(units - 1e-6)} units used, {have} kept or bought")
-
-    def check_step_up_sources(self):
-        consumed: dict[str, int] = defaultdict(int)
-        for _, users, prods in self.assignments:
-            for p in prods:
-                if p in self.cat.items:
-                    for src in self.cat.items[p].step_from:
-                        consumed[src] += users
-        for src, users in consumed.items():
-            running = sum(h.quantity for h in self.inputs.holdings if h.product == src and self.running(h))
-            if users > running:
-                self.fail("step_up_sources", src, f"{users} step-ups from {src} but {running} running licences held")
-
-    def check_sa_backing(self):
-        addons: dict[str, int] = defaultdict(int)
-        for _, users, prods in self.assignments:
-            for p in prods:
-                if p in self.cat.items and self.cat.items[p].sa_backing:
-                    addons[self.cat.items[p].sa_backing] += users
-        kept_sa: dict[str, int] = defaultdict(int)
-        remaining = self.quantities(["keep"])
-        for h in self.inputs.holdings:
-            fam = self.cat.items[h.product].family
-            if fam and h.sa and remaining.get(h.product, 0) > 0:
-                take = min(h.quantity, remaining[h.product])
-                kept_sa[fam] += take
-                remaining[h.product] -= take
-        for p, q in self.quantities(["buy", "true-up"]).items():
-            fam = self.cat.items[p].family if p in self.cat.items else ""
-            if fam:
-                kept_sa[fam] += q
-        for fam, users in addons.items():
-            if users > kept_sa[fam]:
-                self.fail("sa_backing", fam, f"{users} Cloud Add-ons but {kept_sa[fam]} SA-covered {fam} licences")
-
-    def check_platform(self):
-        if self.agreement not in self.cat.platform_rules.get("platform_agreements", "EA;EAS").split(";"):
-            return
-        held_fams = {self.cat.items[h.product].family for h in self.inputs.holdings} - {""}
-        in_plan = {self.cat.items[p].family for p in self.quantities(["keep", "buy", "true-up"])
-                   if p in self.cat.items} - {""}
-        for fam in sorted(held_fams & in_plan):
-            for g, users, prods in self.assignments:
-                group = self.groups.get(g)
-                if group is None or not group.qualifying_os or not users:
-                    continue
-                known = [self.cat.items[p] for p in prods if p in self.cat.items]
-                rules = [self.cat.items[p.step_to] if p.kind == "step_up" else p for p in known]
-                if not any(p.family == fam for p in known) and not any(r.user_platform for r in rules):
-                    self.fail("platform", g, f"the {fam} is kept, so these {users} qualified users "
-                              "need it or a per-user platform licence (M365 E3/E5/E7)")
-
-    def check_full_usl(self):
-        if self.cat.platform_rules.get("full_usl_for_platform_users_midterm", "Y") != "N":
-            return
-        device = self.cat.platform_rules.get("platform_user_device", "windows_enterprise")
-        platform_sa_running = any(
-            self.cat.items[h.product].family == "desktop_platform" and h.sa and self.running(h)
-            for h in self.inputs.holdings)
-        if not platform_sa_running:
-            return
-        for g, users, prods in self.assignments:
-            group = self.groups.get(g)
-            if group is None or group.primary_device != device:
-                continue
-            full = [p for p in prods if p in self.cat.items and self.cat.items[p].kind == "suite"
-                    and self.cat.items[p].user_platform]
-            if full:
-                self.fail("full_usl", g, f"{', '.join(full)} for users on the running SA platform")
-
-    def check_agreement(self):
-        for p in self.quantities(["buy", "true-up", "step-up"]):
-            prod = self.cat.items.get(p)
-            if prod and prod.agreements and self.agreement not in prod.agreements:
-                self.fail("agreement", p, f"not sold under {self.agreement}")
-            elif prod and not prod.available:
-                self.fail("agreement", p, "not available in this analysis")
-
-    def check_seat_caps(self):
-        held = self.quantities(["keep", "committed", "buy", "true-up"])
-        for p, q in held.items():
-            prod = self.cat.items.get(p)
-            cap = prod.max_seats if prod else None
-            if cap is not None and q > cap:
-                self.fail("seat_caps", p, f"{q} seats, at most {cap} allowed")
-
-    def check_sales_rules(self):
-        products, since = self.cat.sales_rules.get("with_teams_existing_customers", (frozenset(), date.max))
-        if self.on < since:
-            return
-        org_flag = self.inputs.org.holds_with_teams_suite
-        holds = org_flag if org_flag is not None else any(h.product in products for h in self.inputs.holdings)
-        if holds:
-            return
-        for p in self.quantities(["buy"]):
-            if p in products:
-                self.fail("sales_rules", p, "a with-Teams suite bought by an organization that holds none "
-                          "(since 2024-04-01 new customers buy the no-Teams suite and Teams Enterprise)")
-
-    def check_midterm_products(self):
-        if self.at != "now" or self.cat.platform_rules.get("new_enterprise_products_midterm", "Y") == "Y":
-            return
-        held_fams = {self.cat.items[h.product].family for h in self.inputs.holdings} - {""}
-        for p in self.quantities(["buy", "true-up"]):
-            fam = self.cat.items[p].family if p in self.cat.items else ""
-            if fam and fam not in held_fams:
-                self.fail("midterm_products", p, f"a first {fam} product bought mid-term")
 
     # -- prices, re-derived from the price lists and rules ---------------------------
     def _list_on(self, day: date):
@@ -398,12 +202,15 @@ class _Auditor:
         return (self._list_price(pl, h.product, sa_only) or 0.0) * self._uplift(h.product)
 
     def expected_buy(self, pid: str) -> float | None:
+        """The unit price a new unit of ``pid`` must carry (None when it cannot be derived)."""
         prod = self.cat.items[pid]
         if prod.kind == "step_up" and pid not in {o.product for o in self.inputs.prices}:
             target = self.expected_buy(prod.step_to)
             paid = [min((self._paid(h) for h in self.inputs.holdings
                          if h.product == s and self.running(h)), default=None) for s in prod.step_from]
-            return None if target is None or None in paid else max(0.0, target - sum(paid))
+            if target is None or any(x is None for x in paid):
+                return None
+            return max(0.0, target - sum(x for x in paid if x is not None))
         locked = self.agreement in self.cat.platform_rules.get("price_lock_agreements", "").split(";")
         lines = [h for h in self.inputs.holdings if h.product == pid and self.running(h)
                  and not (prod.kind == "onprem_license" and not h.sa)]
@@ -429,81 +236,382 @@ class _Auditor:
                     out.add(round(base * self._uplift(pid), 4))
         return out
 
-    def check_prices(self):
-        for r in self.purchases.itertuples(index=False):
-            if r.product not in self.cat.items or r.action == "drop":
+    def used_units_by_group(self) -> dict[str, dict[str, float]]:
+        """Product -> group -> units its users use (device products count devices)."""
+        used: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for g, users, prods in self.assignments:
+            group = self.groups.get(g)
+            if group is None:
                 continue
-            if r.action in ("buy", "true-up", "step-up"):
-                expected = self.expected_buy(r.product)
-            else:
-                allowed = self.allowed_holding_prices(r.product)
-                if allowed and all(abs(float(r.unit_price) - x) > TOLERANCE for x in allowed):
-                    self.fail("prices", f"{r.action} {r.product}",
-                              f"unit price {float(r.unit_price):,.2f}, the agreement allows "
-                              + " or ".join(f"{x:,.2f}" for x in sorted(allowed)))
+            for p in prods:
+                if p in self.cat.items:
+                    used[p][g] += users * self.units_per_user(p, group)
+        return used
+
+    def used_units(self) -> dict[str, float]:
+        """Product -> units all groups use (one for a product bought once per organization)."""
+        return self.organization_units(
+            {p: sum(by_group.values()) for p, by_group in self.used_units_by_group().items()})
+
+    def organization_units(self, used: dict[str, float]) -> dict[str, float]:
+        """A product bought once per organization (basis ``organization``, e.g. a tenant
+        capacity pack) needs one unit as soon as any user holds it, whatever the count."""
+        for p in used:
+            if self.cat.items[p].basis == "organization" and used[p] > 0:
+                used[p] = 1.0
+        return used
+
+    def assigned_users(self) -> Iterator[tuple[Group, int, list[str]]]:
+        """(group, users, products) of each assignment to a known group, all products known."""
+        for g, users, prods in self.assignments:
+            group = self.groups.get(g)
+            if group is not None and users and all(p in self.cat.items for p in prods):
+                yield group, users, prods
+
+
+# ------------------------------------------------------------------ the checks
+
+@check("headcount", "every user of every group is licensed exactly once")
+def _headcount(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    got: dict[str, int] = defaultdict(int)
+    for g, users, _ in plan.assignments:
+        if g not in plan.groups:
+            yield g, "assignment for a group the organization does not have"
+        got[g] += users
+    for group in plan.inputs.groups:
+        if got[group.name] != group.users:
+            yield group.name, f"{got[group.name]} users licensed, headcount is {group.users}"
+
+
+@check("known_products", "every product in the plan exists in the catalog")
+def _known_products(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    used = {p for _, _, ps in plan.assignments for p in ps} | set(plan.purchases["product"])
+    for p in sorted(used - set(plan.cat.items)):
+        yield p, "not a catalog product"
+
+
+def _scope(group: Group, prods: list[str]) -> str:
+    return f"{group.name}: {products_text(prods)}"
+
+
+@check("needs", "each user's products provide every need of the group")
+def _needs(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for group, _, prods in plan.assigned_users():
+        have = set().union(*(plan.rights(p) for p in prods)) if prods else set()
+        missing = [n for n in plan.cat.expand_needs(group.needs) if n not in have]
+        if missing:
+            yield _scope(group, prods), "not covered: " + ", ".join(missing)
+
+
+@check("eligibility", "frontline plans only for frontline workers; Windows Enterprise per user "
+                      "only with a qualifying OS; install rights within 5 devices of each kind")
+def _eligibility(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for group, _, prods in plan.assigned_users():
+        scope = _scope(group, prods)
+        for n in plan.cat.expand_needs(group.needs):
+            why = plan.unusable(n, group)
+            if why:
+                yield scope, why
+        for p in prods:
+            prod = plan.cat.items[p]
+            rule = plan.cat.items[prod.step_to] if prod.kind == "step_up" else prod
+            if "frontline" in rule.eligibility and group.worker != "frontline":
+                yield scope, f"{p} is for frontline workers only"
+            if "qualifying_os" in rule.eligibility and group.primary_device not in QUALIFYING_OS:
+                yield scope, f"{p} needs a qualifying OS on the primary device"
+
+
+@check("prerequisites", "add-on base plans, required needs, SA platform families and step-up "
+                        "sources are held by the same user")
+def _prerequisites(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for group, _, prods in plan.assigned_users():
+        scope = _scope(group, prods)
+        for p in prods:
+            prod = plan.cat.items[p]
+            if prod.requires_products and not any(alt <= set(prods)
+                                                   for alt in prod.requires_products):
+                yield scope, f"{p} needs one of {prod.requirement_text()}"
+            others = (set().union(*(plan.rights(q) for q in prods if q != p))
+                      if len(prods) > 1 else set())
+            for need in prod.requires_needs - others:
+                yield scope, f"{p} needs {need} from another product"
+            for fam in prod.requires_families:
+                if not any(plan.cat.items[q].family == fam for q in prods):
+                    yield scope, f"{p} needs the {fam} with SA"
+            for src in prod.step_from:
+                if src not in prods:
+                    yield scope, f"{p} needs {src} held by the same user"
+
+
+@check("step_up_sources", "step-ups only move up running licences the organization holds")
+def _step_up_sources(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    consumed: dict[str, int] = defaultdict(int)
+    for _, users, prods in plan.assignments:
+        for p in prods:
+            if p in plan.cat.items:
+                for src in plan.cat.items[p].step_from:
+                    consumed[src] += users
+    for src, users in consumed.items():
+        running = sum(h.quantity for h in plan.inputs.holdings
+                      if h.product == src and plan.running(h))
+        if users > running:
+            yield src, f"{users} step-ups from {src} but {running} running licences held"
+
+
+@check("holdings", "holdings are kept at most as held, and every held line is kept or dropped")
+def _holdings(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    kept = plan.quantities(["keep"])
+    held: dict[str, int] = defaultdict(int)
+    for h in plan.inputs.holdings:
+        held[h.product] += h.quantity
+    listed = plan.quantities(["keep", "drop", "committed"])
+    for p, q in kept.items():
+        if q > held.get(p, 0):
+            yield p, f"keeps {q} but the organization holds {held.get(p, 0)}"
+    for p, q in held.items():
+        if listed.get(p, 0) != q:
+            yield p, f"holds {q} but the plan keeps or drops {listed.get(p, 0)}"
+
+
+def _units(units: float) -> int:
+    return math.ceil(units - 1e-6)
+
+
+@check("supply", "units used never exceed units kept and bought")
+def _supply(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    kept, bought = plan.quantities(["keep"]), plan.quantities(["buy", "true-up", "step-up"])
+    for p, units in plan.used_units().items():
+        have = kept.get(p, 0) + bought.get(p, 0)
+        if have < _units(units):
+            yield p, f"{_units(units)} units used, {have} kept or bought"
+
+
+@check("holding_groups", "licences held for a group serve only that group")
+def _holding_groups(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    # Read the plan as favourably as it allows: of the units kept, those held for a group
+    # count up to that group's use and the pooled ones count for anyone. Units beyond
+    # that must be bought.
+    kept, bought = plan.quantities(["keep"]), plan.quantities(["buy", "true-up", "step-up"])
+    used = plan.used_units_by_group()
+    for p, by_group in sorted(used.items()):
+        reserved: dict[str, int] = defaultdict(int)
+        pooled = 0
+        for h in plan.inputs.holdings:
+            if h.product == p:
+                if h.group:
+                    reserved[h.group] += h.quantity
+                else:
+                    pooled += h.quantity
+        if not reserved:
+            continue
+        units = {g: _units(u) for g, u in by_group.items()}
+        if plan.cat.items[p].basis == "organization":  # one unit serves every group using it
+            units = {g: min(1, u) for g, u in units.items()}
+        usable = pooled + sum(min(q, units.get(g, 0)) for g, q in reserved.items())
+        need = min(1, sum(units.values())) if plan.cat.items[p].basis == "organization" \
+            else sum(units.values())
+        have = min(kept.get(p, 0), usable) + bought.get(p, 0)
+        if have < need:
+            held_for = ", ".join(f"{q} for {g}" for g, q in sorted(reserved.items()))
+            yield p, (f"{need} units used, but of the {kept.get(p, 0)} kept ({held_for}) only "
+                      f"{min(kept.get(p, 0), usable)} can serve the groups using them, and "
+                      f"{bought.get(p, 0)} are bought")
+
+
+@check("sa_backing", "Cloud Add-ons to SA number at most the SA-covered on-premises licences")
+def _sa_backing(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    addons: dict[str, int] = defaultdict(int)
+    for _, users, prods in plan.assignments:
+        for p in prods:
+            if p in plan.cat.items and plan.cat.items[p].sa_backing:
+                addons[plan.cat.items[p].sa_backing] += users
+    kept_sa: dict[str, int] = defaultdict(int)
+    remaining = plan.quantities(["keep"])
+    for h in plan.inputs.holdings:
+        fam = plan.cat.items[h.product].family
+        if fam and h.sa and remaining.get(h.product, 0) > 0:
+            take = min(h.quantity, remaining[h.product])
+            kept_sa[fam] += take
+            remaining[h.product] -= take
+    for p, q in plan.quantities(["buy", "true-up"]).items():
+        fam = plan.cat.items[p].family if p in plan.cat.items else ""
+        if fam:
+            kept_sa[fam] += q
+    for fam, users in addons.items():
+        if users > kept_sa[fam]:
+            yield fam, f"{users} Cloud Add-ons but {kept_sa[fam]} SA-covered {fam} licences"
+
+
+@check("platform", "an Enterprise Agreement platform covers every qualified user or none")
+def _platform(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    cat = plan.cat
+    if plan.agreement not in cat.platform_rules["platform_agreements"].split(";"):
+        return
+    held_fams = {cat.items[h.product].family for h in plan.inputs.holdings} - {""}
+    in_plan = {cat.items[p].family for p in plan.quantities(["keep", "buy", "true-up"])
+               if p in cat.items} - {""}
+    for fam in sorted(held_fams & in_plan):
+        for g, users, prods in plan.assignments:
+            group = plan.groups.get(g)
+            if group is None or not group.qualifying_os or not users:
                 continue
-            if expected is not None and abs(float(r.unit_price) - expected) > TOLERANCE:
-                self.fail("prices", f"{r.action} {r.product}",
-                          f"unit price {float(r.unit_price):,.2f}, the agreement allows {expected:,.2f}")
+            known = [cat.items[p] for p in prods if p in cat.items]
+            rules = [cat.items[p.step_to] if p.kind == "step_up" else p for p in known]
+            if not any(p.family == fam for p in known) and not any(r.user_platform for r in rules):
+                yield g, (f"the {fam} is kept, so these {users} qualified users need it or a "
+                          "per-user platform licence (M365 E3/E5/E7)")
 
-    def check_arithmetic(self):
-        for row, r in zip(self.purchases.index, self.purchases.itertuples(index=False)):
-            quantity, price = float(r.quantity), float(r.unit_price)
-            monthly = quantity * price
-            scope = f"{r.action} {r.product}"
-            if abs(monthly - float(r.monthly_cost)) > TOLERANCE:
-                self.fail("arithmetic", scope, f"monthly_cost is {float(r.monthly_cost):,.2f}, "
-                          f"expected {quantity:,g} x {price:,.2f} = {monthly:,.2f}",
-                          row, "monthly_cost")
-            if abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
-                self.fail("arithmetic", scope, f"annual_cost is {float(r.annual_cost):,.2f}, "
-                          f"expected 12 x {monthly:,.2f} = {12 * monthly:,.2f}",
-                          row, "annual_cost")
-        total = float(self.purchases["annual_cost"].sum())
-        if self.annual_cost is not None and abs(total - self.annual_cost) > 1:
-            self.fail("arithmetic", "total", f"the plan's annual cost is {self.annual_cost:,.2f}, "
-                      f"expected the sum of the purchases, {total:,.2f}")
 
-    def run(self) -> list[Violation]:
-        self.check_headcount()
-        self.check_known_products()
-        self.check_users()
-        self.check_step_up_sources()
-        self.check_supply()
-        self.check_sa_backing()
-        self.check_platform()
-        self.check_full_usl()
-        self.check_agreement()
-        self.check_seat_caps()
-        self.check_sales_rules()
-        self.check_midterm_products()
-        self.check_prices()
-        self.check_arithmetic()
-        return self.out
+@check("full_usl", "while platform SA runs, users on the platform move with Cloud Add-ons, "
+                   "not Full USLs")
+def _full_usl(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    cat = plan.cat
+    if cat.platform_rules.get("full_usl_for_platform_users_midterm", "Y") != "N":
+        return
+    device, family = (cat.platform_rules["platform_user_device"],
+                      cat.platform_rules["platform_user_family"])
+    platform_sa_running = any(
+        cat.items[h.product].family == family and h.sa and plan.running(h)
+        for h in plan.inputs.holdings)
+    if not platform_sa_running:
+        return
+    for g, users, prods in plan.assignments:
+        group = plan.groups.get(g)
+        if group is None or group.primary_device != device:
+            continue
+        full = [p for p in prods if p in cat.items and cat.items[p].kind == "suite"
+                and cat.items[p].user_platform]
+        if full:
+            yield g, f"{', '.join(full)} for users on the running SA platform"
 
+
+@check("agreement", "products bought are sold under the organization's agreement")
+def _agreement(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for p in plan.quantities(["buy", "true-up", "step-up"]):
+        prod = plan.cat.items.get(p)
+        if prod and prod.agreements and plan.agreement not in prod.agreements:
+            yield p, f"not sold under {plan.agreement}"
+        elif prod and not prod.available:
+            yield p, "not available in this analysis"
+
+
+@check("seat_caps", "products with a seat cap (Business plans: 300) are held within it")
+def _seat_caps(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for p, q in plan.quantities(["keep", "committed", "buy", "true-up"]).items():
+        prod = plan.cat.items.get(p)
+        cap = prod.max_seats if prod else None
+        if cap is not None and q > cap:
+            yield p, f"{q} seats, at most {cap} allowed"
+
+
+@check("sales_rules", "with-Teams suites are bought only by organizations that already hold one")
+def _sales_rules(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    products, since = plan.cat.sales_rules.get("with_teams_existing_customers",
+                                               (frozenset(), date.max))
+    if plan.on < since:
+        return
+    org_flag = plan.inputs.org.holds_with_teams_suite
+    holds = (org_flag if org_flag is not None
+             else any(h.product in products for h in plan.inputs.holdings))
+    if holds:
+        return
+    for p in plan.quantities(["buy"]):
+        if p in products:
+            yield p, ("a with-Teams suite bought by an organization that holds none (since "
+                      f"{since.isoformat()} new customers buy the no-Teams suite and Teams "
+                      "Enterprise)")
+
+
+@check("midterm_products", "no new Enterprise Product (CAL Suite, desktop platform) is added "
+                           "mid-term")
+def _midterm_products(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    if plan.at != "now" or plan.cat.platform_rules.get("new_enterprise_products_midterm",
+                                                       "Y") == "Y":
+        return
+    held_fams = {plan.cat.items[h.product].family for h in plan.inputs.holdings} - {""}
+    for p in plan.quantities(["buy", "true-up"]):
+        fam = plan.cat.items[p].family if p in plan.cat.items else ""
+        if fam and fam not in held_fams:
+            yield p, f"a first {fam} product bought mid-term"
+
+
+@check("prices", "every priced line uses the price the agreement allows (list in force, EA "
+                 "price lock, running lines at their term's list, step-up difference, "
+                 "discount, Prices sheet, monthly billing)")
+def _prices(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
+    for r in plan.purchases.itertuples(index=False):
+        if r.product not in plan.cat.items or r.action == "drop":
+            continue
+        price = float(r.unit_price)
+        if r.action in ("buy", "true-up", "step-up"):
+            expected = plan.expected_buy(r.product)
+            if expected is not None and abs(price - expected) > TOLERANCE:
+                yield (f"{r.action} {r.product}",
+                       f"unit price {price:,.2f}, the agreement allows {expected:,.2f}")
+            continue
+        allowed = plan.allowed_holding_prices(r.product)
+        if allowed and all(abs(price - x) > TOLERANCE for x in allowed):
+            yield (f"{r.action} {r.product}", f"unit price {price:,.2f}, the agreement allows "
+                   + " or ".join(f"{x:,.2f}" for x in sorted(allowed)))
+
+
+@check("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost")
+def _arithmetic(plan: PlanUnderAudit) -> Iterator[tuple]:
+    """Each finding may also name the Purchases row (its index) and column it is about."""
+    for row, r in zip(plan.purchases.index, plan.purchases.itertuples(index=False)):
+        quantity, price = float(r.quantity), float(r.unit_price)
+        monthly = quantity * price
+        scope = f"{r.action} {r.product}"
+        if abs(monthly - float(r.monthly_cost)) > TOLERANCE:
+            yield (scope, f"monthly_cost is {float(r.monthly_cost):,.2f}, expected {quantity:,g} x "
+                   f"{price:,.2f} = {monthly:,.2f}", row, "monthly_cost")
+        if abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
+            yield (scope, f"annual_cost is {float(r.annual_cost):,.2f}, expected 12 x "
+                   f"{monthly:,.2f} = {12 * monthly:,.2f}", row, "annual_cost")
+    total = float(plan.purchases["annual_cost"].sum())
+    if plan.annual_cost is not None and abs(total - plan.annual_cost) > 1:
+        yield "total", (f"the plan's annual cost is {plan.annual_cost:,.2f}, expected the sum of "
+                        f"the purchases, {total:,.2f}")
+
+
+# ------------------------------------------------------------------ running them
 
 def audit(inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame, assignments: pd.DataFrame,
-          at: str = "now", annual_cost: float | None = None) -> list[Violation]:
+          at: str = "now", annual_cost: float | None = None,
+          checks: Iterable[str] | None = None) -> list[Violation]:
     """Every rule the plan breaks (empty when compliant).
 
     Parameters
     ----------
+    inputs : OrgInputs
+        The organization the plan is for.
+    catalog : Catalog
+        The catalog whose rules the plan must follow.
     purchases, assignments : pandas.DataFrame
         The plan's tables (columns as in :mod:`planner.results`); ``products`` in
-        assignments is ``"a + b"`` text or a list of ids.
+        assignments is a tuple of product ids (or the ``"a + b"`` text of a plan workbook).
     at : str
         Planning point the plan was made for (which holdings are still running).
     annual_cost : float, optional
         Total the plan claims, checked against the purchases.
+    checks : iterable of str, optional
+        Names of the checks to run (all of :data:`CHECKS` by default).
+
+    Returns
+    -------
+    list of Violation
+        In the order of :data:`CHECKS`.
     """
-    return _Auditor(inputs, catalog, purchases, assignments, at, annual_cost).run()
+    plan = PlanUnderAudit(inputs, catalog, purchases, assignments, at, annual_cost)
+    names = list(CHECKS) if checks is None else list(checks)
+    return [Violation(name, *finding) for name in names for finding in CHECKS[name].find(plan)]
 
 
 def compliance_table(violations: list[Violation]) -> pd.DataFrame:
     """One row per check: passed, and the violations' details when not."""
     rows = []
-    for check, text in CHECKS:
-        found = [v for v in violations if v.check == check]
-        detail = "; ".join(f"{v.scope}: {v.detail}" for v in found[:20]) or text
-        rows.append(dict(check=check, scope="all", passed=not found, detail=detail))
+    for name, registered in CHECKS.items():
+        found = [v for v in violations if v.check == name]
+        detail = "; ".join(f"{v.scope}: {v.detail}" for v in found[:20]) or registered.requires
+        rows.append(dict(check=name, scope="all", passed=not found, detail=detail))
     return pd.DataFrame(rows, columns=COMPLIANCE_COLUMNS)

@@ -31,7 +31,7 @@ TOLERANCE = 0.02
 
 def _term_end(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame, start: date) -> date:
     rules = catalog.platform_rules
-    if inputs.org.agreement in rules.get("platform_agreements", "EA;EAS").split(";"):
+    if inputs.org.agreement in rules["platform_agreements"].split(";"):
         later = [date.fromisoformat(s) for s, at in zip(periods["start"], periods["at"])
                  if at == "renewal" and date.fromisoformat(s) > start]
         return min(later) if later else date.max
@@ -70,7 +70,7 @@ def audit_transitions(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame
             if day >= end and units:
                 out.append(f"{day}: {x.product} {tag} still running after its term ended {end}")
     # renewals never exceed what was held before
-    held = defaultdict(int)
+    held: dict[str, int] = defaultdict(int)
     for h in inputs.holdings:
         held[h.product] += h.quantity
     last_renewal: dict[str, int] = {}
@@ -82,7 +82,7 @@ def audit_transitions(inputs: OrgInputs, catalog: Catalog, periods: pd.DataFrame
                 out.append(f"{starts[t]}: {quantity} {product} renewed, only {cap} held before")
             last_renewal[product] = int(quantity)
     # the platform stays within a term
-    if inputs.org.agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";"):
+    if inputs.org.agreement in catalog.platform_rules["platform_agreements"].split(";"):
         def families(t: int) -> set[str]:
             rows = lines[(lines["period"] == t) & lines["action"].isin(HELD) & (lines["quantity"] > 0)]
             return {catalog.product(p).family for p in rows["product"]} - {""}

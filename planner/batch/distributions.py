@@ -137,8 +137,8 @@ def _number(value: Any) -> float | None:
 def _numbers(value: Any) -> tuple[float, ...] | None:
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes)) or not value:
         return None
-    out = tuple(_number(v) for v in value)
-    return None if any(v is None for v in out) else out
+    out = [_number(v) for v in value]
+    return tuple(v for v in out if v is not None) if all(v is not None for v in out) else None
 
 
 def _check_order(kind: str, p: dict[str, Any]) -> list[tuple[str, str]]:

@@ -92,7 +92,7 @@ def apply_draw(inputs: OrgInputs, spec: SweepSpec, values: Mapping[str, float],
     if relative:
         pricing = Pricing.for_plan(changed, catalog, at)
         changed = with_changes(changed, catalog=catalog, prices={
-            p.product: max(0.0, pricing.buy_price(p.product) * (1 + values[p.column] / 100))
+            p.product: max(0.0, (pricing.buy_price(p.product) or 0.0) * (1 + values[p.column] / 100))
             for p in relative})
     growth = dict(spec.growth)
     if growth:

@@ -145,6 +145,7 @@ class SerialEngine(Engine):
 
     def map(self, task: Task, chunks: Sequence[Any],
             prepare: Prepare | None = None) -> Iterator[tuple[int, Any]]:
+        """See :meth:`Engine.map`."""
         prepare = prepare or _same
         for index, chunk in enumerate(chunks):
             yield index, task(prepare(chunk))
@@ -189,6 +190,7 @@ class LocalEngine(Engine):
 
     def map(self, task: Task, chunks: Sequence[Any],
             prepare: Prepare | None = None) -> Iterator[tuple[int, Any]]:
+        """See :meth:`Engine.map`."""
         prepare = prepare or _same
         queue = deque(range(len(chunks)))  # not sent yet
         suspects: deque[int] = deque()  # in flight when the pool broke: rerun one by one
@@ -239,8 +241,15 @@ class LocalEngine(Engine):
             suspects.appendleft(i)
 
     def close(self) -> None:
+        """See :meth:`Engine.close`."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _abort(self) -> None:
+        """Drop the pool without waiting for the chunks still running (interrupted map)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
 
@@ -293,6 +302,7 @@ class RayEngine(Engine):
 
     def map(self, task: Task, chunks: Sequence[Any],
             prepare: Prepare | None = None) -> Iterator[tuple[int, Any]]:
+        """See :meth:`Engine.map`."""
         ray = self._ray
         prepare = prepare or _same
         remote = ray.remote(max_retries=self.max_retries, num_cpus=1)(task)
@@ -322,6 +332,7 @@ class RayEngine(Engine):
             return WorkerLost(self.max_retries + 1, type(exc).__name__)
 
     def close(self) -> None:
+        """See :meth:`Engine.close`."""
         if self._started and self._ray.is_initialized():
             self._ray.shutdown()
         self._started = False

@@ -13,6 +13,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -39,7 +40,7 @@ class Reporter:
         self.total, self.label, self.show, self.done = total, label, show, 0
         self.console = console or Console(stderr=True)
         self._bar: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Self:
         if self.show and self.console.is_terminal:
@@ -60,7 +61,8 @@ class Reporter:
         if self._bar is not None:
             if problem:
                 self._bar.console.print(text, markup=False, highlight=False)
-            self._bar.update(self._task, advance=count)
+            if self._task is not None:
+                self._bar.update(self._task, advance=count)
         else:
             self.console.print(f"[{self.done}/{self.total}] {text}", markup=False,
                                highlight=False, soft_wrap=True)

@@ -178,7 +178,7 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
         check_outputs(sources, out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any] | None] = [None] * len(sources)
-    if resume:
+    if resume and out_dir is not None:  # --resume without --out is refused above
         rows = [_resumed(s, out_dir) for s in sources]
     todo = [i for i, row in enumerate(rows) if row is None]
     if out_dir is not None and not force:

@@ -371,7 +371,8 @@ def _adoptions(value: Any, problems: Problems) -> tuple[Adoption, ...]:
             found.append((f"{path}.share", "is missing (the fraction of the group that adopts)"))
         share = _ranged(entry, "share", f"{path}.share", found) if "share" in entry else None
         problems += found
-        if not found and share is not None:
+        if (not found and share is not None and isinstance(group, str)
+                and isinstance(name, str) and isinstance(needs, list)):
             out.append(Adoption(group.strip(), share, tuple(needs), name.strip(), path))
     return tuple(out)
 

@@ -44,7 +44,7 @@ class PlanSettings:
         """:func:`planner.pipeline.plan` of ``inputs`` with these settings."""
         from planner.pipeline import plan
 
-        options = {"at": self.at, "solver": self.solver, "time_limit": self.time_limit,
+        options: dict[str, Any] = {"at": self.at, "solver": self.solver, "time_limit": self.time_limit,
                        "alternatives": self.alternatives, "catalog": catalog or load_catalog()}
         options.update(overrides)
         return plan(inputs, **options)

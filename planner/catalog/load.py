@@ -19,11 +19,26 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import CatalogError
+from planner.vocabulary import PLATFORM_FAMILIES as FAMILIES
 
-FAMILIES = ("desktop_platform", "cal_suite")
 REQUIRED_COLUMNS = {"name", "kind", "basis", "unit_price", "effective_date", "currency",
                     "product", "capability", "effect", "needs", "products", "value",
                     "service_plan"}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The closest fix for a need a rule blocks (one rules/fixes.csv row).
+
+    ``fix`` is told to the user; ``change`` is the same fix as ``target.field=value`` on the
+    workbook (``group`` or ``org``). Both may hold ``{placeholders}`` the caller fills in.
+    """
+
+    reason: str
+    need: str
+    rank: int
+    fix: str
+    change: str
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,7 @@ class Catalog:
     capabilities: dict[str, Capability] = field(default_factory=dict)
     sales_rules: dict[str, tuple[frozenset[str], date]] = field(default_factory=dict)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    fixes: dict[tuple[str, str], "Fix"] = field(default_factory=dict)
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
     def product(self, product_id: str) -> Product:
@@ -225,6 +241,10 @@ class Catalog:
                     return (f"installs on at most {cap.install_limit} {kind}s per user "
                             f"(group has {have} {kind}s per user)")
         return None
+
+    def fix_for(self, reason: str, need: str) -> "Fix | None":
+        """The closest fix for ``need`` blocked by rule ``reason`` (rules/fixes.csv), if any."""
+        return self.fixes.get((reason, need)) or self.fixes.get((reason, ""))
 
     def sales_rule(self, rule: str, on: date) -> frozenset[str]:
         """Products restricted by sales rule ``rule`` on date ``on`` (empty before it applies)."""
@@ -324,7 +344,8 @@ class _Checker:
         for n, row in enumerate(rows, start=2):
             entry = f"catalog/{file} line {n} ({row.get(key, '?')})"
             if key in row:
-                if row[key] in seen and schema not in ("rights.csv", "service_plans.csv"):
+                if row[key] in seen and schema not in ("rights.csv", "service_plans.csv",
+                                                       "fixes.csv"):
                     self.errors.append(f"{entry}: duplicate {key}")
                 seen.add(row[key])
             for s in spec:
@@ -466,6 +487,7 @@ def _load(root: Path) -> Catalog:
     rights = _read_csv(root, "rules/rights.csv")
     sales = _read_csv(root, "rules/sales_rules.csv")
     platform = _read_csv(root, "rules/platform.csv")
+    fixes = _read_csv(root, "rules/fixes.csv")
     refs = {
         "needs": {r["id"] for r in capabilities},
         "products": {r["id"] for r in products},
@@ -479,6 +501,9 @@ def _load(root: Path) -> Catalog:
     chk.check("rules/rights.csv", "rights.csv", rights, "product", refs)
     chk.check("rules/sales_rules.csv", "sales_rules.csv", sales, "rule", refs)
     chk.check("rules/platform.csv", "platform.csv", platform, "rule", refs)
+    chk.check("rules/fixes.csv", "fixes.csv", fixes, "reason", refs)
+    if len({(r["reason"], r["need"]) for r in fixes}) < len(fixes):
+        chk.errors.append("catalog/rules/fixes.csv: a reason and need given twice")
     plan_caps: dict[str, set[str]] = {}
     for r in capabilities:
         for plan in _split(r["service_plans"]):
@@ -538,4 +563,6 @@ def _load(root: Path) -> Catalog:
                      for r in sales},
         tables={"capabilities": capabilities, "service_plans": plans, "products": products,
                 "rights": rights},
+        fixes={(r["reason"], r["need"]): Fix(r["reason"], r["need"], int(r["rank"]), r["fix"],
+                                             r["change"]) for r in fixes},
     )

@@ -7,7 +7,6 @@ one line and exit code 4, with the traceback only under ``--debug``.
 """
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 
@@ -282,7 +281,8 @@ def validate(org: Path = typer.Argument(..., metavar="ORG.xlsx",
 def catalog_cmd(
     kind: str = typer.Option(None, "--kind", metavar="KIND", help="Only products of this kind ("
                              + ", ".join(KINDS) + "; see docs/nomenclature.md)."),
-    price_list: str = typer.Option(None, "--price-list", metavar="ID", help="Prices from this list (default: the one in force today)."),
+    price_list: str = typer.Option(None, "--price-list", metavar="ID",
+                                   help="Prices from this list (default: the one in force today)."),
     as_json: bool = typer.Option(False, "--json", help=f"Print as JSON on stdout ({JSON_ERRORS})."),
 ) -> None:
     """List products (id, name, kind, basis, unit price, provides, requires), needs and profiles.
@@ -331,17 +331,24 @@ def audit(
     _run(body, as_json=as_json)
 
 
-EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
+# Built from the batch engines' names, which mypy cannot enumerate.
+EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)  # type: ignore[misc]
 
 
 @app.command(cls=Command)
 def batch(
-    inputs: list[Path] = typer.Argument(..., metavar="INPUTS...", help="Organization workbooks, and folders searched for them."),
-    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for each plan workbook and JSON result and batch-summary.xlsx/.csv."),
+    inputs: list[Path] = typer.Argument(..., metavar="INPUTS...",
+                                        help="Organization workbooks, and folders searched for them."),
+    out: Path = typer.Option(..., "--out", metavar="DIR",
+                             help="Folder for each plan workbook and JSON result and batch-summary.xlsx/.csv."),
     at: At = typer.Option(At.now, "--at", help="Planning point of every workbook (as for 'planner solve')."),
-    engine: EngineName = typer.Option("local", "--engine", help="local: a process pool on this machine; ray: Ray tasks (pip install 'planner\\[ray]'); serial: in this process."),
-    address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray), e.g. ray://head:10001 or auto."),
-    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    engine: EngineName = typer.Option("local", "--engine",
+                                      help="local: a process pool on this machine; ray: Ray tasks "
+                                      "(pip install 'planner\\[ray]'); serial: in this process."),
+    address: str = typer.Option(None, "--address", metavar="ADDR",
+                                help="Ray cluster to use (with --engine ray), e.g. ray://head:10001 or auto."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1,
+                                help="Worker processes (default: one per core)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
     force: bool = FORCE,
@@ -365,12 +372,14 @@ def sweep(
     org: Path = typer.Argument(..., metavar="ORG.xlsx", help="Organization workbook."),
     spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="What varies and how (see docs/batch.md)."),
     draws: int = typer.Option(100, "--draws", metavar="N", min=1, help="Number of draws."),
-    seed: int = typer.Option(0, "--seed", metavar="S", min=0, help="Seed: the same seed gives the same draws on any engine."),
+    seed: int = typer.Option(0, "--seed", metavar="S", min=0,
+                             help="Seed: the same seed gives the same draws on any engine."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for draws.csv/.xlsx and sweep-summary.xlsx."),
     at: At = typer.Option(At.now, "--at", help="Planning point (as for 'planner solve')."),
     engine: EngineName = typer.Option("local", "--engine", help="local, ray or serial (as for 'planner batch')."),
     address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray)."),
-    workers: int = typer.Option(None, "--workers", metavar="N", min=1, help="Worker processes (default: one per core)."),
+    workers: int = typer.Option(None, "--workers", metavar="N", min=1,
+                                help="Worker processes (default: one per core)."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per draw."),
 ) -> None:
     """Monte Carlo: plan an organization under N random draws of its inputs.
@@ -394,4 +403,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,7 +74,7 @@ class ImportResult:
         return sum(p.users for p in self.personas)
 
 
-def import_tenant(sources: list[str | os.PathLike], *, group_by: str = "department",
+def import_tenant(sources: Sequence[str | os.PathLike], *, group_by: str = "department",
                   as_of: date | str | None = None, min_group_size: int = DEFAULT_MIN_GROUP,
                   aliases: str | os.PathLike | None = None, catalog: Any = None,
                   skip: tuple[str | os.PathLike, ...] = ()) -> ImportResult:
@@ -144,16 +145,15 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
            paths: tuple[Path, ...]) -> ImportResult:
     devices = DeviceIndex(tenant.devices)
     inference = Inference(catalog, tenant, products, devices)
-    members, excluded = [], Counter()
+    members = []
+    excluded: Counter = Counter()
     idle: Counter = Counter()
     copilot_needs = set(inference.rules["copilot"].needs)
     for user in tenant.users.values():
         reason = inference.excluded(user)
         profile = None if reason else inference.profile(user)
-        if reason is None and profile is None:
-            reason = EXCLUDED_NO_NEEDS
-        if reason:
-            excluded[reason] += 1
+        if reason or profile is None:
+            excluded[reason or EXCLUDED_NO_NEEDS] += 1
             continue
         members.append((user, profile))
         if profile.copilot_idle:
@@ -218,12 +218,12 @@ def _unmapped(tenant: Tenant, table: SkuTable, products: ProductMap, holdings: H
     for key, n in sorted(holders.items(), key=lambda kv: table.label(kv[0]).casefold()):
         if key in seen:
             continue
-        sku, user = table.skus[key], first[key]
-        problems.warn(f"licence {sku.label} ({n} user{'s' if n != 1 else ''}) has no catalog "
+        known, user = table.skus[key], first[key]
+        problems.warn(f"licence {known.label} ({n} user{'s' if n != 1 else ''}) has no catalog "
                       "product; left out (see the Unmapped sheet)", user.file, user.row, user.column)
-        rows.append(UnmappedRow(sku.part, min(sku.guids, default=""), sku.name, None, None, n,
+        rows.append(UnmappedRow(known.part, min(known.guids, default=""), known.name, None, None, n,
                                 "user licences", "assigned to users; not planned (no catalog product)"
-                                + ("" if sku.part else "; part number unknown")))
+                                + ("" if known.part else "; part number unknown")))
     return rows
 
 

@@ -138,4 +138,4 @@ class DeviceIndex:
         kinds = [device_kind(d) for d in devices]
         return DeviceSummary(len(devices), primary, reason, "virtual" in classes,
                              all(c == "mobile" for c in classes),
-                             tuple(kinds.count(k) for k in KINDS))
+                             (kinds.count(KINDS[0]), kinds.count(KINDS[1]), kinds.count(KINDS[2])))

@@ -85,7 +85,8 @@ class Profile:
     worker: str
     primary_device: str
     devices: int
-    evidence: list[tuple[str, str, str]] | tuple = field(default_factory=list)
+    # A list while the needs are inferred, frozen to a tuple when the profile is done.
+    evidence: Any = field(default_factory=list)
     copilot_idle: bool = False
     frontline_candidate: bool = False
     kinds: tuple[int, int, int] | None = None
@@ -236,7 +237,7 @@ class Inference:
             return
         prof.primary_device = summary.primary
         prof.evidence.append(("primary_device", summary.primary, summary.reason))
-        counted = []
+        counted: list[int] = []
         for kind, n in zip(KINDS, summary.kinds):
             limit = self.install_limits.get(kind, DEFAULT_INSTALL_LIMIT)
             counted.append(min(n, limit))
@@ -244,7 +245,7 @@ class Inference:
                 reason = (f"{n} {kind}s enrolled: counted as {limit}, the install limit per "
                           "kind (check the licence terms)")
                 prof.evidence.append((f"{kind}s_per_user", str(limit), reason))
-        prof.kinds = tuple(counted)
+        prof.kinds = (counted[0], counted[1], counted[2])
         prof.devices = sum(counted)
         prof.evidence.append(("devices_per_user", str(prof.devices), "devices enrolled in Intune"))
 

@@ -16,7 +16,7 @@ PER_KIND = ("pcs_per_user", "tablets_per_user", "phones_per_user")
 """The Groups columns of :meth:`planner.importer.grouping.Persona.per_kind`, in order."""
 
 
-def _kinds(persona) -> dict[str, int]:
+def _kinds(persona) -> dict[str, Any]:
     kinds = persona.per_kind()
     return dict(zip(PER_KIND, kinds)) if kinds is not None else {}
 

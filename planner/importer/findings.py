@@ -49,6 +49,7 @@ class Pricer:
         self.prices = catalog.list_in_force(on)
 
     def __call__(self, product: str | None) -> float | None:
+        """List price of ``product`` per unit per month (None without a product or price)."""
         return self.prices.unit_price(product) if product else None
 
 

@@ -49,7 +49,9 @@ class Persona:
     def per_kind(self) -> tuple[int, int, int] | None:
         """The most PCs, tablets and phones any member uses (None without a device export)."""
         kinds = [p.kinds for _, p in self.members if p.kinds is not None]
-        return tuple(max(k[i] for k in kinds) for i in range(3)) if kinds else None
+        if not kinds:
+            return None
+        return (max(k[0] for k in kinds), max(k[1] for k in kinds), max(k[2] for k in kinds))
 
     @property
     def devices(self) -> int:

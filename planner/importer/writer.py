@@ -166,7 +166,7 @@ def _table(wb: Workbook, title: str, columns: dict[str, str], rows: list[tuple],
 
 
 def _evidence_rows(result: ImportResult, names: bool) -> list[tuple]:
-    rows = []
+    rows: list[tuple[str, str, str, str, int | None, str | None]] = []
     for persona in result.personas:
         by_reason: dict[tuple, list[str]] = {}
         for user, prof in persona.members:

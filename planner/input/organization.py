@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-WORKER_KINDS = ("information", "frontline")
-PRIMARY_DEVICES = ("windows_pro", "windows_enterprise", "other", "none")
-QUALIFYING_OS = ("windows_pro", "windows_enterprise")
-AGREEMENTS = ("EA", "EAS", "MCA-E", "CSP")
-PLAN_AT = ("now", "renewal")
-TIMELINE = "timeline"  # the --at value that plans every period (planner.timeline)
-BILLING = ("annual", "monthly")
+from planner.vocabulary import (AGREEMENTS, BILLING, PLAN_AT, PRIMARY_DEVICES, QUALIFYING_OS,
+                                TIMELINE, WORKER_KINDS)
+
+__all__ = ["AGREEMENTS", "BILLING", "PLAN_AT", "PRIMARY_DEVICES", "QUALIFYING_OS", "TIMELINE",
+           "WORKER_KINDS", "Group", "Growth", "Holding", "OrgInputs", "Organization",
+           "PriceOverride"]
 
 
 @dataclass(frozen=True)

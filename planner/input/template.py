@@ -1,14 +1,13 @@
 """A blank, self-explaining input workbook (``planner template ORG.xlsx``).
 
-Sheets: Instructions, Organization, Groups, Holdings, Prices, and a hidden Lists sheet
-holding the catalog ids the dropdowns refer to. Every column is described once, in
-:data:`SHEETS`; the header comments, the dropdown prompts and the Instructions table are
-all generated from that description.
+Sheets: Instructions, Organization, Groups, Holdings, Prices, Growth, and a hidden Lists
+sheet holding the catalog ids the dropdowns refer to. Every column is described once, in
+:data:`planner.input.workbook.SHEETS`; the header comments, the dropdown prompts and the
+Instructions table are all generated from that description.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.input.organization import AGREEMENTS, PRIMARY_DEVICES, WORKER_KINDS, OrgInputs
+from planner.input.organization import OrgInputs
+from planner.input.workbook import FIELDS, Column
+from planner.input.workbook import SHEETS as INPUT_SHEETS
+from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 from planner.outputs import write_workbook
 from planner.provenance import check_replaceable
 from planner.report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
@@ -37,90 +39,21 @@ EXAMPLE_PRODUCT = "m365_e3"
 # The example is an Enterprise Agreement, which needs at least 500 users or devices.
 EXAMPLE_USERS = 500
 EXAMPLE_PRICE = ("m365_e3", 33.75, "negotiated EA price")
+EXAMPLE_GROWTH = 50  # users the example group gains at the renewal
 
 
-@dataclass(frozen=True)
-class Column:
-    """One input column (or Organization field): name, meaning and the kind of value.
-
-    ``rule`` names the data validation (see :func:`_validation`): ``text``, ``count``
-    (whole >= 0), ``positive`` (whole > 0), ``money``, ``percent``, ``rate`` (> 0),
-    ``date``, ``yes_no``,
-    ``worker``, ``primary_device``, ``agreement``, ``product``, ``group``, ``needs``,
-    ``price_list``.
-    """
-
-    name: str
-    meaning: str
-    rule: str = "text"
-
-
-ORGANIZATION_FIELDS = (
-    Column("name", "Organization name, shown on the plan."),
-    Column("currency", "ISO currency code of every price in this workbook; default USD."),
-    Column("agreement", "Licensing agreement; default EA.", "agreement"),
-    Column("renewal_date", "Next agreement renewal (anniversary or end of term).", "date"),
-    Column("as_of", "Planning date; blank = today.", "date"),
-    Column("price_list", "Catalog price list for new purchases; blank = the list in force "
-                         "on as_of.", "price_list"),
-    Column("discount_pct", "Discount off all list prices [%], e.g. 12.5; a Prices row "
-                           "overrides it for its product.", "percent"),
-    Column("exchange_rate", "Only when currency is not the price list's (USD): units of "
-                            "currency per 1 USD, e.g. 0.92 for EUR; list prices are "
-                            "multiplied by it.", "rate"),
-    Column("exchange_rate_date", "Day the exchange_rate was taken; required with it.", "date"),
-    Column("notes", "Assumptions and remarks, copied to the plan's Summary."),
-)
+ORGANIZATION_FIELDS: tuple[Column, ...] = tuple(f for f in FIELDS if f.template)
+"""The Organization fields the template writes, in order (planner.input.workbook.FIELDS)."""
 
 SHEETS: dict[str, tuple[Column, ...]] = {
-    "Organization": (
-        Column("field", "Setting name; keep the names in this column as they are."),
-        Column("value", "Setting value; the comment on each setting name explains it."),
-    ),
-    "Groups": (
-        Column("group", "Name of the persona (unique): users who need the same things on "
-                        "the same kind of devices."),
-        Column("users", "Headcount of the group.", "count"),
-        Column("worker", "frontline when the users meet the frontline eligibility criteria "
-                         "of the Product Terms (F1/F3 allowed), else information.", "worker"),
-        Column("devices_per_user", "Work devices each user uses (PCs, tablets, phones); more "
-                                   "than 5 of one kind breaks the 5-device rule of user "
-                                   "licenses.", "count"),
-        Column("primary_device", "OS licence of the user's primary work device. Windows "
-                                 "Enterprise per user (in M365 E3/E5/E7/F3) needs windows_pro "
-                                 "or windows_enterprise there; VDA per user does not.",
-               "primary_device"),
-        Column("needs", "What every user must be licensed for: need ids or profile ids, "
-                        "separated by commas (e.g. m365_e3_equivalent, copilot). The ids are "
-                        "listed on the Instructions sheet.", "needs"),
-        Column("devices", "Optional: total work devices of the group when devices are "
-                          "shared; blank = users x devices_per_user.", "count"),
-        Column("notes", "Free text, copied to the plan."),
-    ),
-    "Holdings": (
-        Column("product", "Catalog product id of the licenses already owned or subscribed.",
-               "product"),
-        Column("quantity", "How many licenses are held.", "positive"),
-        Column("group", "Group they are assigned to; blank = a pool any group may use.",
-               "group"),
-        Column("sa", "Y when Software Assurance is active (on-premises licenses).", "yes_no"),
-        Column("ends", "When the subscription or the SA coverage ends (usually the "
-                       "renewal_date).", "date"),
-        Column("paid_up", "Y when the perpetual licence is fully paid (only SA is still "
-                          "being paid).", "yes_no"),
-    ),
-    "Prices": (
-        Column("product", "Catalog product id whose price you negotiated.", "product"),
-        Column("unit_price", "Price per user or device per month, in the workbook's "
-                             "currency; overrides the list price and discount_pct.", "money"),
-        Column("note", "Free text, e.g. where the price comes from."),
-    ),
-}
+    sheet.title: tuple(c for c in sheet.columns if c.template) for sheet in INPUT_SHEETS.values()}
+"""Sheet title -> the columns the template writes (planner.input.workbook.SHEETS)."""
 
 ENUMERATIONS = {
     "worker": WORKER_KINDS,
     "primary_device": PRIMARY_DEVICES,
     "agreement": AGREEMENTS,
+    "billing": BILLING,
     "yes_no": YES_NO,
 }
 ALLOWED_TEXT = {
@@ -129,6 +62,8 @@ ALLOWED_TEXT = {
     "money": "number >= 0",
     "percent": "number from 0 to 100",
     "rate": "number > 0",
+    "fraction": "number from 0 to below 1",
+    "currency": "3-letter currency code (ISO 4217)",
     "date": "date (Excel date or YYYY-MM-DD)",
     "product": "a product id (see Products below)",
     "group": "a group name from the Groups sheet, or blank",
@@ -143,8 +78,9 @@ LIST_SOURCES = {"product": "product", "needs": "need_or_profile", "price_list": 
 
 INTRODUCTION = (
     "planner input workbook",
-    "Describe the organization on the sheets Organization, Groups, Holdings and Prices "
-    "(optional). Sheet and column names are not case-sensitive; extra columns are ignored "
+    "Describe the organization on the sheets Organization, Groups, Holdings, Prices "
+    "(optional) and Growth (optional: a group's headcount from a date on). Sheet and column "
+    "names are not case-sensitive; extra columns are ignored "
     "with a warning; blank rows are skipped.",
     "Each header carries a comment that explains the column, and the cells offer "
     "dropdowns with the allowed values. The example rows are valid: replace them.",
@@ -214,16 +150,16 @@ def build_template(catalog: Any, today: date, rows: dict[str, list[tuple]] | Non
     Returns
     -------
     openpyxl.Workbook
-        Instructions, Organization, Groups, Holdings, Prices, and the hidden Lists.
+        Instructions, Organization, Groups, Holdings, Prices, Growth, and the hidden Lists.
     """
     wb = Workbook()
     instructions = wb.active
     instructions.title = "Instructions"
     sheets = {title: wb.create_sheet(title) for title in SHEETS}
     ranges = _write_lists(wb.create_sheet("Lists"), catalog)
-    examples = {**_examples(catalog, today), **(rows or {})}
+    examples = _examples(catalog, today) if rows is None else rows
     for title, ws in sheets.items():
-        _write_input_sheet(ws, SHEETS[title], examples[title], ranges)
+        _write_input_sheet(ws, SHEETS[title], examples.get(title, []), ranges)
     _write_organization_fields(sheets["Organization"], ranges)
     _write_instructions(instructions, catalog, introduction)
     return wb
@@ -236,7 +172,7 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
         "name": "Example Organization", "currency": "USD", "agreement": "EA",
         "renewal_date": renewal, "as_of": today,
         "price_list": catalog.default_price_list(today), "discount_pct": 0,
-        "exchange_rate": None, "exchange_rate_date": None, "notes": None,
+        "exchange_rate": None, "exchange_rate_date": None, "notes": None, "discount_rate": 0,
     }
     return {
         "Organization": [(f.name, organization[f.name]) for f in ORGANIZATION_FIELDS],
@@ -244,6 +180,7 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
                     EXAMPLE_PROFILE, None, "Office workers with a laptop and a phone")],
         "Holdings": [(EXAMPLE_PRODUCT, EXAMPLE_USERS, EXAMPLE_GROUP, "N", renewal, "N")],
         "Prices": [],
+        "Growth": [(EXAMPLE_GROUP, renewal, EXAMPLE_USERS + EXAMPLE_GROWTH)],
     }
 
 
@@ -251,7 +188,7 @@ def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tu
                        ranges: dict[str, str] | None) -> None:
     """Header with comments, rows, and (given the list ranges) one validation per column."""
     for col, column in enumerate(columns, start=1):
-        put(ws, 1, col, column.name)
+        put(ws, 1, col, column.header)
     for row, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             put(ws, row, col, value, DATE_FORMAT if isinstance(value, date) else None)
@@ -261,7 +198,7 @@ def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tu
         if rule is not None:
             ws.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-    format_table(ws, max(1, len(rows) + 1), {c.name: c.meaning for c in columns},
+    format_table(ws, max(1, len(rows) + 1), {c.header: c.description for c in columns},
                  text_columns=("needs", "notes", "note"))
 
 
@@ -276,13 +213,14 @@ def input_rows(inputs: OrgInputs) -> dict[str, list[tuple]]:
     Returns
     -------
     dict of str to list of tuple
-        Sheet title (Organization, Groups, Holdings, Prices) -> rows in the column order
+        Sheet title (Organization, Groups, Holdings, Prices, Growth) -> rows in the column order
         of :data:`SHEETS`; Organization lists every field, blank when not set.
     """
-    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices}
+    records = {"Groups": inputs.groups, "Holdings": inputs.holdings, "Prices": inputs.prices,
+               "Growth": inputs.growth}
     rows = {title: [tuple(_input_cell(r, c.name) for c in SHEETS[title]) for r in items]
             for title, items in records.items()}
-    rows["Organization"] = [(f.name, _input_cell(inputs.org, f.name))
+    rows["Organization"] = [(f.header, _input_cell(inputs.org, f.name))
                             for f in ORGANIZATION_FIELDS]
     return rows
 
@@ -301,7 +239,8 @@ def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
     """Append a copy of the organization's input sheets to ``wb`` (no dropdowns).
 
     The sheets carry the input workbook's names and columns, so the workbook they are
-    copied into can itself be read as the organization workbook.
+    copied into can itself be read as the organization workbook. Growth, which most
+    organizations leave empty, is copied only when it has rows.
 
     Returns
     -------
@@ -311,6 +250,8 @@ def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
     rows = input_rows(inputs)
     sheets = []
     for title, columns in SHEETS.items():
+        if title == "Growth" and not rows[title]:
+            continue
         ws = wb.create_sheet(title)
         _write_input_sheet(ws, columns, rows[title], ranges=None)
         if title == "Organization":
@@ -322,7 +263,7 @@ def write_input_sheets(wb: Workbook, inputs: OrgInputs) -> list[Worksheet]:
 def _write_organization_fields(ws: Worksheet, ranges: dict[str, str] | None) -> None:
     """Per-setting comments on the field names and (given ranges) validations on values."""
     for row, field in enumerate(ORGANIZATION_FIELDS, start=2):
-        ws.cell(row=row, column=1).comment = note(field.meaning)
+        ws.cell(row=row, column=1).comment = note(field.description)
         rule = None if ranges is None else _validation(field, ranges)
         if rule is not None:
             ws.add_data_validation(rule)
@@ -338,9 +279,9 @@ def _validation(column: Column, ranges: dict[str, str]) -> DataValidation | None
     dv.showInputMessage = True
     # needs holds several comma-separated ids: its list is a help, not a constraint.
     dv.showErrorMessage = column.rule != "needs"
-    dv.promptTitle = column.name[:MAX_TITLE]
-    dv.prompt = column.meaning[:MAX_PROMPT]
-    dv.errorTitle = f"Invalid {column.name}"[:MAX_TITLE]
+    dv.promptTitle = column.header[:MAX_TITLE]
+    dv.prompt = column.description[:MAX_PROMPT]
+    dv.errorTitle = f"Invalid {column.header}"[:MAX_TITLE]
     dv.error = f"Expected {_allowed(column.rule)}."[:MAX_PROMPT]
     return dv
 
@@ -361,6 +302,9 @@ def _constraint(rule: str, ranges: dict[str, str]) -> DataValidation | None:
         return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
     if rule == "rate":
         return DataValidation(type="decimal", operator="greaterThan", formula1="0")
+    if rule == "fraction":
+        return DataValidation(type="decimal", operator="between", formula1="0",
+                              formula2="0.9999")
     if rule == "percent":
         return DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
     if rule == "date":
@@ -422,10 +366,11 @@ def _write_instructions(ws: Worksheet, catalog: Any,
 
 def _column_rows() -> list[tuple[str, str, str, str]]:
     """(sheet, column, meaning, allowed values) for every input column and setting."""
-    rows = [("Organization", f.name, f.meaning, _allowed(f.rule)) for f in ORGANIZATION_FIELDS]
+    rows = [("Organization", f.header, f.description, _allowed(f.rule))
+            for f in ORGANIZATION_FIELDS]
     for title, columns in SHEETS.items():
         if title != "Organization":
-            rows += [(title, c.name, c.meaning, _allowed(c.rule)) for c in columns]
+            rows += [(title, c.header, c.description, _allowed(c.rule)) for c in columns]
     return rows
 
 

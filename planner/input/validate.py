@@ -1,8 +1,10 @@
 """Raw workbook rows to a validated :class:`~planner.input.organization.OrgInputs`, or every problem.
 
-Each sheet's columns are declared once, as a pydantic row model (:class:`GroupRow`,
-:class:`HoldingRow`, :class:`PriceRow`, :class:`OrganizationFields`) whose field types
-convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
+Each sheet's columns are declared once, in :data:`planner.input.workbook.SHEETS`; the
+pydantic row models here (:class:`GroupRow`, :class:`HoldingRow`, :class:`PriceRow`,
+:class:`GrowthRow`, :class:`OrganizationFields`) give each column the converter its
+``rule`` names (:data:`RULE_TYPES`; a test checks models and specification agree),
+and convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
 is an error). Rules that need the catalog or span rows and sheets are small ``check_*``
 functions returning ``list[Issue]``. :func:`read_org` and :func:`org_from_frames` run them
 all and raise one :class:`~planner.errors.InputError` listing every error, each located by
@@ -18,7 +20,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable, Generic, TypeVar
 
@@ -29,12 +31,12 @@ from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
 from planner.input.checks import (check_agreement_size, check_counts, check_device_rights,
                                   check_ended_holdings, check_renewal_in_past)
-from planner.input.organization import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
-                     OrgInputs, PriceOverride)
+from planner.input.dates import to_date
+from planner.input.organization import Group, Growth, Holding, Organization, OrgInputs, PriceOverride
 from planner.input.sheets import Table, normalise
-from planner.input.workbook import SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
+from planner.input.workbook import HEADER_MAP, SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
+from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
@@ -90,6 +92,18 @@ def _rate(value: Any) -> float:
     return number
 
 
+def _fraction(value: Any) -> float:
+    """A yearly rate as a fraction, 0 <= r < 1 (``0.05`` or ``5%`` for 5 % a year)."""
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    number = _number(value.strip().removesuffix("%") if percent else value,
+                     "a fraction", "; write 0.05 (or 5%) for 5 % a year")
+    number = number / 100 if percent else number
+    if not 0 <= number < 1:
+        raise ValueError(f"must be at least 0 and below 1 (a fraction per year: 0.05 = 5 %), "
+                         f"got {value}")
+    return number
+
+
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -124,20 +138,6 @@ def _yes_no(value: Any) -> bool:
     raise ValueError(f"'{value}' is not Y or N")
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"'{value}' is not a valid date") from None
-    raise ValueError(f"'{value}' is not a date; use an Excel date or YYYY-MM-DD text "
-                     "(e.g. 2026-12-31)")
-
-
 def _id_list(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in LIST_SEPARATORS.split(str(value)) if p.strip()))
 
@@ -148,14 +148,22 @@ Positive = Annotated[int, BeforeValidator(_whole(1))]
 Amount = Annotated[float, BeforeValidator(_amount)]
 Percent = Annotated[float, BeforeValidator(_percent)]
 Rate = Annotated[float, BeforeValidator(_rate)]
+Fraction = Annotated[float, BeforeValidator(_fraction)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Day = Annotated[date, BeforeValidator(_day)]
+Day = Annotated[date, BeforeValidator(to_date)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
 Agreement = Annotated[str, BeforeValidator(_choice(AGREEMENTS))]
 Worker = Annotated[str, BeforeValidator(_choice(WORKER_KINDS))]
 PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
 Billing = Annotated[str, BeforeValidator(_choice(BILLING))]
+RULE_TYPES: dict[str, Any] = {
+    "text": Text, "count": Count, "positive": Positive, "money": Amount, "percent": Percent,
+    "rate": Rate, "fraction": Fraction, "currency": Currency, "yes_no": YesNo, "date": Day,
+    "needs": IdList, "agreement": Agreement, "worker": Worker, "primary_device": PrimaryDevice,
+    "billing": Billing, "product": Text, "group": Text, "price_list": Text,
+}
+"""Column rule (:attr:`planner.input.workbook.Column.rule`) -> the type its cells convert to."""
 
 
 # ------------------------------------------------------------------ column spec
@@ -180,9 +188,10 @@ class OrganizationFields(_Row):
     as_of: Day | None = None
     price_list: Text | None = None
     discount_pct: Percent = 0.0
-    notes: Text | None = None
     exchange_rate: Rate | None = None
     exchange_rate_date: Day | None = None
+    discount_rate: Fraction = 0.0
+    notes: Text | None = None
     billing: Billing = "annual"
     holds_with_teams_suite: YesNo | None = None
 
@@ -224,8 +233,16 @@ class PriceRow(_Row):
     currency: Currency | None = None
 
 
+class GrowthRow(_Row):
+    """One Growth row: a group's headcount from a date on."""
+
+    group: Text
+    start: Day
+    users: Count
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
-    "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow,
+    "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow, "growth": GrowthRow,
 }
 """Internal sheet name -> row model of the sheets read row by row."""
 
@@ -309,7 +326,8 @@ def parse_rows(table: Table, model: type[M],
     issues : list of Issue
         One per bad cell, located by row and column.
     """
-    parsed, issues = Parsed(), []
+    parsed: Parsed[M] = Parsed()
+    issues: list[Issue] = []
     for row, record in table.rows:
         converted, errors = convert(model, record)
         parsed.rows.append((row, converted))
@@ -346,9 +364,14 @@ def _did_you_mean(close: str | None, valid: list[str] | None = None) -> str | No
     return "valid: " + ", ".join(valid) if valid else None
 
 
-def check_columns(table: Table, model: type[_Row]) -> list[Issue]:
-    """Errors for the required columns (fields without a default) ``table`` lacks."""
-    return [table.issue(f"missing column '{name}'", 1, hint="add this column to the header row")
+def check_columns(table: Table, model: type[_Row], sheet: str | None = None) -> list[Issue]:
+    """Errors for the required columns (fields without a default) ``table`` lacks.
+
+    Each is named as the template writes it (the first spelling of ``sheet``'s column).
+    """
+    written = HEADER_MAP.get(sheet, {}) if sheet else {}
+    return [table.issue(f"missing column '{written.get(name, (name,))[0]}'", 1,
+                        hint="add this column to the header row")
             for name, info in model.model_fields.items()
             if info.is_required() and name not in table.spelled]
 
@@ -372,7 +395,8 @@ def check_sheets(raw: RawOrg) -> list[Issue]:
 
 def check_organization_fields(table: Table) -> list[Issue]:
     """Unknown fields (warning), duplicate fields and values without a field name."""
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     known = list(OrganizationFields.model_fields)
     for row, record in table.rows:
         name = record.get("field")
@@ -420,7 +444,8 @@ def check_groups_present(table: Table) -> list[Issue]:
 
 def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Issue]:
     """An error for each group name used twice (names compare ignoring case)."""
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     for row, g in rows:
         key = g.group.casefold() if g.group else None
         if key is None:
@@ -474,17 +499,34 @@ def check_products(table: Table, rows: list[tuple[int, Any]], catalog: Catalog) 
             for row, r in rows if r.product and normalise(r.product) not in lookup]
 
 
-def check_holding_groups(table: Table, rows: list[tuple[int, HoldingRow]],
-                         group_names: list[str]) -> list[Issue]:
-    """An error for each holding assigned to a group that is not on the Groups sheet."""
+def check_holding_groups(table: Table, rows: list[tuple[int, Any]], group_names: list[str],
+                         otherwise: str = "leave blank for a shared pool") -> list[Issue]:
+    """An error for each row (Holdings, Growth) naming a group not on the Groups sheet."""
     known = {g.casefold() for g in group_names}
     issues = []
     for row, h in rows:
         if h.group is not None and h.group.casefold() not in known:
             close = difflib.get_close_matches(h.group, group_names, n=1)
-            hint = _did_you_mean(close[0] if close else None) or "leave blank for a shared pool"
+            hint = _did_you_mean(close[0] if close else None) or otherwise
             issues.append(table.issue(f"group '{h.group}' is not on the Groups sheet", row,
                                       "group", hint))
+    return issues
+
+
+def check_growth_rows(table: Table, rows: list[tuple[int, GrowthRow]]) -> list[Issue]:
+    """An error for a group given two headcounts from the same date."""
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
+    for row, g in rows:
+        if g.group is None or g.start is None:
+            continue
+        key = (g.group.casefold(), g.start)
+        if key in first:
+            issues.append(table.issue(
+                f"duplicate headcount for group '{g.group}' from {g.start.isoformat()} "
+                f"(first on row {first[key]})", row, "start", "keep one row per group and date"))
+        else:
+            first[key] = row
     return issues
 
 
@@ -492,7 +534,8 @@ def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: s
                      catalog: Catalog) -> list[Issue]:
     """Errors for a product priced twice and for a row currency other than ``currency``."""
     lookup = _product_ids(catalog)
-    issues, first = [], {}
+    issues: list[Issue] = []
+    first: dict[Any, int] = {}
     for row, p in rows:
         pid = lookup.get(normalise(p.product)) if p.product else None
         if pid in first:
@@ -538,8 +581,8 @@ def check_currency_coverage(org: Organization, where: OrgSheet, holdings: tuple[
 
     Catalog price lists are in USD. When ``currency`` differs from the list's
     (``price_list``, else the list in force on ``as_of``), an ``exchange_rate``
-    converts the list prices (a bad one is reported on its cell). Without one, only Prices rows give prices in the workbook
-    currency: an error when the Prices sheet is empty or misses a held product; else a
+    converts the list prices (a bad one is reported on its cell). Without one, only Prices rows
+    give prices in the workbook currency: an error when the Prices sheet is empty or misses a held product; else a
     warning, since ``planner solve`` stops at the first product it must price without a
     Prices row.
     """
@@ -616,7 +659,7 @@ def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | N
     if table is None:
         return None, Parsed()
     model = ROW_MODELS[sheet]
-    issues += check_columns(table, model)
+    issues += check_columns(table, model, sheet)
     absent = frozenset(name for name in model.model_fields if name not in table.spelled)
     parsed, row_issues = parse_rows(table, model, absent)
     issues += row_issues
@@ -630,13 +673,16 @@ def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
     issues += check_groups_present(table)
     issues += check_group_names(table, parsed.rows)
     issues += check_needs(table, parsed.rows, catalog)
-    return tuple(
-        Group(name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
-              primary_device=g.primary_device, needs=needs, devices=g.devices, notes=g.notes,
-              row=row, pcs_per_user=g.pcs_per_user, tablets_per_user=g.tablets_per_user,
-              phones_per_user=g.phones_per_user)
-        for row, g in parsed.valid
-        if g.needs and all(needs := tuple(_need_id(t, catalog) for t in g.needs)))
+    groups = []
+    for row, g in parsed.valid:
+        needs = tuple(_need_id(t, catalog) for t in g.needs or ())
+        if needs and all(needs):
+            groups.append(Group(
+                name=g.group, users=g.users, worker=g.worker, devices_per_user=g.devices_per_user,
+                primary_device=g.primary_device, needs=tuple(n for n in needs if n), devices=g.devices,
+                notes=g.notes, row=row, pcs_per_user=g.pcs_per_user,
+                tablets_per_user=g.tablets_per_user, phones_per_user=g.phones_per_user))
+    return tuple(groups)
 
 
 def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str] | None,
@@ -669,11 +715,26 @@ def _prices(table: Table | None, parsed: Parsed[PriceRow], currency: str,
                  for row, p in parsed.valid if (pid := lookup.get(normalise(p.product))))
 
 
+def _growth(table: Table | None, parsed: Parsed[GrowthRow], group_names: list[str] | None,
+            issues: list[Issue]) -> tuple[Growth, ...]:
+    if table is None:
+        return ()
+    if group_names is not None:
+        issues += check_holding_groups(table, parsed.rows, group_names,
+                                       "name a group of the Groups sheet")
+    issues += check_growth_rows(table, parsed.rows)
+    canonical = {g.casefold(): g for g in group_names or ()}
+    return tuple(sorted(
+        (Growth(canonical[g.group.casefold()], g.start, g.users, row)
+         for row, g in parsed.valid if g.group.casefold() in canonical),
+        key=lambda g: (g.group, g.start)))
+
+
 def _sorted(issues: list[Issue], raw: RawOrg) -> list[Issue]:
-    """Issues in sheet order (Organization, Groups, Holdings, Prices), then by row."""
+    """Issues in sheet order (Organization, Groups, Holdings, Prices, Growth), then by row."""
     order = {t.sheet: n for n, t in enumerate(raw.tables.values())}
-    return sorted(issues, key=lambda i: (i.sheet is not None, order.get(i.sheet, len(order)),
-                                         i.row or 0))
+    return sorted(issues, key=lambda i: (i.sheet is not None,
+                                         order.get(i.sheet or "", len(order)), i.row or 0))
 
 
 def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
@@ -714,6 +775,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
     holdings = _holdings(holding_table, holding_rows, group_names, catalog, issues)
     price_table, price_rows = _sheet_rows(raw, "prices", issues)
     prices = _prices(price_table, price_rows, org.currency, catalog, issues)
+    growth_table, growth_rows = _sheet_rows(raw, "growth", issues)
+    growth = _growth(growth_table, growth_rows, group_names, issues)
     issues += check_exchange_rate(org, where, catalog)
     issues += check_currency_coverage(org, where, holdings, prices, catalog)
     if holding_table is not None:
@@ -727,8 +790,8 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
         issues = [dataclasses.replace(i, severity="error") for i in issues]
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
-    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, source=raw.file,
-                     warnings=tuple(str(i) for i in issues))
+    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, growth=growth,
+                     source=raw.file, warnings=tuple(str(i) for i in issues))
 
 
 def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
@@ -764,7 +827,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
 def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
                     prices: pd.DataFrame | None = None,
                     organization: dict[str, Any] | None = None,
-                    catalog: Catalog | None = None, strict: bool = False) -> OrgInputs:
+                    catalog: Catalog | None = None, strict: bool = False,
+                    growth: pd.DataFrame | None = None) -> OrgInputs:
     """Validate an organization built in code, with exactly the workbook's rules.
 
     Issues name the sheet the frame stands for and row = position in the frame + 2.
@@ -782,6 +846,8 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         The catalog ids are checked against (the shipped one by default).
     strict : bool
         Treat every warning as an error.
+    growth : pandas.DataFrame, optional
+        Columns as on the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
@@ -792,4 +858,5 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
     planner.errors.InputError
         Listing every error found.
     """
-    return validate_raw(raw_from_frames(groups, holdings, prices, organization), catalog, strict)
+    return validate_raw(raw_from_frames(groups, holdings, prices, organization, growth),
+                        catalog, strict)

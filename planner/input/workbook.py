@@ -10,6 +10,7 @@ user's spelling of each header for messages.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,65 +20,279 @@ import pandas as pd
 from planner.errors import Issue
 from planner.input.sheets import Limits, Table, find_sheet, normalise, open_workbook, read_table
 
-SHEET_NAMES: dict[str, tuple[str, ...]] = {
-    "organization": ("Organization", "Organisation", "Org"),
-    "groups": ("Groups", "Personas"),
-    "holdings": ("Holdings", "Licenses", "Licences"),
-    "prices": ("Prices", "Price overrides"),
+@dataclass(frozen=True)
+class Column:
+    """One input column (or Organization field), declared once for every use.
+
+    The reader takes ``aliases`` (the first is the spelling the template writes); the
+    validator's row model has a field ``name`` typed by ``rule``; the template writes the
+    column with ``description`` as its comment and ``rule`` as its data validation; and
+    docs/nomenclature.md shows ``kind``, ``unit``, ``description``, ``default`` and the
+    aliases in the table :func:`nomenclature_table` generates (a test checks the docs).
+
+    ``rule`` is one of ``text``, ``count`` (whole >= 0), ``positive`` (whole > 0),
+    ``money``, ``percent``, ``fraction`` (0 <= r < 1), ``rate`` (> 0), ``date``,
+    ``yes_no``, ``currency``, an enumeration of :mod:`planner.vocabulary` (``worker``,
+    ``primary_device``, ``agreement``, ``billing``) or a catalog or workbook id
+    (``product``, ``needs``, ``price_list``, ``group``). ``template`` is False for optional
+    columns the template leaves out.
+    """
+
+    name: str
+    aliases: tuple[str, ...]
+    rule: str
+    kind: str
+    unit: str
+    default: str
+    description: str
+    template: bool = True
+
+    @property
+    def header(self) -> str:
+        """The spelling the template writes and messages about a missing column use."""
+        return self.aliases[0]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One input sheet: the titles it is known by and its columns, in template order."""
+
+    name: str
+    titles: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def title(self) -> str:
+        """The title the template writes."""
+        return self.titles[0]
+
+
+ORGANIZATION = Sheet("organization", ("Organization", "Organisation", "Org"), (
+    Column("field", ("field", "setting"), "text", "Organization field name", "[-]", "required",
+           "setting name; keep the names in this column as they are"),
+    Column("value", ("value",), "text", "as the field says", "[-]", "none",
+           "setting value; the comment on each setting name explains it"),
+))
+"""The Organization sheet: one ``field``, ``value`` row per field of :data:`FIELDS`."""
+
+FIELDS: tuple[Column, ...] = (
+    Column('name', ('name', 'organization', 'organisation'), 'text',
+           'text',
+           '[-]', 'the file name without extension',
+           'organization name, shown on the plan'),
+    Column('currency', ('currency',), 'currency',
+           '3-letter code',
+           '[-]', '`USD`',
+           'currency of every price in the workbook (ISO 4217, e.g. USD, EUR)'),
+    Column('agreement', ('agreement', 'agreement type'), 'agreement',
+           '`EA` \\| `EAS` \\| `MCA-E` \\| `CSP`',
+           '[-]', '`EA`',
+           'licensing agreement'),
+    Column('renewal_date', ('renewal_date', 'renewal date', 'renewal'), 'date',
+           'date',
+           '[date]', 'none',
+           'next agreement renewal; required by `planner solve --at renewal` (checked there)'),
+    Column('as_of', ('as_of', 'as of', 'planning date'), 'date',
+           'date',
+           '[date]', 'today',
+           'planning date'),
+    Column('price_list', ('price_list', 'price list'), 'price_list',
+           'catalog price list id',
+           '[-]', 'none: the pipeline takes the list in force on the planning date',
+           'price list for new purchases'),
+    Column('discount_pct', ('discount_pct', 'discount %', 'discount', 'discount percent'), 'percent',
+           'number, 0 <= x < 100',
+           '[%]', '`0`',
+           'discount off all list prices; a Prices row overrides it for its product'),
+    Column('exchange_rate', ('exchange_rate', 'exchange rate', 'fx rate'), 'rate',
+           'number > 0',
+           '[currency per price-list currency unit]', 'none',
+           "only when `currency` is not the price list's currency (USD): how many units of "
+           "`currency` one unit of the price list's currency is worth, e.g. `0.92` for `currency "
+           "= EUR` when 1 USD = 0.92 EUR. List prices (and the discount on them) are multiplied "
+           "by it; Prices rows are already in `currency` and are not converted. Shown on the "
+           "plan's Summary as `1 USD = 0.92 EUR (rate of 2026-07-01)`"),
+    Column('exchange_rate_date', ('exchange_rate_date', 'exchange rate date', 'fx rate date'), 'date',
+           'date',
+           '[date]', 'none',
+           'the day `exchange_rate` was taken; required with it'),
+    Column('discount_rate', ('discount_rate', 'discount rate', 'yearly discount rate'), 'fraction',
+           'number, 0 <= r < 1 (or text `5%`)',
+           '[1/year]', '`0` (costs added as they fall)',
+           "yearly rate that discounts the later periods of a timeline plan to today's money "
+           "(`0.05` = 5 % a year); a value of 1 or more is an error"),
+    Column('notes', ('notes', 'assumptions', 'comments'), 'text',
+           'text',
+           '[-]', 'none',
+           "assumptions and remarks, copied to the plan's Summary"),
+    Column('billing', ('billing', 'billing frequency'), 'billing',
+           '`annual` \\| `monthly`',
+           '[-]', '`annual`',
+           "how annual-term subscriptions are billed; `monthly` adds 5% under CSP and MCA-E from "
+           "2025-04-01 (catalog `rules/platform.csv`); on-premises licences and Prices rows are "
+           "not raised", template=False),
+    Column('holds_with_teams_suite', ('holds_with_teams_suite', 'holds with-teams suite', 'with teams'),
+           'yes_no',
+           'Y/N',
+           '[-]', 'derived: Y when Holdings has a with-Teams suite',
+           "the organization already holds a with-Teams suite (M365 E3/E5, O365 E1/E3/E5 with "
+           "Teams), so it may keep buying them; a customer new to the suites buys the (no Teams) "
+           "SKU plus Teams Enterprise (since 2024-04-01)", template=False),
+)
+"""The Organization sheet's fields (its ``field`` column names them)."""
+
+SHEETS: dict[str, Sheet] = {
+    "organization": ORGANIZATION,
+    "groups": Sheet("groups", ("Groups", "Personas"), (
+        Column('group', ('group', 'persona', 'name'), 'text',
+               'text, unique (ignoring case)',
+               '[-]', 'required',
+               'name of the persona'),
+        Column('users', ('users', 'headcount'), 'count',
+               'whole number >= 0',
+               '[users]', 'required',
+               'headcount of the group'),
+        Column('worker', ('worker', 'worker kind', 'worker type'), 'worker',
+               '`information` \\| `frontline`',
+               '[-]', '`information`',
+               "`frontline` = meets the frontline eligibility criteria of the Product Terms "
+               "(F1/F3 allowed)"),
+        Column('devices_per_user', ('devices_per_user', 'devices per user'), 'count',
+               'whole number >= 0',
+               '[devices/user]', '`1`',
+               'work devices each user uses (PCs, tablets, phones)'),
+        Column('primary_device', ('primary_device', 'primary device'), 'primary_device',
+               '`windows_pro` \\| `windows_enterprise` \\| `other` \\| `none`',
+               '[-]', '`windows_pro`',
+               "OS licence of the user's primary work device (Windows Enterprise per user needs "
+               "`windows_pro` or `windows_enterprise`)"),
+        Column('needs', ('needs', 'need'), 'needs',
+               "capability or profile ids (see `planner catalog`), separated by commas or "
+               "semicolons",
+               '[-]', 'required',
+               'what every user of the group must be licensed for: need or profile ids separated by '
+               'commas (e.g. m365_e3_equivalent, copilot); at least one'),
+        Column('devices', ('devices', 'total devices', 'shared devices'), 'count',
+               'whole number >= 0',
+               '[devices]', '`users * devices_per_user`',
+               'total work devices of the group when devices are shared'),
+        Column('notes', ('notes', 'note', 'comment'), 'text',
+               'text',
+               '[-]', 'empty',
+               'free text, copied to the plan'),
+        Column('pcs_per_user', ('pcs_per_user', 'pcs per user', 'pcs/macs per user'), 'count',
+               'whole number >= 0',
+               "[devices/user]", 'all of `devices_per_user` when no per-kind column is given, else 0',
+               "PCs and Macs each user uses; install rights count per kind (Office apps: 5 "
+               "PCs/Macs + 5 tablets + 5 phones; Windows Enterprise: 5 PCs) and only for "
+               "capabilities with install rights", template=False),
+        Column('tablets_per_user', ('tablets_per_user', 'tablets per user'), 'count',
+               'whole number >= 0',
+               '[devices/user]', '0',
+               'tablets each user uses', template=False),
+        Column('phones_per_user', ('phones_per_user', 'phones per user'), 'count',
+               'whole number >= 0',
+               '[devices/user]', '0',
+               'phones each user uses', template=False),
+    )),
+    "holdings": Sheet("holdings", ("Holdings", "Licenses", "Licences"), (
+        Column('product', ('product', 'product id'), 'product',
+               'catalog product id',
+               '[-]', 'required',
+               'what is held (a product id, SKU part number or product name)'),
+        Column('quantity', ('quantity', 'qty'), 'positive',
+               'whole number > 0',
+               '[licences]', 'required',
+               'how many licences are held'),
+        Column('group', ('group', 'persona', 'assigned to'), 'group',
+               'group name or blank',
+               '[-]', 'blank (pool)',
+               "the group they are assigned to (must be on the Groups sheet; case is ignored); "
+               "blank = a pool any group may use"),
+        Column('sa', ('sa', 'software assurance'), 'yes_no',
+               'Y/N',
+               '[-]', '`N`',
+               'Software Assurance active (on-premises licences)'),
+        Column('ends', ('ends', 'end date', 'end'), 'date',
+               'date',
+               '[date]', 'none',
+               'when the subscription or the SA coverage ends'),
+        Column('paid_up', ('paid_up', 'paid up'), 'yes_no',
+               'Y/N',
+               '[-]', '`N`',
+               'perpetual licence fully paid (only SA is still being paid)'),
+        Column('price_list', ('price_list', 'price list', 'priced by'), 'price_list',
+               'catalog price list id',
+               '[-]', "the list in force when the term began (`ends` less the agreement's term)",
+               "the price list the line was ordered under; under an EA/EAS added seats of the "
+               "product keep this price until the renewal (price lock)", template=False),
+    )),
+    "prices": Sheet("prices", ("Prices", "Price overrides"), (
+        Column('product', ('product', 'product id'), 'product',
+               'catalog product id, once per sheet',
+               '[-]', 'required',
+               'the product priced'),
+        Column('unit_price', ('unit_price', 'unit price', 'price'), 'money',
+               'number >= 0',
+               '[currency/unit/month]', 'required',
+               "price per user or device per month, in the workbook's `currency`"),
+        Column('note', ('note', 'notes', 'comment'), 'text',
+               'text',
+               '[-]', 'empty',
+               'where the price comes from'),
+        Column('currency', ('currency',), 'currency',
+               '3-letter code',
+               '[-]', 'blank',
+               "optional check column: when filled it must equal the Organization `currency`", template=False),
+    )),
+    "growth": Sheet("growth", ("Growth", "Headcount growth"), (
+        Column('group', ('group', 'persona'), 'group',
+               'group name',
+               '[-]', 'required',
+               'the group whose headcount changes; must be on the Groups sheet (case is ignored)'),
+        Column('start', ('from', 'start', 'from date', 'since'), 'date',
+               'date',
+               '[date]', 'required',
+               'the day from which `users` holds; one row per group and date'),
+        Column('users', ('users', 'headcount'), 'count',
+               'whole number >= 0',
+               '[users]', 'required',
+               'headcount of the group from that date on'),
+    )),
 }
+"""Internal sheet name -> :class:`Sheet`, in the order the template writes them."""
+
+SHEET_NAMES: dict[str, tuple[str, ...]] = {key: sheet.titles for key, sheet in SHEETS.items()}
 """Internal sheet name -> accepted sheet titles (compared with :func:`normalise`)."""
 
 HEADER_MAP: dict[str, dict[str, tuple[str, ...]]] = {
-    "organization": {
-        "field": ("field", "setting"),
-        "value": ("value",),
-    },
-    "groups": {
-        "group": ("group", "persona", "name"),
-        "users": ("users", "headcount"),
-        "worker": ("worker", "worker kind", "worker type"),
-        "devices_per_user": ("devices_per_user", "devices per user"),
-        "primary_device": ("primary_device", "primary device"),
-        "needs": ("needs", "need"),
-        "devices": ("devices", "total devices", "shared devices"),
-        "notes": ("notes", "note", "comment"),
-        "pcs_per_user": ("pcs_per_user", "pcs per user", "pcs/macs per user"),
-        "tablets_per_user": ("tablets_per_user", "tablets per user"),
-        "phones_per_user": ("phones_per_user", "phones per user"),
-    },
-    "holdings": {
-        "product": ("product", "product id"),
-        "quantity": ("quantity", "qty"),
-        "group": ("group", "persona", "assigned to"),
-        "sa": ("sa", "software assurance"),
-        "ends": ("ends", "end date", "end"),
-        "paid_up": ("paid_up", "paid up"),
-        "price_list": ("price_list", "price list", "priced by"),
-    },
-    "prices": {
-        "product": ("product", "product id"),
-        "unit_price": ("unit_price", "unit price", "price"),
-        "note": ("note", "notes", "comment"),
-        "currency": ("currency",),
-    },
-}
+    key: {c.name: c.aliases for c in sheet.columns} for key, sheet in SHEETS.items()}
 """Internal sheet name -> internal column name -> accepted header spellings."""
 
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "organization", "organisation"),
-    "currency": ("currency",),
-    "agreement": ("agreement", "agreement type"),
-    "renewal_date": ("renewal_date", "renewal date", "renewal"),
-    "as_of": ("as_of", "as of", "planning date"),
-    "price_list": ("price_list", "price list"),
-    "discount_pct": ("discount_pct", "discount %", "discount", "discount percent"),
-    "notes": ("notes", "assumptions", "comments"),
-    "exchange_rate": ("exchange_rate", "exchange rate", "fx rate"),
-    "exchange_rate_date": ("exchange_rate_date", "exchange rate date", "fx rate date"),
-    "billing": ("billing", "billing frequency"),
-    "holds_with_teams_suite": ("holds_with_teams_suite", "holds with-teams suite", "with teams"),
-}
+FIELD_NAMES: dict[str, tuple[str, ...]] = {f.name: f.aliases for f in FIELDS}
 """Organization field name -> accepted spellings in the ``field`` column."""
+
+
+DOCS_TABLE = re.compile(r"(<!-- columns: (\w+) -->\n)(.*?)(<!-- end columns -->)", re.S)
+"""A generated table in docs/nomenclature.md (scripts/regen_nomenclature.py rewrites them)."""
+
+
+def generated_docs(text: str) -> str:
+    """``text`` (docs/nomenclature.md) with every generated column table rewritten."""
+    return DOCS_TABLE.sub(lambda m: f"{m[1]}{nomenclature_table(m[2])}\n{m[4]}", text)
+
+
+def nomenclature_table(sheet: str) -> str:
+    """The Markdown table of docs/nomenclature.md for internal ``sheet`` (or ``fields``)."""
+    columns = FIELDS if sheet == "fields" else SHEETS[sheet].columns
+    lines = ["| name | type | unit | meaning | default | also |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for c in columns:
+        also = ", ".join(f"`{a}`" for a in c.aliases[1:])
+        default = "required" if c.default == "required" else c.default
+        lines.append(f"| `{c.header}` | {c.kind} | {c.unit} | {c.description} | {default} | "
+                     f"{also} |".replace("|  |", "| |"))
+    return "\n".join(lines)
 
 
 @dataclass
@@ -133,8 +348,8 @@ def _rename_columns(table: Table, sheet: str, issues: list[Issue]) -> None:
         renamed[internal] = col
     table.spelled = {**table.spelled, **{i: table.spelled[c] for i, c in renamed.items()}}
     table.rows = [(row, {i: rec[c] for i, c in renamed.items()}) for row, rec in table.rows]
-    internal = {c: i for i, c in renamed.items()}
-    table.reported = {(row, internal[c]) for row, c in table.reported if c in internal}
+    by_spelling = {c: i for i, c in renamed.items()}
+    table.reported = {(row, by_spelling[c]) for row, c in table.reported if c in by_spelling}
 
 
 def _rename_fields(table: Table) -> None:
@@ -212,7 +427,8 @@ def _add_sheet(wb, title: str, header: list[Any], rows: list[list[Any]]) -> None
 
 def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
                     prices: pd.DataFrame | None = None,
-                    organization: dict[str, Any] | None = None) -> RawOrg:
+                    organization: dict[str, Any] | None = None,
+                    growth: pd.DataFrame | None = None) -> RawOrg:
     """Raw rows from DataFrames built in code, read exactly like a workbook.
 
     The frames are laid out as sheets of an in-memory workbook (never saved), so column
@@ -228,6 +444,8 @@ def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         Rows of the Holdings and Prices sheets.
     organization : dict, optional
         Organization field -> value; row numbers follow the dict's order.
+    growth : pandas.DataFrame, optional
+        Rows of the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
@@ -240,7 +458,7 @@ def raw_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
     wb.remove(wb.active)
     _add_sheet(wb, SHEET_NAMES["organization"][0], ["field", "value"],
                [[k, v] for k, v in (organization or {}).items()])
-    frames = {"groups": groups, "holdings": holdings, "prices": prices}
+    frames = {"groups": groups, "holdings": holdings, "prices": prices, "growth": growth}
     for sheet, frame in frames.items():
         if frame is not None:
             _add_sheet(wb, SHEET_NAMES[sheet][0], list(frame.columns),

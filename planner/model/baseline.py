@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulp
 
@@ -142,7 +143,7 @@ def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | 
         for (gi, bi), var in m.users.items():
             if bi not in allowed[gi]:
                 var.upBound = 0
-        buys = pulp.lpSum(MONTHS * m.pricing.buy_price(p) * var for p, var in m.buy.items())
+        buys = pulp.lpSum(MONTHS * (m.pricing.buy_price(p) or 0.0) * var for p, var in m.buy.items())
         penalty = 1e3 * MONTHS * (1 + max([m.pricing.buy_price(p) or 0.0 for p in m.buy] + [0.0]))
         m.problem.setObjective(buys + pulp.lpSum(penalty * v for v in m.unlicensed.values()))
         outcome = solve(m.problem, solver, time_limit)
@@ -153,9 +154,12 @@ def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | 
                              "cover every user within the organization-wide rules")
         bought = {p: int(round(var.value() or 0)) for p, var in m.buy.items()}
         chosen = {k: int(round(v.value() or 0)) for k, v in m.users.items() if (v.value() or 0) > 0.5}
-        cure = [dict(product=p, quantity=q, unit_price=round(m.pricing.buy_price(p), 4),
-                     annual_cost=round(q * m.pricing.buy_price(p) * MONTHS, 2))
-                for p, q in sorted(bought.items()) if q]
+        # Only priced products have buy variables.
+        price = {p: m.pricing.buy_price(p) or 0.0 for p in bought}
+        cure: list[dict[str, Any]] = [
+            dict(product=p, quantity=q, unit_price=round(price[p], 4),
+                 annual_cost=round(q * price[p] * MONTHS, 2))
+            for p, q in sorted(bought.items()) if q]
         cure_cost = sum(r["annual_cost"] for r in cure)
         groups, users = _gap_groups(m, chosen)
         gap = ComplianceGap(users=users, annual_cost=cure_cost, groups=groups, cure=cure)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 import pandas as pd
 from planner.model.program import MONTHS, PlanningModel
@@ -67,7 +68,8 @@ def settle_ties(m: PlanningModel, needed_by_group: dict[tuple[str, str], int] | 
             h = m.inputs.holdings[hi]
             if bool(h.group) != restricted or not bought.get(h.product):
                 continue
-            if m.pricing.renewal_price(h) > m.pricing.buy_price(h.product) + 1e-9:
+            new = m.pricing.buy_price(h.product)
+            if new is None or m.pricing.renewal_price(h) > new + 1e-9:
                 continue
             shift = min(bought[h.product], h.quantity - kept[hi])
             if h.group:
@@ -105,7 +107,7 @@ def _kept_units(m: PlanningModel, needed, needed_by_group, priced: dict[int, int
 
 
 def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int]) -> list[dict]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     cat, pricing = m.catalog, m.pricing
     held_products = {h.product for h in m.inputs.holdings}
     for hi, h in enumerate(m.inputs.holdings):
@@ -193,7 +195,8 @@ def why_text(m: PlanningModel, gi: int, bi: int) -> str:
     if bundle.for_commitment:
         parts.append("carries the " + " and ".join(sorted(bundle.for_commitment)) +
                      " because the Enterprise Agreement platform covers every qualified user")
-    if not go.group.qualifying_os and any("windows_enterprise" in cat.product(p).provides or p == "vda_user"
+    needs_os = {c for c, cap in cat.capabilities.items() if cap.condition == "qualifying_os"}
+    if not go.group.qualifying_os and any(needs_os & cat.product(p).provides
                                           for p in bundle.products):
         parts.append("no qualifying OS on the primary device, so no Windows Enterprise per user")
     return "; ".join(parts)
@@ -212,7 +215,7 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         go = m.options.groups[gi]
         bundle = go.bundles[bi]
         per_user = sum(go.per_user(m.catalog, p) * unit_cost.get(p, 0.0) for p in bundle.products)
-        rows.append(dict(group=go.group.name, users=users, products=bundle.label,
+        rows.append(dict(group=go.group.name, users=users, products=tuple(bundle.products),
                          annual_cost_per_user=round(per_user, 2), why=why_text(m, gi, bi),
                          robust=None, flips_at=""))
     assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product as cartesian
+from typing import Any, NamedTuple
 
 from planner.catalog.load import FAMILIES, Catalog, Product
 from planner.errors import Shortfall
@@ -21,6 +22,13 @@ NOT_AVAILABLE = "are not available in this analysis (ruled out with catalog_with
 """Why a product an analysis ruled out is not a candidate (a catalog state, not an agreement)."""
 
 MAX_BUNDLE_SIZE = 7
+
+
+class Reason(NamedTuple):
+    """Why a product is not a candidate: the rule's code and the text users read."""
+
+    code: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -97,17 +105,18 @@ def _held_for(inputs: OrgInputs, group: str) -> list:
     return [h for h in inputs.holdings if h.group in (None, "", group)]
 
 
-def _ineligible_reason(prod: Product, group: Group) -> str | None:
+def _ineligible_reason(prod: Product, group: Group) -> Reason | None:
     """Why one user of ``group`` may not hold ``prod`` (None when eligible).
 
     ``prod`` is the product whose rules apply (a step-up's target). Install limits are not
     a licence condition: they bound the use of a capability (see ``blocked_capability``).
     """
     if "frontline" in prod.eligibility and group.worker != "frontline":
-        return f"are for frontline workers only (group worker is '{group.worker}')"
+        return Reason("frontline", f"are for frontline workers only (group worker is '{group.worker}')")
     if "qualifying_os" in prod.eligibility and not group.qualifying_os:
-        return ("include Windows Enterprise per user, which needs a qualifying OS (Windows "
-                f"Pro/Enterprise) on the primary device (group has primary_device={group.primary_device})")
+        return Reason("qualifying_os", "include Windows Enterprise per user, which needs a qualifying "
+                      f"OS (Windows Pro/Enterprise) on the primary device (group has "
+                      f"primary_device={group.primary_device})")
     return None
 
 
@@ -307,13 +316,17 @@ def _family_members(catalog: Catalog, inputs: OrgInputs, pricing) -> dict[str, t
 
 def on_running_platform(catalog: Catalog, group: Group, committed: frozenset[str]) -> bool:
     """True when the group's users are covered today by a running SA desktop platform."""
-    device = catalog.platform_rules.get("platform_user_device", "windows_enterprise")
-    return "desktop_platform" in committed and group.primary_device == device
+    rules = catalog.platform_rules
+    return (rules["platform_user_family"] in committed
+            and group.primary_device == rules["platform_user_device"])
 
 
-def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pricing,
-                family_members, committed: frozenset[str]) -> tuple[tuple[str, ...], dict[str, str]]:
-    """Products one user of ``group`` may hold, and why each other product may not."""
+def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Any,
+                family_members, committed: frozenset[str]) -> tuple[tuple[str, ...], dict[str, Reason]]:
+    """Products one user of ``group`` may hold, and why each other product may not.
+
+    ``pricing`` is a :class:`~planner.catalog.pricing.Pricing` or its memoised wrapper.
+    """
     agreement = inputs.org.agreement
     no_full_usl = (catalog.platform_rules.get("full_usl_for_platform_users_midterm", "Y") == "N"
                    and on_running_platform(catalog, group, committed))
@@ -328,31 +341,46 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
         prod = catalog.product(pid)
         reason = _ineligible_reason(catalog.rule_product(pid), group)
         if reason is None and pid in with_teams and not may_buy_with_teams and pid not in held_ids:
-            reason = ("are with-Teams suites, sold since 2024-04-01 only to customers that already "
-                      "hold one (new customers buy the (no Teams) suite and Teams Enterprise)")
+            reason = Reason("sales_rule", "are with-Teams suites, sold since 2024-04-01 only to "
+                            "customers that already hold one (new customers buy the (no Teams) "
+                            "suite and Teams Enterprise)")
         if reason is None and no_full_usl and prod.kind == "suite" and prod.user_platform:
-            reason = ("are Full USLs, which users already on the SA-covered desktop platform do "
-                      "not take before the renewal (they move with a Cloud Add-on to SA)")
+            reason = Reason("full_usl", "are Full USLs, which users already on the SA-covered "
+                            "desktop platform do not take before the renewal (they move with a "
+                            "Cloud Add-on to SA)")
         if reason is None and prod.is_step_up:
             missing = [s for s in prod.step_from if s not in running_ids]
             if missing:
-                reason = f"step up an existing licence, and the group holds no running {', '.join(missing)}"
+                reason = Reason("step_up_source", "step up an existing licence, and the group "
+                                f"holds no running {', '.join(missing)}")
             elif pricing.buy_price(pid) is None:
-                reason = f"have no price in price list {pricing.price_list.id}"
+                reason = Reason("no_price", f"have no price in price list {pricing.price_list.id}")
         elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
-            reason = (NOT_AVAILABLE if not prod.available
-                      else f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
-                      else f"have no price in price list {pricing.price_list.id}")
+            reason = (Reason("not_available", NOT_AVAILABLE) if not prod.available
+                      else Reason("agreement", f"are not sold under a {agreement} agreement")
+                      if not prod.sold_under(agreement)
+                      else Reason("no_price", f"have no price in price list {pricing.price_list.id}"))
         if reason is None and prod.family and pid not in fam_allowed:
-            reason = (f"are not used: the organization's platform has another {prod.family} product"
+            reason = (Reason("platform_family", "are not used: the organization's platform has "
+                             f"another {prod.family} product")
                       if family_members.get(prod.family) else
-                      "are Enterprise Products, which an Enterprise Agreement adds only at renewal "
-                      "or in a new enrollment, not mid-term")
+                      Reason("midterm", "are Enterprise Products, which an Enterprise Agreement "
+                             "adds only at renewal or in a new enrollment, not mid-term"))
         if reason:
             why_not[pid] = reason
         else:
             cands.append(pid)
     return tuple(cands), why_not
+
+
+def _shortfall(catalog: Catalog, group: Group, need: str, reason: str, code: str | None,
+               **values: str) -> Shortfall:
+    """A shortfall with the catalog's closest fix for ``code`` (rules/fixes.csv) filled in."""
+    fix = catalog.fix_for(code, need) if code else None
+    if fix is None:
+        return Shortfall(group.name, need, reason, code=code)
+    return Shortfall(group.name, need, reason, fix.fix.format(**values),
+                     fix.change.format(**values) or None, code)
 
 
 def _blocked_shortfalls(group: Group, blocked: dict[str, str], catalog: Catalog) -> list[Shortfall]:
@@ -361,13 +389,14 @@ def _blocked_shortfalls(group: Group, blocked: dict[str, str], catalog: Catalog)
     for need, reason in blocked.items():
         cap = catalog.capabilities[need]
         if cap.condition == "qualifying_os" and not group.qualifying_os:
-            fix = ("give the users a Windows Pro primary device (primary_device=windows_pro), or, "
-                   "if a virtual desktop is enough, need vdi instead (VDA per user needs no qualifying OS)")
-        else:
-            fix = (f"split the group so no user has more than {cap.install_limit} devices of a kind, "
-                   "or give pcs_per_user, tablets_per_user and phones_per_user if the devices are "
-                   "of several kinds (each kind has its own limit)")
-        out.append(Shortfall(group.name, need, f"{need} {reason}", fix))
+            out.append(_shortfall(catalog, group, need, f"{need} {reason}", cap.condition))
+            continue
+        limit = cap.install_limit or 0  # blocked without the OS condition: an install limit
+        kind = next(k for k in cap.install_kinds if group.devices_of_kind(k) > limit)
+        per_kind = (group.pcs_per_user, group.tablets_per_user, group.phones_per_user)
+        column = "devices_per_user" if all(v is None for v in per_kind) else f"{kind}s_per_user"
+        out.append(_shortfall(catalog, group, need, f"{need} {reason}", "install_limit",
+                              limit=str(limit), kind_column=column))
     return out
 
 
@@ -378,35 +407,25 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
         providers = [p for p in catalog.product_ids if need in catalog.provides(p, agreement)]
         if any(p in cands for p in providers):
             continue
-        reasons = [why_not[p] for p in providers if p in why_not]
+        codes = {why_not[p].code for p in providers if p in why_not}
         by_reason: dict[str, list[str]] = {}
         for p in providers:
             if p in why_not:
-                by_reason.setdefault(why_not[p], []).append(p)
-        fix = None
-        if any("qualifying OS" in r for r in reasons):
-            fix = "give the users a Windows Pro primary device (primary_device=windows_pro)"
-            if need == "vdi":
-                fix += ", or license VDI access per user with vda_user"
-            elif need == "windows_enterprise":
-                fix += ", or, if a virtual desktop is enough, need vdi instead (VDA per user needs no qualifying OS)"
-        elif any("frontline" in r for r in reasons):
-            fix = "mark the group worker=frontline if it meets the frontline criteria"
-        elif any("not sold under" in r for r in reasons):
-            fix = "plan under an Enterprise Agreement (agreement=EA)"
-        elif NOT_AVAILABLE in reasons:
-            fix = "allow the product again (the analysis removed it with catalog_without)"
+                by_reason.setdefault(why_not[p].text, []).append(p)
+        values = {}
         elsewhere = sorted(p for p in catalog.product_ids for agr in AGREEMENTS
                            if agr != agreement and need in catalog.provides(p, agr))
         if not providers and elsewhere:
             agreements = sorted({a for p, c, agr in catalog.conditional_rights if c == need for a in agr})
             by_reason[f"give it only under {'/'.join(agreements)} (not under {agreement})"] = \
                 sorted(set(elsewhere))
-            fix = (fix or f"plan under {'/'.join(agreements)}, or acquire the right outside the "
-                   "plan (for server licences: buy them for the organization's servers)")
+            codes.add("agreement_right")
+            values = {"agreements": "/".join(agreements), "first_agreement": agreements[0]}
+        fixes = sorted((f.rank, c) for c in codes if (f := catalog.fix_for(c, need)))
         reason = "; ".join(f"{', '.join(ps)} {r}" for r, ps in by_reason.items()) or \
             "no catalog product provides it"
-        out.append(Shortfall(group.name, need, reason, fix))
+        out.append(_shortfall(catalog, group, need, reason, fixes[0][1] if fixes else None,
+                              **values))
     if not out:
         out.append(_prerequisite_shortfall(catalog, group, needs, cands, why_not, agreement) or Shortfall(
             group.name, ", ".join(needs), "no combination of eligible products meets every need and "
@@ -426,14 +445,16 @@ def _prerequisite_shortfall(catalog: Catalog, group: Group, needs, cands, why_no
             if any(req in catalog.provides(q, agreement) for q in cands if q != p):
                 continue
             by_reason: dict[str, list[str]] = {}
+            codes = set()
             for q in catalog.product_ids:
                 if q in why_not and req in catalog.provides(q, agreement):
-                    by_reason.setdefault(why_not[q], []).append(q)
+                    by_reason.setdefault(why_not[q].text, []).append(q)
+                    codes.add(why_not[q].code)
             reason = "; ".join([f"{p} needs {req} from another product, and no eligible product gives it"]
                                + [f"{', '.join(qs)} {r}" for r, qs in by_reason.items()])
-            fix = ("give the users a Windows Pro primary device (primary_device=windows_pro)"
-                   if any("qualifying OS" in r for r in by_reason) else None)
-            return Shortfall(group.name, ", ".join(needs), reason, fix)
+            fixes = sorted((f.rank, c) for c in codes if (f := catalog.fix_for(c, req)))
+            return _shortfall(catalog, group, ", ".join(needs), reason,
+                              fixes[0][1] if fixes else None)
     return None
 
 
@@ -642,7 +663,7 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
         Tells which products can be bought or are held and running at the planning date.
     """
     agreement = inputs.org.agreement
-    platform_agreement = agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";")
+    platform_agreement = agreement in catalog.platform_rules["platform_agreements"].split(";")
     family_members = _family_members(catalog, inputs, _Prices(pricing))
     held_families = {catalog.product(h.product).family for h in inputs.holdings} - {""}
     committed = frozenset(
@@ -659,7 +680,7 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
             assigned.setdefault(h.group, []).append(hi)
     # Groups alike in what decides their candidates and bundles share one computation:
     # the result depends on the group only through these keys (memoised, not approximated).
-    cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
+    cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, Reason]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
     prune_cache: dict[tuple, tuple[str, ...]] = {}
     expanded: dict[tuple[str, ...], tuple[str, ...]] = {}

@@ -161,7 +161,7 @@ def add_supply(m: PlanningModel) -> None:
             for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
         slack = 0.999 if m.catalog.product(p).basis in ("device", "organization") else 0
         m.problem += (_row(keeps, pulp.LpConstraintLE, parts, slack),
-                      f"assigned_holding[{m.names.get(gi, _slug(gname))},{p}]")
+                      f"assigned_holding[{_slug(gname) if gi is None else m.names.get(gi, _slug(gname))},{p}]")
 
 
 def add_step_up_sources(m: PlanningModel) -> None:
@@ -266,7 +266,8 @@ def add_objective(m: PlanningModel) -> None:
         h = m.inputs.holdings[hi]
         if not m.pricing.running(h):
             terms.append((var, MONTHS * m.pricing.renewal_price(h)))
-    terms += [(var, MONTHS * m.pricing.buy_price(p)) for p, var in m.buy.items()]
+    # A product gets a buy variable only when it has a price.
+    terms += [(var, MONTHS * (m.pricing.buy_price(p) or 0.0)) for p, var in m.buy.items()]
     penalty = unlicensed_penalty(m)
     terms += [(var, penalty) for var in m.unlicensed.values()]
     m.problem += _affine(terms)

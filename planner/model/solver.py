@@ -81,11 +81,12 @@ class WarmHiGHS(pulp.HiGHS):
     LP rounded on each partition row (an equality with unit coefficients, an integer
     right-hand side and integer columns, like ``headcount[g]``: largest remainders keep
     the row's total), the other columns re-optimised by the LP with those fixed; if that
-    point is integral at the LP bound it is the optimum, else it starts HiGHS's MIP. Without a start, HiGHS's central-rounding
-    heuristic took 39 s on the 2,000-persona benchmark where CBC took 0.7 s.
+    point is integral at the LP bound it is the optimum, else it starts HiGHS's MIP. Without
+    a start, HiGHS's central-rounding heuristic took 39 s on the 2,000-persona benchmark where CBC took 0.7 s.
     """
 
     def buildSolverModel(self, lp):
+        """Hand HiGHS the model as arrays (PuLP's hook)."""
         inf = highspy.kHighsInf
         variables = lp.variables()
         for i, var in enumerate(variables):
@@ -119,6 +120,7 @@ class WarmHiGHS(pulp.HiGHS):
         self._no_plan = False
 
     def callSolver(self, lp):
+        """Solve the LP, try its rounded point, else run the MIP from it (PuLP's hook)."""
         h = lp.solverModel
         for key, value in HIGHS_RUN_OPTIONS.items():
             h.setOptionValue(key, value)
@@ -215,6 +217,7 @@ class WarmHiGHS(pulp.HiGHS):
         return (cols, vals) if cols else None
 
     def findSolutionValues(self, lp):
+        """Status and values of the solve, or no plan (PuLP's hook)."""
         if self._no_plan:
             return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
         if self._integral is None:

@@ -73,15 +73,15 @@ class TimelineModel:
     problem: pulp.LpProblem
     periods: list[Period]
     models: list[PeriodModel]
+    inputs: OrgInputs
+    catalog: Catalog
     lines: list[Line] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
-    inputs: OrgInputs | None = None
-    catalog: Catalog | None = None
 
 
 def _agreement_lines(inputs: OrgInputs, catalog: Catalog) -> bool:
     """True when new lines are coterminous with the agreement (EA/EAS)."""
-    return inputs.org.agreement in catalog.platform_rules.get("platform_agreements", "EA;EAS").split(";")
+    return inputs.org.agreement in catalog.platform_rules["platform_agreements"].split(";")
 
 
 def line_end(inputs: OrgInputs, catalog: Catalog, period: Period) -> date:

@@ -68,7 +68,7 @@ def _purchase_action(tm: TimelineModel, t: int, product: str) -> tuple[str, str]
 def timeline_rows(tm: TimelineModel, d: Decisions) -> list[dict]:
     """One row per period, product and action (see :data:`planner.results.TIMELINE_COLUMNS`)."""
     rows: list[dict] = []
-    renewals = {}
+    renewals: dict[int | None, list] = {}
     for line, q in d.lines:
         if line.kind == "renewal":
             renewals.setdefault(line.holding, []).append((line, q))

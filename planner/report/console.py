@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from planner.results import Plan
+from planner.results import Plan, products_text
 from planner.report.figures import headline_amounts
 from planner.report.layout import CURRENCY_SYMBOLS
 
@@ -149,7 +149,7 @@ def _assignments_table(plan: Plan) -> Table:
     table.add_column("products")
     table.add_column("annual cost / user", justify="right")
     for r in plan.assignments.itertuples(index=False):
-        table.add_row(Text(str(r.group)), _count(r.users), Text(str(r.products)),
+        table.add_row(Text(str(r.group)), _count(r.users), Text(products_text(r.products)),
                       money(r.annual_cost_per_user, plan.currency))
     return table
 
@@ -164,6 +164,7 @@ def period_changes(lines, period: int) -> str:
 def _timeline_table(plan: Plan) -> Table:
     """One line per period: dates, run-rate, cost, and what changes."""
     tl = plan.timeline
+    assert tl is not None, "only timeline plans have a Timeline table"
     table = Table(title="Timeline", title_justify="left", show_footer=True)
     table.add_column("period", footer="total")
     table.add_column("run-rate / year", justify="right")

@@ -34,6 +34,7 @@ from planner.results import (
     COMPLIANCE_COLUMNS,
     PURCHASE_COLUMNS,
     Plan,
+    products_text,
 )
 from planner.report.changes import CHANGE_COLUMNS, changes_table
 from planner.report.chart import write_cost_chart
@@ -173,6 +174,8 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame, columns: list[str], money: 
     body = frame.reindex(columns=columns)
     for row, record in enumerate(body.itertuples(index=False), start=2):
         for col, (name, value) in enumerate(zip(columns, record), start=1):
+            if name == "products":
+                value = products_text(value)
             put(ws, row, col, value, _column_format(name, money))
     return len(body) + 1
 

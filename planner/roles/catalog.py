@@ -126,7 +126,7 @@ class RoleCatalog:
 
     def role_lookup(self) -> dict[str, str]:
         """Normalised spelling (id, name, VLSC name, alias) -> role id."""
-        lookup = {}
+        lookup: dict[str, str] = {}
         for r in self.roles:
             for spelling in (r.id, r.name, r.vlsc_name, *r.aliases):
                 if spelling:

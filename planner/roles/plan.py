@@ -104,6 +104,7 @@ class RoleConflict(PlannerError):
         super().__init__("\n".join(str(b) for b in blocked))
 
     def lines(self) -> list[str]:
+        """One line per blocked task, as printed."""
         return [str(b) for b in self.blocked]
 
 

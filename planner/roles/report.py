@@ -87,10 +87,10 @@ def plan_workbook(plan: RolePlan, catalog: RoleCatalog) -> Workbook:
                      None if f is None else f.verdict])
     write_table(wb, "Plan", ["person", "email", "license_id", "tasks", "least_privilege_roles",
                              "extra_tasks", "why", "current_roles", "verdict"], rows, "verdict")
-    changes = [[pp.person.person, pp.person.license_id, pp.finding.verdict,
-                ", ".join(pp.finding.missing), ", ".join(pp.finding.extra),
-                _names(catalog, pp.finding.add), _names(catalog, pp.finding.remove),
-                "; ".join(pp.finding.notes)] for pp in plan.flagged()]
+    changes = [[pp.person.person, pp.person.license_id, f.verdict,
+                ", ".join(f.missing), ", ".join(f.extra),
+                _names(catalog, f.add), _names(catalog, f.remove),
+                "; ".join(f.notes)] for pp in plan.flagged() if (f := pp.finding) is not None]
     write_table(wb, "Changes", ["person", "license_id", "verdict", "missing_tasks",
                                 "unneeded_tasks", "add_roles", "remove_roles", "notes"],
                 changes)

@@ -8,12 +8,13 @@ user spellings to catalog ids with a "did you mean" hint.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from planner.errors import InputError, Issue
+from planner.input.dates import optional_date
 from planner.input.sheets import Table, find_sheet, normalise
 from planner.roles.catalog import suggest
 
@@ -50,14 +51,7 @@ def split_list(value: Any) -> tuple[str, ...]:
 
 
 def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise ValueError(f"'{value}' is not a date; use an Excel date or YYYY-MM-DD") from None
+    return optional_date(value)
 
 
 Text = Annotated[str, BeforeValidator(_text)]

@@ -116,8 +116,8 @@ def test_loader_names_file_and_entry_of_each_error(tmp_path):
     products.write_text(text.replace("m365_e7,Microsoft 365 E7,suite,user,MICROSOFT_365_E7,m365_e5;",
                                      "m365_e7,Microsoft 365 E7,suite,user,MICROSOFT_365_E7,m365_e55;", 1))
     prices = root / "prices" / "us-list-2026-07.csv"
-    prices.write_text(prices.read_text().replace("m365_e3,39.00,,N,,licensing-facts §1.3: 2026-07-01 increase [P-x] SRC-34..36,",
-                                                 "m365_e3,39.00,,N,,,", 1))
+    sourced = "m365_e3,39.00,,N,,licensing-facts §1.3: 2026-07-01 increase [P-x] SRC-34..36,"
+    prices.write_text(prices.read_text().replace(sourced, "m365_e3,39.00,,N,,,", 1))
     with pytest.raises(CatalogError) as err:
         load_catalog(root)
     text = str(err.value)

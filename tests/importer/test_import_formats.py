@@ -162,7 +162,8 @@ def test_unknown_licences_are_one_error_each_with_the_user_count(tmp_path):
                      "a@example.com,A,False,Microsoft 365 E3+Licencia Desconocida\n"
                      "b@example.com,B,False,Licencia Desconocida\n",
         "graph.json": json.dumps({"value": [{"userPrincipalName": "c@example.com",
-                                             "assignedLicenses": [{"skuId": "00000000-1111-2222-3333-444444444444"}]}]})})
+                                             "assignedLicenses": [
+                                                 {"skuId": "00000000-1111-2222-3333-444444444444"}]}]})})
     assert lines == [
         ("graph.json, row 1, column assignedLicenses: unknown skuId "
         "00000000-1111-2222-3333-444444444444: in no SKU export and not in planner's SKU table "

@@ -18,6 +18,7 @@ HEADERS = {
                "devices", "notes"],
     "Holdings": ["product", "quantity", "group", "sa", "ends", "paid_up"],
     "Prices": ["product", "unit_price", "note"],
+    "Growth": ["group", "from", "users"],
 }
 
 
@@ -54,7 +55,7 @@ def validations(ws) -> dict[str, object]:
 
 def test_sheets_in_order_with_lists_hidden(wb):
     assert wb.sheetnames == ["Instructions", "Organization", "Groups", "Holdings", "Prices",
-                             "Lists"]
+                             "Growth", "Lists"]
     assert wb["Lists"].sheet_state == "hidden"
     assert wb.active.title == "Instructions"
 
@@ -74,7 +75,7 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
     assert list(values) == ["name", "currency", "agreement", "renewal_date", "as_of",
                             "price_list", "discount_pct", "exchange_rate", "exchange_rate_date",
-                            "notes"]
+                            "discount_rate", "notes"]
     assert values["currency"] == "USD" and values["agreement"] == "EA"
     assert values["price_list"] == "list-2026"
     assert values["as_of"].date() == date.today()
@@ -85,6 +86,8 @@ def test_organization_settings_with_examples_and_dropdowns(wb):
     assert rules["B7"].formula1 == "Lists!$C$2:$C$3"
     assert rules["B8"].type == "decimal"
     assert rules["B5"].type == "date" and rules["B6"].type == "date"
+    assert (rules["B11"].type, rules["B11"].formula1, rules["B11"].formula2) == (
+        "decimal", "0", "0.9999")
 
 
 def test_groups_example_and_dropdowns(wb):
@@ -144,7 +147,7 @@ def test_instructions_explain_columns_ids_and_commands(wb):
     assert "planner validate ORG.xlsx" in text and "planner solve ORG.xlsx" in text
     described = [c for sheet, cs in SHEETS.items() if sheet != "Organization" for c in cs]
     for column in described + list(ORGANIZATION_FIELDS):
-        assert column.meaning in text
+        assert column.description in text
     for allowed in ("information, frontline", "EA, EAS, MCA-E, CSP"):
         assert allowed in text
     for ident in ("m365_e5", "Office desktop apps", "m365_e3_equivalent", "list-2022"):
@@ -233,3 +236,25 @@ def test_input_rows_follow_the_template_columns():
     assert list(organization) == [f.name for f in ORGANIZATION_FIELDS]
     assert organization["as_of"] == date(2026, 11, 23) and organization["notes"] is None
     assert organization["exchange_rate"] is None
+
+
+def test_the_growth_example_and_discount_rate_are_read_back(tmp_path):
+    validate = pytest.importorskip("planner.input.validate")
+    org = validate.read_org(write_template(tmp_path / "org.xlsx"))
+    (growth,) = org.growth
+    assert growth.group == "Office staff" and growth.start == org.org.renewal_date
+    assert growth.users > org.groups[0].users
+    assert org.org.discount_rate == 0
+
+
+def test_input_sheets_copy_growth_only_when_given():
+    from planner.input.organization import Group, Growth, Organization, OrgInputs
+    from planner.input.template import write_input_sheets
+
+    inputs = OrgInputs(Organization("Org"), (Group("staff", 10, needs=("mailbox",)),))
+    assert "Growth" not in [ws.title for ws in write_input_sheets(openpyxl.Workbook(), inputs)]
+    grown = inputs.replace(growth=(Growth("staff", date(2027, 1, 1), 12),))
+    wb = openpyxl.Workbook()
+    write_input_sheets(wb, grown)
+    assert list(wb["Growth"].iter_rows(values_only=True))[:2] == [
+        ("group", "from", "users"), ("staff", date(2027, 1, 1), 12)]

@@ -217,8 +217,9 @@ def test_unknown_field_warns_and_duplicate_field_errors(tmp_path):
     inputs = read_org(org_file(tmp_path, row("Organization", ["colour", "blue"])))
     assert inputs.warnings == ("org.xlsx, sheet Organization, row 9, column field: unknown "
                                "field 'colour' ignored (valid: name, currency, agreement, "
-                               "renewal_date, as_of, price_list, discount_pct, notes, "
-                               "exchange_rate, exchange_rate_date, billing, holds_with_teams_suite)",)
+                               "renewal_date, as_of, price_list, discount_pct, exchange_rate, "
+                               "exchange_rate_date, discount_rate, notes, billing, "
+                               "holds_with_teams_suite)",)
     issue = error_at(tmp_path, "Organization", 9, "field",
                      row("Organization", ["Currency", "USD"]))
     assert "duplicate field 'currency' (first given on row 3)" in issue.message
@@ -532,9 +533,11 @@ def test_frames_round_trip():
 def test_nomenclature_documents_every_input_name():
     text = DOCS.read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `(\w+)` \|", text, flags=re.M))
+    from planner.input.workbook import HEADER_MAP
+
     names = set(OrganizationFields.model_fields)
-    for model in ROW_MODELS.values():
-        names |= set(model.model_fields)
+    for sheet, model in ROW_MODELS.items():
+        names |= {HEADER_MAP[sheet][name][0] for name in model.model_fields}
     assert names <= documented, sorted(names - documented)
 
 
@@ -550,5 +553,75 @@ def test_nomenclature_lists_the_accepted_spellings():
         rows = re.findall(r"^\| `(\w+)` \|.*\|([^|]*)\|$", sections[sheet], flags=re.M)
         documented = {name: {normalise(a) for a in re.findall(r"`([^`]+)`", also)} | {name}
                       for name, also in rows}
-        assert documented == {name: {normalise(a) for a in aliases}
-                              for name, aliases in columns.items()}, sheet
+        assert documented == {aliases[0]: {normalise(a) for a in aliases}
+                              for aliases in columns.values()}, sheet
+
+
+# ------------------------------------------------------------------ Growth and discount_rate
+
+def growth_sheet() -> dict[str, list[list]]:
+    """A Growth sheet for BASE (a fresh copy: changes edit it in place)."""
+    return {"Growth": [["Group", "From", "Users"],
+                       ["office", datetime(2027, 6, 30), 560],      # row 2
+                       ["Shop floor", "2027-01-01", 45],            # row 3
+                       ["Office", "2028-06-30", 600]]}              # row 4
+
+
+def test_growth_rows_are_read_with_the_group_names_of_the_groups_sheet(tmp_path):
+    from planner.input.organization import Growth
+
+    inputs = read_org(org_file(tmp_path, growth_sheet()))
+    assert inputs.growth == (Growth("Office", date(2027, 6, 30), 560, row=2),
+                             Growth("Office", date(2028, 6, 30), 600, row=4),
+                             Growth("Shop floor", date(2027, 1, 1), 45, row=3))
+    assert inputs.warnings == ()
+    assert read_org(org_file(tmp_path, name="none.xlsx")).growth == ()
+
+
+@pytest.mark.parametrize("row_, column, value, fragment", [
+    (2, "Group", "Ofice", "'Ofice' is not on the Groups sheet"),
+    (2, "From", "30/06/2027", "YYYY-MM-DD"),
+    (3, "Users", -1, "at least 0"),
+    (3, "Users", 45.5, "not a whole number"),
+    (4, "From", datetime(2027, 6, 30), "duplicate headcount for group 'Office' from 2027-06-30 "
+                                       "(first on row 2)"),
+])
+def test_a_bad_growth_row_is_one_located_error(tmp_path, row_, column, value, fragment):
+    issue = error_at(tmp_path, "Growth", row_, column, growth_sheet(), cell("Growth", row_, column, value))
+    assert fragment in issue.message
+
+
+def test_growth_needs_its_columns_named_as_the_template_writes_them(tmp_path):
+    sheet = {"Growth": [["group", "users"], ["Office", 560]]}
+    issue = error_at(tmp_path, "Growth", 1, None, sheet)
+    assert issue.message == "missing column 'from'"
+
+
+def test_growth_from_frames_follows_the_workbook_rules():
+    groups = pd.DataFrame({"group": ["Office"], "users": [10], "needs": ["mailbox"]})
+    inputs = org_from_frames(groups, organization={"as_of": "2026-07-01", "agreement": "CSP"},
+                             growth=pd.DataFrame({"group": ["Office"], "from": ["2027-01-01"],
+                                                  "users": [12]}))
+    assert [(g.group, g.start, g.users, g.row) for g in inputs.growth] == [
+        ("Office", date(2027, 1, 1), 12, 2)]
+    with pytest.raises(InputError) as info:
+        org_from_frames(groups, organization={"as_of": "2026-07-01", "agreement": "CSP"},
+                        growth=pd.DataFrame({"group": ["Shop"], "from": ["2027-01-01"],
+                                             "users": [3]}))
+    (issue,) = info.value.issues
+    assert (issue.sheet, issue.row, issue.column) == ("Growth", 2, "group")
+
+
+@pytest.mark.parametrize("value, expected", [(None, 0.0), (0, 0.0), (0.05, 0.05),
+                                             ("5%", 0.05), (" 0.1 ", 0.1)])
+def test_discount_rate_forms(tmp_path, value, expected):
+    path = org_file(tmp_path, row("Organization", ["discount_rate", value]))
+    assert read_org(path).org.discount_rate == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("value, fragment", [(1, "below 1"), (5, "below 1"), (-0.01, "at least 0"),
+                                             ("five", "not a fraction"), (True, "yes/no")])
+def test_a_bad_discount_rate_is_located_on_its_value_cell(tmp_path, value, fragment):
+    issue = error_at(tmp_path, "Organization", 9, "value",
+                     row("Organization", ["discount rate", value]))
+    assert fragment in issue.message

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -23,7 +25,9 @@ def test_header_map_names_every_model_field_once():
     for columns in [*HEADER_MAP.values(), FIELD_NAMES]:
         spellings = [{normalise(s) for s in aliases} for aliases in columns.values()]
         assert len(set().union(*spellings)) == sum(map(len, spellings)), "ambiguous spelling"
-        assert all(normalise(aliases[0]) == name for name, aliases in columns.items())
+        # Every internal name is itself accepted (frames may use it), and written first unless
+        # users know the column by another word (Growth's ``from`` is ``start`` inside).
+        assert all(name in {normalise(a) for a in aliases} for name, aliases in columns.items())
 
 
 def test_sheets_and_columns_are_case_insensitive_and_aliases_map(tmp_path):
@@ -109,3 +113,48 @@ def test_frames_read_like_sheets_with_position_plus_two_rows():
         (2, {"product": "m365_e3", "quantity": None, "ends": datetime(2027, 1, 31)})]
     assert raw.tables["organization"].rows == [(2, {"field": "currency", "value": "EUR"})]
     assert type(raw.tables["groups"].rows[0][1]["users"]) is int
+
+
+# ------------------------------------------------------------------ one specification
+
+def test_the_row_models_follow_the_column_specification():
+    from planner.input.validate import RULE_TYPES
+    from planner.input.workbook import FIELDS, SHEETS
+
+    models = {**{key: ROW_MODELS[key] for key in ROW_MODELS}, "fields": OrganizationFields}
+    for key, model in models.items():
+        columns = FIELDS if key == "fields" else SHEETS[key].columns
+        assert list(model.model_fields) == [c.name for c in columns], key
+        for c in columns:
+            info = model.model_fields[c.name]
+            assert info.is_required() == (c.default == "required"), (key, c.name)
+            typed = RULE_TYPES[c.rule]
+            assert info.rebuild_annotation() in (typed, typed | None), (key, c.name, c.rule)
+            if info.default not in (None, "") and not info.is_required():
+                shown = ("Y" if info.default else "N") if isinstance(info.default, bool) \
+                    else info.default
+                assert c.default.startswith(f"`{shown:g}`" if isinstance(shown, float)
+                                            else f"`{shown}`"), (key, c.name, c.default)
+
+
+def test_the_nomenclature_tables_are_generated_from_the_specification():
+    from planner.input.workbook import DOCS_TABLE, generated_docs
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "nomenclature.md"
+    text = docs.read_text(encoding="utf-8")
+    assert {m[2] for m in DOCS_TABLE.finditer(text)} == {"fields", "groups", "holdings",
+                                                         "prices", "growth"}
+    assert generated_docs(text) == text, "run: python scripts/regen_nomenclature.py"
+
+
+def test_the_template_writes_the_specified_columns_and_rules():
+    from planner.input.template import ORGANIZATION_FIELDS, SHEETS as TEMPLATE, _allowed
+    from planner.input.workbook import FIELDS, SHEETS
+
+    assert set(TEMPLATE) == {s.title for s in SHEETS.values()}
+    for sheet in SHEETS.values():
+        written = TEMPLATE[sheet.title]
+        assert [c.header for c in written] == [c.header for c in sheet.columns if c.template]
+    assert list(ORGANIZATION_FIELDS) == [f for f in FIELDS if f.template]
+    for c in [*FIELDS, *(c for s in SHEETS.values() for c in s.columns)]:
+        assert _allowed(c.rule) and c.description, c.name

@@ -25,7 +25,7 @@ def bought(result, action="buy"):
 
 def products_of(result, group):
     row = result.assignments[result.assignments["group"] == group].iloc[0]
-    return set(row.products.split(" + "))
+    return set(row.products)
 
 
 def unit_price(result, product, action="buy"):

@@ -56,7 +56,7 @@ def test_frontline_workers_get_frontline_plans_and_information_workers_do_not():
     ))
     result = plan(org, alternatives=False)
     products = {r.group: r.products for r in result.assignments.itertuples()}
-    assert products["floor"] == "m365_f1"
+    assert products["floor"] == ("m365_f1",)
     assert "m365_f1" not in products["office"]
 
 

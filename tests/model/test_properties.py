@@ -29,7 +29,8 @@ NEED_POOL = ["office_apps", "mailbox", "teams", "device_management", "windows_en
              "copilot", "onprem_desktop", "onprem_server_access", "identity_p2"]
 HOLD_POOL = ["m365_e3", "copilot", "professional_desktop", "core_cal_suite", "o365_e3"]
 AS_OF, RENEWAL = date(2026, 11, 23), date(2027, 6, 30)
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("PLANNER_PROPERTY_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("PLANNER_PROPERTY_EXAMPLES", 40)),
+                    deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def small_catalog():
@@ -143,7 +144,8 @@ def brute_force(inputs, at, cat=CATALOG, universe=UNIVERSE, max_products=4):
                    if _user_valid(cat, g, s, agreement)]
         subsets = [s for s in subsets if not _needless(cat, g, s, held, agreement)]
         if "desktop_platform" in running_sa_fams and g.primary_device == "windows_enterprise":
-            subsets = [s for s in subsets if not any(cat.items[p].kind == "suite" and cat.items[p].user_platform for p in s)]
+            subsets = [s for s in subsets if not any(cat.items[p].kind == "suite"
+                                                     and cat.items[p].user_platform for p in s)]
         per_group.append(list(itertools.combinations_with_replacement(subsets, g.users)))
     best = None
     for combo in itertools.product(*per_group):

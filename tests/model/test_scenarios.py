@@ -45,7 +45,7 @@ def purchases(plan, action=None):
 
 
 def assigned(plan):
-    return {r.group: (r.users, {edition(p) for p in r.products.split(" + ")} - {TEAMS_FOR_NO_TEAMS_SUITES})
+    return {r.group: (r.users, {edition(p) for p in r.products} - {TEAMS_FOR_NO_TEAMS_SUITES})
             for r in plan.assignments.itertuples()}
 
 

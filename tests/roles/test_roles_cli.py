@@ -187,7 +187,7 @@ def test_status_unknown_status_and_bad_date(roster_xlsx):
         "roster.xlsx, sheet Roster, row 2, column status: unknown status 'Invitaton sent' "
         "(did you mean 'Invitation sent'?)",
         "roster.xlsx, sheet Roster, row 3, column since: '31/03/2025' is not a date; use an "
-        "Excel date or YYYY-MM-DD"]
+        "Excel date or YYYY-MM-DD text (e.g. 2026-12-31)"]
     assert path.read_bytes() == before
     assert not path.with_name("roster-status.xlsx").exists()
 
