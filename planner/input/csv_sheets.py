@@ -159,12 +159,11 @@ def read_csv_inputs(sources: str | os.PathLike | Iterable[str | os.PathLike],
     """
     import openpyxl
 
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    sources = [Path(s) for s in sources]
+    given = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    paths = [Path(s) for s in given]
     limits = limits or Limits()
-    files = csv_files(sources)
-    first = sources[0]
+    files = csv_files(paths)
+    first = paths[0]
     raw = RawOrg(first.name if first.is_dir() else first.parent.name or first.stem,
                  sheet_titles=tuple(path.stem for path in files.values()))
     for sheet, path in files.items():

@@ -623,7 +623,7 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, swaps: _Swaps, needs, ca
         sets = enum.bundles(needs, cands, user_platform=user_platform)
         return swaps.cheapest_pure(swaps.drop_dominated(sets, held), held)
 
-    sets = [(s, frozenset()) for s in pruned(False)]
+    sets: list[tuple[int, frozenset[str]]] = [(s, frozenset()) for s in pruned(False)]
     if qualified and held_families:
         # The enterprise-wide commitment: each user carries the platform families or a
         # per-user platform licence (a suite, or a step-up of a held licence to one).

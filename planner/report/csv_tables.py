@@ -52,8 +52,13 @@ def write_plan_csv(plan: Plan, out: str | os.PathLike, inputs=()) -> list[Path]:
     tables = plan_tables(plan)
     written = []
     for table, path in zip(TABLES, csv_paths(out), strict=True):
-        frame = tables[table]
-        written.append(atomic_write(
-            path, lambda tmp, frame=frame: frame.to_csv(tmp, index=False, encoding="utf-8"),
-            inputs, what=f"{table} table"))
+        written.append(atomic_write(path, _csv_writer(tables[table]), inputs, what=f"{table} table"))
     return written
+
+
+def _csv_writer(frame):
+    """A writer of ``frame`` as UTF-8 CSV to a temporary path (for the guarded writer)."""
+    def write(tmp) -> None:
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+    return write
+

@@ -41,13 +41,13 @@ PEOPLE_EXAMPLE = [
     ["Dee Patel", "dee@example.com", "reserve_online_services, manage_subscriptions",
      "Online services manager, Licensing Info Viewer", ""],
 ]
-ROSTER_EXAMPLE = [
-    ["Ana Ruiz", "ana@example.com", "Active", 40, "Invoice Reader", ""],
-    ["Ben Okafor", "ben@example.com", "Invitation sent", 21, "Product download manager", ""],
-    ["Chen Li", "chen@example.com", "Failed", 3, "Administrator", ""],
-    ["Dee Patel", "dee@example.com", "Invitation expired", 75, "Online services manager", ""],
-    ["Eve Novak", "eve@fabrikam.com", "User not found", 2, "Benefits reader", ""],
-    ["Femi Ade", "femi@example.com", "Assignment in Progress", 2, "Product keys reader", ""],
+ROSTER_EXAMPLE: list[tuple[str, str, str, int, str, str]] = [
+    ("Ana Ruiz", "ana@example.com", "Active", 40, "Invoice Reader", ""),
+    ("Ben Okafor", "ben@example.com", "Invitation sent", 21, "Product download manager", ""),
+    ("Chen Li", "chen@example.com", "Failed", 3, "Administrator", ""),
+    ("Dee Patel", "dee@example.com", "Invitation expired", 75, "Online services manager", ""),
+    ("Eve Novak", "eve@fabrikam.com", "User not found", 2, "Benefits reader", ""),
+    ("Femi Ade", "femi@example.com", "Assignment in Progress", 2, "Product keys reader", ""),
 ]
 """Example roster rows; the fourth value is how many days before today the status began
 (an invitation older than the 14-day chase threshold, an assignment stuck for 2 days)."""
@@ -56,7 +56,8 @@ ROSTER_EXAMPLE = [
 def roster_example(today: date | None = None) -> list[list]:
     """:data:`ROSTER_EXAMPLE` with each status's start date counted back from ``today``."""
     today = today or date.today()
-    return [[*row[:3], today - timedelta(days=row[3]), *row[4:]] for row in ROSTER_EXAMPLE]
+    return [[name, email, status, today - timedelta(days=days), roles, note]
+            for name, email, status, days, roles, note in ROSTER_EXAMPLE]
 
 
 def _instructions(wb: Workbook, lines: list[str]) -> None:
