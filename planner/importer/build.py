@@ -143,7 +143,7 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
            problems: Problems, *, group_by: str, as_of: date, min_group_size: int,
            paths: tuple[Path, ...]) -> ImportResult:
     devices = DeviceIndex(tenant.devices)
-    inference = Inference(catalog, tenant, products, devices)
+    inference = Inference(catalog, tenant, products, devices, as_of)
     members, excluded = [], Counter()
     idle: Counter = Counter()
     copilot_needs = set(inference.rules["copilot"].needs)
@@ -262,7 +262,7 @@ def _notes(tenant: Tenant, inference: Inference, devices: DeviceIndex, holdings:
                          f"user names and are not applied per user{' (' + facts + ')' if facts else ''}; "
                          + CONCEALED_HINT + ".")
     for name, rule in inference.rules.items():
-        if not rule.needs and name not in ("kiosk_mailbox", "onprem_rights"):
+        if rule.listed and not rule.needs and name not in ("kiosk_mailbox", "onprem_rights"):
             notes.append(f"evidence rule '{name}' not applied: the catalog has none of its needs.")
     onprem = sorted({e[0].removeprefix("need ") for _, p in members for e in p.evidence
                      if e[2] == ONPREM_REASON})
