@@ -144,15 +144,21 @@ def _record_apps(tenant: Tenant, key: str | None, report: Report, desktop: bool,
                               web or bool(old and old.web))
 
 
-def read_apps_json(items: list[tuple[int, dict]], file: str, tenant: Tenant,
-                   problems: Problems) -> None:
-    """The JSON form of the Microsoft 365 Apps user detail (``details[]`` per user)."""
-    report = Report("apps", file)
+def _json_rows(items: list[tuple[int, dict]], kind: str, file: str, tenant: Tenant):
+    """(report, row, object, user principal name) of each object of a JSON report; the
+    report is recorded in ``tenant``."""
+    report = Report(kind, file)
     tenant.reports.append(report)
     for row, item in items:
         report.rows += 1
+        yield report, row, item, str(item.get("userprincipalname") or "").strip()
+
+
+def read_apps_json(items: list[tuple[int, dict]], file: str, tenant: Tenant,
+                   problems: Problems) -> None:
+    """The JSON form of the Microsoft 365 Apps user detail (``details[]`` per user)."""
+    for report, row, item, upn in _json_rows(items, "apps", file, tenant):
         check = RowCheck(problems, file, row)
-        upn = str(item.get("userprincipalname") or "").strip()
         details = item.get("details") or []
         if not upn or not isinstance(details, list) or not details:
             check.fail("missing userPrincipalName or details", "details")
@@ -244,11 +250,7 @@ def read_onedrive(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
 def read_pstn_calls(items: list[tuple[int, dict]], file: str, tenant: Tenant,
                     problems: Problems) -> None:
     """Teams Phone calls per user from the PSTN or Direct Routing call log."""
-    report = Report("pstn", file)
-    tenant.reports.append(report)
-    for _, item in items:
-        report.rows += 1
-        upn = str(item.get("userprincipalname") or "").strip()
+    for report, _, item, upn in _json_rows(items, "pstn", file, tenant):
         if not upn or item.get("conferenceid"):
             continue
         if concealed(upn):
