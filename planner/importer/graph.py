@@ -163,8 +163,8 @@ def _sku_ids(licences: Any, check: RowCheck) -> tuple[str, ...] | None:
 
 
 ACTIVE_STATES = ("active", "activewitherror")
-SIGN_IN_FIELDS = ("lastsignindatetime", "lastnoninteractivesignindatetime",
-                  "lastsuccessfulsignindatetime")
+SIGN_IN_FIELDS = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime",
+                  "lastSuccessfulSignInDateTime")
 
 
 def _plans(value: Any) -> frozenset[str]:
@@ -207,7 +207,7 @@ def _sign_in(item: dict, check: RowCheck) -> tuple[bool, date | None]:
     activity = lower(item.get("signinactivity"))
     if not isinstance(activity, dict):
         return False, None
-    dates = [check.value(day, activity.get(f), f"signInActivity.{f}") for f in SIGN_IN_FIELDS]
+    dates = [check.value(day, activity.get(f.lower()), f"signInActivity.{f}") for f in SIGN_IN_FIELDS]
     return True, max(filter(None, dates), default=None)
 
 

@@ -171,3 +171,24 @@ def test_assignment_states_errors_and_group_assignments(tmp_path, catalog):
     assert not any(k[0] == "overlapping licence" for k in found)   # EMS is not in effect
     reclaim = found[("licence on a disabled user", "SPE_E3")]
     assert reclaim.count == 1 and "remove the user from the group" in reclaim.detail
+
+
+def test_bad_values_in_the_new_exports_are_one_located_line_each(tmp_path):
+    import pytest
+
+    from planner.errors import InputError
+
+    (tmp_path / "users.json").write_text(json.dumps({"value": [
+        user("a", signInActivity={"lastSignInDateTime": "yesterday"})]}))
+    (tmp_path / "onedrive.csv").write_text(
+        ONEDRIVE + "2026-11-25,https://x/a,A,False,,1,1,lots,1,a@example.com,30\n")
+    (tmp_path / "activity.csv").write_text(
+        ACTIVE_USERS + "2026-11-25,a@example.com,A,False,,True,True,31/11/2026,,,,,X\n")
+    with pytest.raises(InputError) as err:
+        import_tenant([tmp_path], as_of=AS_OF)
+    lines = [line.removeprefix(f"{tmp_path.name}/") for line in err.value.lines()]
+    assert lines == [
+        "activity.csv, row 2, column Exchange Last Activity Date: '31/11/2026' is not a date (YYYY-MM-DD)",
+        "onedrive.csv, row 2, column Storage Used (Byte): 'lots' is not a number",
+        "users.json, row 1, column signInActivity.lastSignInDateTime: 'yesterday' is not a date (YYYY-MM-DD)",
+    ]
