@@ -401,7 +401,7 @@ class Inference:
         reason = "; ".join(reasons)
         prof.evidence.append(("mailbox", "not a kiosk mailbox", reason))
         self._decide(prof, needs, "kiosk_mailbox", False, reason)
-        return ["not a kiosk-mailbox user"]
+        return ["is not a kiosk-mailbox user"]
 
     def _onedrive(self, prof: Profile, needs: set[str], large: bool) -> list[str]:
         """Why the user is not frontline: a OneDrive over the frontline storage limit."""
