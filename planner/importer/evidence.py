@@ -24,6 +24,8 @@ vocabulary:
   SharePoint/OneDrive need becomes ``replacement``;
 - ``teams_phone``: the user's own calls in the PSTN call log keep (or add) the Teams Phone
   need, and the user is never frontline;
+- ``mailbox_use``: Exchange activity in the mailbox report's period while no licence
+  gives a mailbox (Microsoft 365 F1 has no mailbox rights) adds the rule's mailbox need;
 - ``inactive``: no sign-in and no activity in any workload for ``min_days`` before the
   report (accounts created or licensed within that time excepted): the user is not
   demand, and the licences are a reclaim finding.
@@ -242,6 +244,7 @@ class Inference:
                 None if copilot is None else (copilot.period, used(copilot)),
                 None if mailbox is None else (bool(mailbox.bytes and mailbox.bytes > limit),
                                               bool(mailbox.archive)),
+                bool(mailbox and mailbox.used),
                 self.tenant.onedrive.get(key, 0) > onedrive_limit,
                 self.tenant.pstn_calls.get(key, 0) > 0,
                 self._licence_facts(user))
@@ -272,7 +275,8 @@ class Inference:
         return needs
 
     def _build(self, products: tuple[str, ...], summary: DeviceSummary | None, apps, activated: bool,
-               copilot, mailbox, big_onedrive: bool, calls: bool, licence_facts) -> Profile | None:
+               copilot, mailbox, mail_used: bool, big_onedrive: bool, calls: bool,
+               licence_facts) -> Profile | None:
         prof = Profile(products, frozenset(), "information", "windows_pro", 1)
         needs = self._licensed_needs(prof, products, licence_facts)
         self._devices(prof, summary)
@@ -281,6 +285,7 @@ class Inference:
         self._windows(prof, needs, summary)
         self._virtual(prof, needs, summary, products)
         self._decide(prof, needs, "onprem_rights", False, ONPREM_REASON)
+        self._mail_use(prof, needs, mail_used)
         blockers = self._mailbox(prof, needs, mailbox) + self._onedrive(prof, needs, big_onedrive) \
             + self._phone(prof, needs, calls)
         self._worker(prof, products, blockers, summary, needs)
@@ -402,6 +407,18 @@ class Inference:
         prof.evidence.append(("mailbox", "not a kiosk mailbox", reason))
         self._decide(prof, needs, "kiosk_mailbox", False, reason)
         return ["is not a kiosk-mailbox user"]
+
+    def _mail_use(self, prof: Profile, needs: set[str], used_mail: bool) -> None:
+        """Exchange activity with no mailbox need from the licences (F1 has no mailbox
+        rights) adds the rule's mailbox need."""
+        caps = getattr(self.catalog, "capabilities", None) or {}
+        families = {caps[n].tier_of or n for n in self.rules["mailbox_use"].needs if n in caps}
+        if not used_mail or any((caps[n].tier_of or n) in families for n in needs if n in caps):
+            return
+        for need in self.rules["mailbox_use"].needs:
+            needs.add(need)
+            self._set(prof, f"need {need}", "added", "Exchange activity in the mailbox report "
+                      "period, but no licence gives a mailbox")
 
     def _onedrive(self, prof: Profile, needs: set[str], large: bool) -> list[str]:
         """Why the user is not frontline: a OneDrive over the frontline storage limit."""

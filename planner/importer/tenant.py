@@ -140,11 +140,13 @@ class AppUse:
 
 @dataclass
 class Mailbox:
-    """Mailbox size and archive of one user."""
+    """Mailbox size, archive and Exchange activity of one user (``used``: active within
+    the report period)."""
 
     bytes: int | None
     archive: bool | None
     recipient: str
+    used: bool = False
 
 
 @dataclass

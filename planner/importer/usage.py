@@ -12,7 +12,7 @@ show is reported at tenant level only. Deleted users (``Is Deleted`` = True) are
 - Office activations user detail (``getOffice365ActivationsUserDetail``): ``Product
   Type``, ``Windows``, ``Mac`` (activation counts).
 - Mailbox usage detail (``getMailboxUsageDetail``): ``Storage Used (Byte)``, ``Has
-  Archive``, optional ``Recipient Type``.
+  Archive``, ``Last Activity Date`` (Exchange use), optional ``Recipient Type``.
 - Copilot usage user detail (``getMicrosoft365CopilotUsageUserDetail``): ``Last Activity
   Date`` and the per-app ``... Copilot Last Activity Date`` columns, ``Report Period``.
 - Office 365 active user detail (``getOffice365ActiveUserDetail``): the per-workload
@@ -197,8 +197,12 @@ def read_mailboxes(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
         size = check.value(count, table.cell(cells, "storageusedbyte"), table.column("storageusedbyte"))
         archive = check.value(yes_no, table.cell(cells, "hasarchive"), table.column("hasarchive"))
         recipient = table.cell(cells, "recipienttype").lower()
+        last = check.value(day, table.cell(cells, "lastactivitydate"),
+                           table.column("lastactivitydate"))
+        report = tenant.reports[-1]
         if key is not None and check.ok:
-            tenant.mailboxes[key] = Mailbox(size, archive, recipient)
+            tenant.mailboxes[key] = Mailbox(size, archive, recipient, used(
+                CopilotUse(report.period, last, report.refresh)))
 
 
 def read_copilot(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
@@ -217,7 +221,8 @@ def read_copilot(table: CsvTable, tenant: Tenant, problems: Problems) -> None:
 
 
 def used(use: CopilotUse) -> bool:
-    """True when the Copilot activity falls inside the report period."""
+    """True when the activity (Copilot, or Exchange for a mailbox) falls inside the report
+    period."""
     if use.last is None:
         return False
     if use.refresh is None or use.period is None:

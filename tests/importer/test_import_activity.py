@@ -192,3 +192,17 @@ def test_bad_values_in_the_new_exports_are_one_located_line_each(tmp_path):
         "onedrive.csv, row 2, column Storage Used (Byte): 'lots' is not a number",
         "users.json, row 1, column signInActivity.lastSignInDateTime: 'yesterday' is not a date (YYYY-MM-DD)",
     ]
+
+
+def test_exchange_activity_without_a_mailbox_right_adds_the_mailbox_need(tmp_path, catalog):
+    f1 = ("M365_F1_COMM", "50f60901-3181-4b75-8a2c-4c8e4c1d5a72")
+    rule = load_rules(catalog)["mailbox_use"]
+    held = catalog.items[product_of(catalog, "M365_F1_COMM")].provides
+    header = "Report Refresh Date,User Principal Name,Last Activity Date,Item Count,Storage Used (Byte),Report Period\n"
+    result = run(tmp_path, [user("mails", f1), user("quiet", f1)], **{"mailbox.csv": header + (
+        "2026-11-25,mails@example.com,2026-11-20,40,1000,30\n"
+        "2026-11-25,quiet@example.com,2026-09-01,40,1000,30\n")})   # outside the 30 days
+    by = members(result)
+    assert not set(rule.needs) & held                # F1 has no mailbox right
+    assert set(rule.needs) <= by["mails"].needs and by["mails"].worker == "frontline"
+    assert not set(rule.needs) & by["quiet"].needs
