@@ -9,7 +9,7 @@ from planner.model.baseline import compliant_status_quo
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import NoCompliantPlan, PlannerError, Shortfall
 from planner.model.extract import chosen_bundles, extract_plan, unlicensed_users
-from planner.input.organization import PLAN_AT, OrgInputs
+from planner.input.organization import PLAN_AT, TIMELINE, OrgInputs
 from planner.model.program import PlanningModel, build_model
 from planner.model.dump import dump_model
 from planner.model.options import enumerate_options
@@ -95,16 +95,20 @@ def _raise_if_unlicensed(m: PlanningModel) -> None:
 
 def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
          catalog: Catalog | None = None, alternatives: bool | None = None,
-         lp_file=None, robustness: bool | None = None) -> Plan:
+         lp_file=None, robustness: bool | None = None, years: int = 1,
+         chained: bool | None = None) -> Plan:
     """The cheapest compliant plan for ``inputs`` at planning point ``at``.
 
     Parameters
     ----------
     inputs : OrgInputs
         The organization (see :func:`planner.read_org`).
-    at : {"now", "renewal"}
+    at : {"now", "renewal", "timeline"}
         ``now`` treats running subscriptions and SA as paid; ``renewal`` prices keeping
-        them as a choice at the renewal date.
+        them as a choice at the renewal date; ``timeline`` plans every period from now
+        through the anniversaries and the renewal to ``years`` after it in one integer
+        program (:mod:`planner.timeline`; alternatives and robustness are per point and
+        not computed for it).
     solver : {"highs", "cbc"}
         Solver to try first; the other is the fallback.
     time_limit : float, optional
@@ -118,6 +122,11 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     robustness : bool, optional
         Re-solve with each estimated price at both ends of its band and flag the groups
         whose choice changes (default: as ``alternatives``).
+    years : int
+        With ``at="timeline"``: years planned after the renewal (at least 1).
+    chained : bool, optional
+        With ``at="timeline"``: also plan the periods one at a time, to report what planning
+        the path saves (default: when there are at most 40 groups).
 
     Raises
     ------
@@ -126,8 +135,13 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     AuditFailed
         When the independent audit rejects the optimizer's plan (a bug).
     """
+    if at == TIMELINE:
+        from planner.timeline import plan_timeline
+
+        return plan_timeline(inputs, catalog or load_catalog(), solver, time_limit, years=years,
+                             lp_file=lp_file, chained=chained)
     if at not in PLAN_AT:
-        raise ValueError(f"at must be one of {PLAN_AT}")
+        raise ValueError(f"at must be one of {PLAN_AT + (TIMELINE,)}")
     catalog = catalog or load_catalog()
     pricing = Pricing.for_plan(inputs, catalog, at)
     options = enumerate_options(inputs, catalog, pricing)

@@ -19,6 +19,74 @@ ALTERNATIVE_COLUMNS = [
 ]
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
 ACTIONS = ("keep", "committed", "step-up", "true-up", "buy", "drop")
+TIMELINE_COLUMNS = [
+    "period", "start", "end", "action", "product", "product_name", "quantity", "unit_price",
+    "annual_cost", "period_cost", "note",
+]
+PERIOD_COLUMNS = ["period", "start", "end", "at", "years", "annual_cost", "cost", "discounted_cost"]
+TIMELINE_ACTIONS = ("running", "renew", "step-up", "true-up", "buy", "drop")
+
+
+@dataclass
+class Timeline:
+    """A plan over several periods (``--at timeline``).
+
+    Attributes
+    ----------
+    periods : pandas.DataFrame
+        One row per period (``PERIOD_COLUMNS``): its dates, the planning point its rules
+        follow, its length in years, the run-rate while it lasts [currency/year], its
+        cost (run-rate x years) and that cost discounted to ``as_of``.
+    lines : pandas.DataFrame
+        Period x product (``TIMELINE_COLUMNS``): what is running, renewed, bought or
+        dropped in each period, at which unit price [currency/unit/month], and its cost.
+    assignments : list of pandas.DataFrame
+        Per period, who holds what (the Assignments columns).
+    total_cost, discounted_total_cost : float
+        Sum of the periods' costs, as they fall and discounted at ``discount_rate``.
+    chained_total_cost : float or None
+        What the same horizon costs when each period is planned on its own, given what
+        the periods before it bought (None when not computed).
+    """
+
+    periods: pd.DataFrame
+    lines: pd.DataFrame
+    assignments: list[pd.DataFrame]
+    total_cost: float
+    discounted_total_cost: float
+    discount_rate: float = 0.0
+    chained_total_cost: float | None = None
+    compliance: list[pd.DataFrame] = field(default_factory=list)
+
+    def to_json(self, num) -> dict:
+        """``periods``, ``total_cost`` and friends for the plan's ``--json`` (``num`` rounds)."""
+        periods = []
+        for row in self.periods.itertuples(index=False):
+            lines = self.lines[self.lines["period"] == row.period]
+            periods.append({
+                "start": row.start, "end": row.end, "at": row.at, "years": round(float(row.years), 4),
+                "annual_cost": num(row.annual_cost), "cost": num(row.cost),
+                "discounted_cost": num(row.discounted_cost),
+                "purchases": [{"action": r.action, "product": r.product, "product_name": r.product_name,
+                               "quantity": int(r.quantity), "unit_price": num(r.unit_price),
+                               "annual_cost": num(r.annual_cost), "period_cost": num(r.period_cost),
+                               "note": r.note} for r in lines.itertuples(index=False)],
+                "assignments": [{"group": r.group, "users": int(r.users),
+                                 "products": [p.strip() for p in str(r.products).split("+") if p.strip()]}
+                                for r in self.assignments[row.period].itertuples(index=False)],
+            })
+        return {"periods": periods, "total_cost": num(self.total_cost),
+                "discounted_total_cost": num(self.discounted_total_cost),
+                "discount_rate": self.discount_rate,
+                "chained_total_cost": num(self.chained_total_cost),
+                "saving_over_chained": num(self.saving_over_chained)}
+
+    @property
+    def saving_over_chained(self) -> float | None:
+        """What planning the path saves over planning one point at a time."""
+        if self.chained_total_cost is None:
+            return None
+        return round(self.chained_total_cost - self.total_cost, 2)
 
 
 @dataclass
@@ -71,6 +139,7 @@ class Plan:
     current_annual_cost: float | None = None
     compliance_gap: dict = field(default_factory=dict)
     robustness: pd.DataFrame | None = None
+    timeline: Timeline | None = None
 
     @property
     def savings(self) -> float | None:
@@ -100,6 +169,21 @@ class Plan:
         if self.robustness is None:
             return None
         return int((~self.robustness["robust"].astype(bool)).sum())
+
+    @property
+    def timeline_periods(self) -> int | None:
+        """Number of periods of a timeline plan (None for a single planning point)."""
+        return None if self.timeline is None else len(self.timeline.periods)
+
+    @property
+    def timeline_total_cost(self) -> float | None:
+        """Cost over every period of a timeline plan (None for a single planning point)."""
+        return None if self.timeline is None else self.timeline.total_cost
+
+    @property
+    def timeline_discounted_total_cost(self) -> float | None:
+        """The timeline's total discounted to ``as_of`` (None for a single planning point)."""
+        return None if self.timeline is None else self.timeline.discounted_total_cost
 
     @property
     def proven_optimal(self) -> bool:
@@ -169,4 +253,5 @@ class Plan:
             "compliant": self.compliant,
             "purchases": purchases,
             "assignments": assignments,
+            **({} if self.timeline is None else self.timeline.to_json(num)),
         }

@@ -48,7 +48,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``planner ARGS`` in a subprocess with a clean, limits-free environment."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
-    base.update(COLUMNS="100", NO_COLOR="1", **(env or {}))
+    base.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     return subprocess.run([planner_exe(), *args], cwd=cwd, env=base, capture_output=True,
                           text=True, timeout=timeout)
 

@@ -51,6 +51,11 @@ PLAN_FIELDS = (
     Field("optimality_gap", "gap", None, "relative optimality gap; 0 when proven optimal"),
     Field("groups_not_robust", "groups_not_robust", None,
           "groups whose choice flips within the error band of an estimated price"),
+    Field("periods", "timeline_periods", None, "with --at timeline: the number of periods"),
+    Field("total_cost", "timeline_total_cost", None,
+          "with --at timeline: the cost of every period added up [currency]"),
+    Field("discounted_total_cost", "timeline_discounted_total_cost", None,
+          "with --at timeline: the same, discounted at the organization's discount_rate [currency]"),
 )
 """The columns read from a Plan, in order."""
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from datetime import date
 
 from planner.catalog.load import Catalog, PriceList
+from planner.dates import add_years
 from planner.errors import InputError, Issue
 from planner.input.organization import Holding, OrgInputs
 
@@ -185,10 +186,7 @@ class Pricing:
         if holding.ends is None:
             return self.on
         years = int(self.catalog.platform_rules.get(f"term_years_{self.inputs.org.agreement}", 3))
-        try:
-            return holding.ends.replace(year=holding.ends.year - years)
-        except ValueError:  # 29 February
-            return holding.ends.replace(year=holding.ends.year - years, day=28)
+        return add_years(holding.ends, -years)
 
     def estimate_band(self, product: str) -> float | None:
         """The error band [%] of an estimated price in this plan's list (None if published)."""

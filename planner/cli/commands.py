@@ -40,6 +40,7 @@ class At(str, Enum):
 
     now = "now"
     renewal = "renewal"
+    timeline = "timeline"
 
 
 class Solver(str, Enum):
@@ -68,7 +69,10 @@ def solve(
     output: Path = typer.Option(None, "-o", "--output", metavar="PLAN.xlsx",
                                 help="Plan workbook (default: ORG-plan.xlsx beside the input)."),
     at: At = typer.Option(At.now, "--at", help="'now': running subscriptions and SA are paid "
-                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date."),
+                          "(sunk); 'renewal': keeping them is a priced choice at renewal_date; "
+                          "'timeline': every period from now through the renewal, in one plan."),
+    years: int = typer.Option(1, "--years", metavar="N", min=1,
+                              help="With --at timeline: years planned after the renewal."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
     solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver", help="MILP solver to try first (the other is the fallback); CBC measured faster, see docs/benchmarks.md."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
@@ -108,7 +112,7 @@ def solve(
         try:
             result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
                                alternatives=alternatives if alternatives else False,
-                               lp_file=dump)
+                               lp_file=dump, years=years)
         except SolverError as err:
             if time_limit is None or "Not Solved" not in str(err):
                 raise

@@ -14,6 +14,7 @@ PRIMARY_DEVICES = ("windows_pro", "windows_enterprise", "other", "none")
 QUALIFYING_OS = ("windows_pro", "windows_enterprise")
 AGREEMENTS = ("EA", "EAS", "MCA-E", "CSP")
 PLAN_AT = ("now", "renewal")
+TIMELINE = "timeline"  # the --at value that plans every period (planner.timeline)
 BILLING = ("annual", "monthly")
 
 

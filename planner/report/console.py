@@ -67,6 +67,8 @@ def render_summary(plan: Plan, console: Console | None = None) -> Console:
     console.print(_header(plan))
     console.print(_purchases_table(plan))
     console.print(_assignments_table(plan))
+    if plan.timeline is not None:
+        console.print(_timeline_table(plan))
     for message in plan.messages:
         console.print(Text(f"note: {message}", style="dim"))
     return console
@@ -140,6 +142,30 @@ def _assignments_table(plan: Plan) -> Table:
     for r in plan.assignments.itertuples(index=False):
         table.add_row(Text(str(r.group)), _count(r.users), Text(str(r.products)),
                       money(r.annual_cost_per_user, plan.currency))
+    return table
+
+
+def period_changes(lines, period: int) -> str:
+    """What changes in a period, in words: ``buy 1,000 m365_e3_addon_sa; drop 200 ...``."""
+    rows = lines[(lines["period"] == period) & (lines["action"] != "running")]
+    return "; ".join(f"{r.action} {int(r.quantity):,} {r.product}" for r in rows.itertuples(index=False)) \
+        or "nothing changes"
+
+
+def _timeline_table(plan: Plan) -> Table:
+    """One line per period: dates, run-rate, cost, and what changes."""
+    tl = plan.timeline
+    table = Table(title="Timeline", title_justify="left", show_footer=True)
+    table.add_column("period", footer="total")
+    table.add_column("run-rate / year", justify="right")
+    table.add_column("cost", justify="right", footer=money(tl.total_cost, plan.currency))
+    table.add_column("changes")
+    for r in tl.periods.itertuples(index=False):
+        table.add_row(Text(f"{r.start} → {r.end} ({r.at})"), money(r.annual_cost, plan.currency),
+                      money(r.cost, plan.currency), Text(period_changes(tl.lines, r.period)))
+    if tl.saving_over_chained is not None:
+        table.caption = (f"planned one point at a time: {money(tl.chained_total_cost, plan.currency)} "
+                         f"(the path saves {money(tl.saving_over_chained, plan.currency)})")
     return table
 
 

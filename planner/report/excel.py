@@ -41,6 +41,7 @@ from planner.report.checks import PlanCells, months_covered, plan_checks, write_
 from planner.report.layout import BOLD, COUNT_FORMAT, currency_format, format_table, note, put
 from planner.report.read import TOTAL_LABEL, pass_fail, read_plan
 from planner.report.summary import write_summary
+from planner.report.timeline_sheet import write_timeline
 
 __all__ = ["SHEET_ORDER", "build_plan_workbook", "read_plan", "write_plan"]
 
@@ -159,6 +160,8 @@ def build_plan_workbook(plan: Plan, org=None) -> Workbook:
         wb[title].sheet_properties.tabColor = "808080"
     cells.summary_rows = write_summary(sheets["Summary"], plan, money, org, copied)
     write_checks(sheets["Checks"], plan_checks(cells))
+    if plan.timeline is not None:
+        write_timeline(wb.create_sheet("Timeline", index=1), plan.timeline, money)
     wb.active = 0
     return wb
 

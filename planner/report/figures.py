@@ -12,6 +12,9 @@ from dataclasses import dataclass
 BASELINE_LABEL = "Baseline (compliant status quo)"
 SAVINGS_LABEL = "Savings"
 EXTRA_COST_LABEL = "Extra cost vs the baseline"
+TIMELINE_TOTAL_LABEL = "Timeline total (every period)"
+CHAINED_LABEL = "Timeline planned one point at a time"
+PATH_SAVING_LABEL = "Saved by planning the path"
 # Plan attribute -> label, in the order shown; attributes a plan lacks are skipped.
 AMOUNTS = (
     ("annual_cost", "Annual cost"),
@@ -68,8 +71,23 @@ def headline_amounts(plan) -> list[Amount]:
         if value is not None:
             amounts.append(Amount(key, label, float(value), "total" if key == "annual_cost" else ""))
     savings = getattr(plan, "savings", None)
-    if savings is None:
-        return amounts
-    if savings >= 0:
-        return amounts + [Amount("savings", SAVINGS_LABEL, float(savings), "good")]
-    return amounts + [Amount("extra_cost", EXTRA_COST_LABEL, -float(savings), "bad")]
+    if savings is not None and savings >= 0:
+        amounts.append(Amount("savings", SAVINGS_LABEL, float(savings), "good"))
+    elif savings is not None:
+        amounts.append(Amount("extra_cost", EXTRA_COST_LABEL, -float(savings), "bad"))
+    return amounts + timeline_amounts(getattr(plan, "timeline", None))
+
+
+def timeline_amounts(timeline) -> list[Amount]:
+    """A timeline's totals over every period (none for a single planning point)."""
+    if timeline is None:
+        return []
+    out = [Amount("timeline_total_cost", TIMELINE_TOTAL_LABEL, float(timeline.total_cost), "total")]
+    if timeline.discount_rate:
+        out.append(Amount("timeline_discounted_total_cost",
+                          f"{TIMELINE_TOTAL_LABEL}, discounted at {timeline.discount_rate:.1%} a year",
+                          float(timeline.discounted_total_cost)))
+    if timeline.chained_total_cost is not None:
+        out.append(Amount("timeline_chained_total_cost", CHAINED_LABEL, float(timeline.chained_total_cost)))
+        out.append(Amount("timeline_saving", PATH_SAVING_LABEL, float(timeline.saving_over_chained), "good"))
+    return out

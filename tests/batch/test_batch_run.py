@@ -239,3 +239,19 @@ def test_installed_console_script_runs_a_batch_on_the_local_pool(tmp_path):
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     summary = pd.read_csv(tmp_path / "out" / "batch-summary.csv")
     assert summary["status"].tolist() == ["error", "optimal", "optimal"]
+
+
+def test_batch_plans_timelines_with_their_totals(tmp_path, scenario_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("trey_research", "alpine_ski_house"):
+        shutil.copy(scenario_path(name), inputs / f"{name}.xlsx")
+    table = run([inputs], tmp_path / "out", engine="serial", at="timeline").set_index("file")
+    for name in ("trey_research", "alpine_ski_house"):
+        row = table.loc[f"{name}.xlsx"]
+        timeline = planner.plan(planner.read_org(inputs / f"{name}.xlsx"), at="timeline", chained=False).timeline
+        assert row["status"] == "optimal"
+        assert row["periods"] == len(timeline.periods)
+        assert row["total_cost"] == pytest.approx(timeline.total_cost)
+    result = json.loads((tmp_path / "out" / "trey_research-plan.json").read_text())
+    assert [p["at"] for p in result["periods"]] == ["now", "renewal"]

@@ -145,3 +145,13 @@ def test_percentiles_and_histogram_of_a_known_table():
     bins = histogram(table["annual_cost"], bins=3)
     assert bins["draws"].tolist() == [1, 1, 2] and bins["from"].iloc[0] == 1.0
     assert histogram([5.0, 5.0])["draws"].tolist() == [2]
+
+
+def test_sweep_of_timelines_reports_each_draws_total():
+    org = tiny_org()
+    table = monte_carlo(org, SPEC, draws=3, seed=7, engine="serial", at="timeline")
+    assert (table["status"] == "optimal").all()
+    assert (table["periods"] >= 2).all()
+    assert (table["total_cost"] >= table["annual_cost"] * 0.5).all()
+    again = monte_carlo(org, SPEC, draws=3, seed=7, engine="serial", at="timeline")
+    pd.testing.assert_frame_equal(without_time(table), without_time(again))
