@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.input.organization import Group, Holding, Organization, OrgInputs, PriceOverride
+from planner.input.organization import OrgInputs
+from planner.outputs import write_workbook
 
 AS_OF = "2026-11-23"
 """Planning date of every example (after the 2026-07-01 list-price change)."""
@@ -95,22 +96,6 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 """Example name -> definition (workbook-shaped; dates as ISO text, flags as ``Y``/``N``)."""
 
 
-def _day(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _yes(value: Any) -> bool:
-    return str(value or "N").strip().upper() in ("Y", "YES", "TRUE", "1")
-
-
-def _needs(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    return tuple(v.strip() for v in str(value or "").split(",") if v.strip())
-
-
 def _definition(name: str) -> dict[str, Any]:
     try:
         return EXAMPLES[name]
@@ -121,7 +106,12 @@ def _definition(name: str) -> dict[str, Any]:
 
 
 def from_definition(spec: dict[str, Any], source: str = "") -> OrgInputs:
-    """Build :class:`~planner.input.organization.OrgInputs` from a workbook-shaped definition.
+    """Build validated :class:`~planner.input.organization.OrgInputs` from a workbook-shaped definition.
+
+    The definition goes through the same reader and validator as a workbook
+    (:func:`planner.input.workbook.raw_from_frames`, then
+    :func:`planner.input.validate.validate_raw`): the same column spellings, defaults,
+    conversions and catalog checks, so a misspelt need is the same located error.
 
     Parameters
     ----------
@@ -134,32 +124,33 @@ def from_definition(spec: dict[str, Any], source: str = "") -> OrgInputs:
     Returns
     -------
     OrgInputs
-        Not validated against the catalog; :func:`planner.plan` reports unknown ids.
+
+    Raises
+    ------
+    planner.errors.InputError
+        Every problem, each with its sheet, row and column.
     """
-    o = spec.get("organization", {})
-    org = Organization(
-        name=o.get("name", "Organization"), currency=o.get("currency", "USD"),
-        agreement=o.get("agreement", "EA"), renewal_date=_day(o.get("renewal_date")),
-        as_of=_day(o.get("as_of")) or date.today(), price_list=o.get("price_list") or None,
-        discount_pct=float(o.get("discount_pct", 0.0) or 0.0),
-    )
-    groups = tuple(
-        Group(name=g["group"], users=int(g["users"]), worker=g.get("worker", "information"),
-              devices_per_user=int(g.get("devices_per_user", 1)),
-              primary_device=g.get("primary_device", "windows_pro"), needs=_needs(g["needs"]),
-              devices=None if g.get("devices") is None else int(g["devices"]),
-              notes=g.get("notes", ""))
-        for g in spec.get("groups", ())
-    )
-    holdings = tuple(
-        Holding(product=h["product"], quantity=int(h["quantity"]), group=h.get("group") or None,
-                sa=_yes(h.get("sa")), ends=_day(h.get("ends")), paid_up=_yes(h.get("paid_up")))
-        for h in spec.get("holdings", ())
-    )
-    prices = tuple(PriceOverride(product=p["product"], unit_price=float(p["unit_price"]),
-                                 note=p.get("note", ""))
-                   for p in spec.get("prices", ()))
-    return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, source=source)
+    import dataclasses
+
+    import pandas as pd
+
+    from planner.input.validate import validate_raw
+    from planner.input.workbook import raw_from_frames
+
+    def frame(rows, columns):
+        rows = list(rows or ())
+        if not rows:
+            return None
+        used = [c for c in columns if any(c in r for r in rows)]
+        used += [c for r in rows for c in r if c not in used]
+        return pd.DataFrame([[_cell(r.get(c)) for c in used] for r in rows], columns=used,
+                            dtype=object)
+
+    organization = {k: _cell(v) for k, v in spec.get("organization", {}).items()}
+    raw = raw_from_frames(frame(spec.get("groups"), GROUP_COLUMNS),
+                          frame(spec.get("holdings"), HOLDING_COLUMNS),
+                          frame(spec.get("prices"), PRICE_COLUMNS), organization)
+    return dataclasses.replace(validate_raw(raw), source=source)
 
 
 def load_example(name: str) -> OrgInputs:
@@ -283,8 +274,7 @@ def write_definition(spec: dict[str, Any], path: str | os.PathLike) -> Path:
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
-    wb.save(path)
-    return path
+    return write_workbook(wb, path, what="organization workbook")
 
 
 def example_path(name: str, folder: str | os.PathLike | None = None) -> Path:

@@ -360,8 +360,7 @@ def catalog_without(products: Iterable[str] = (), kinds: Iterable[str] = (),
         msg = (f"unknown product kind(s) {sorted(kinds - known_kinds)}; "
                f"known: {', '.join(sorted(known_kinds))}")
         raise ValueError(msg)
-    nowhere = frozenset({"(not sold in this analysis)"})
-    items = {pid: replace(p, agreements=nowhere) if pid in products or p.kind in kinds else p
+    items = {pid: replace(p, available=False) if pid in products or p.kind in kinds else p
              for pid, p in catalog.items.items()}
     return replace(catalog, items=items)
 

@@ -20,11 +20,12 @@ say "nothing was written" truthfully when a run is interrupted.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,97 @@ def signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def tmp_root() -> Path:
+    """The folder temporary files go in: ``TMPDIR`` (or ``TMP``) when set, else the system's."""
+    chosen = os.environ.get("TMPDIR") or os.environ.get("TMP")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir())
+
+
+PREFIX = "planner-"
+_SWEPT: set[Path] = set()  # folders already cleared of orphans by this process
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return True
+
+
+def remove_orphans(root: Path) -> list[Path]:
+    """Remove this user's ``planner-PID-*`` folders in ``root`` whose process is gone.
+
+    Only a ``kill -9`` of the planner leaves one (no ``finally`` runs); the next solve
+    removes it.
+    """
+    removed: list[Path] = []
+    if not hasattr(os, "getuid") or root in _SWEPT:
+        return removed
+    _SWEPT.add(root)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        parts = entry.name.split("-")
+        if len(parts) < 3 or parts[0] + "-" != PREFIX or not parts[1].isdigit():
+            continue
+        try:
+            mine = entry.is_dir(follow_symlinks=False) and entry.stat(
+                follow_symlinks=False).st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and not _alive(int(parts[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+@contextmanager
+def private_folder():
+    """A new folder in TMPDIR only this user can enter, removed with its content at the end.
+
+    Folders of earlier planner processes killed outright are removed first
+    (:func:`remove_orphans`).
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be created (``TMPDIR`` missing, a file, not writable).
+    """
+    root = tmp_root()
+    remove_orphans(root)
+    try:
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root)  # mode 0700
+    except OSError as exc:
+        raise InputError(f"cannot create a temporary folder in {root} "
+                         f"({exc.strerror or exc}); set TMPDIR to a writable folder") from None
+    try:
+        yield folder
+    finally:
+        with signals_held():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def library_temp_files_in(folder: str):
+    """Point :mod:`tempfile`'s default folder at ``folder`` for the block.
+
+    openpyxl writes each worksheet to a temporary file in TMPDIR before zipping it and
+    removes it only when all goes well; in ``folder`` (removed in ``finally``) an
+    interrupted save leaves nothing behind.
+    """
+    saved = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -279,18 +371,57 @@ def atomic_write(out_path: str | os.PathLike, save: Callable[[str], None],
     return out
 
 
+FORMULA_CELLS = "_planner_formula_cells"
+"""Attribute of a worksheet: the coordinates of the cells meant to hold formulas."""
+
+
+def allow_formula(cell) -> None:
+    """Mark ``cell`` as one the tool itself filled with a formula (kept as a formula)."""
+    ws = cell.parent
+    if not hasattr(ws, FORMULA_CELLS):
+        setattr(ws, FORMULA_CELLS, set())
+    getattr(ws, FORMULA_CELLS).add(cell.coordinate)
+
+
+def text_as_text(wb) -> int:
+    """Store every formula cell not marked with :func:`allow_formula` as text; the count.
+
+    openpyxl turns any string starting with ``=`` into a live formula, so a person or a
+    group named ``=HYPERLINK(...)`` would run in the reader's Excel (formula injection).
+    Every workbook the tool writes passes here, whichever module filled it.
+    """
+    changed = 0
+    for ws in wb.worksheets:
+        allowed: set[str] = getattr(ws, FORMULA_CELLS, set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and cell.coordinate not in allowed:
+                    cell.data_type = "s"
+                    changed += 1
+    return changed
+
+
 def save_workbook(wb, path: str) -> None:
-    """Save an openpyxl workbook to ``path``, closing the zip even when writing fails.
+    """Save an openpyxl workbook to ``path``, user text as text, the zip always closed.
 
     ``Workbook.save`` leaves its zip open when a write fails (disk full), and the
     interpreter later prints an ``Exception ignored`` traceback when it collects it.
+    Before saving, :func:`text_as_text` makes sure no user text becomes a formula; the
+    temporary files openpyxl writes go in a :func:`private_folder`.
     """
     import datetime
     import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
 
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    text_as_text(wb)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(library_temp_files_in(stack.enter_context(private_folder())))
+        except InputError:  # TMPDIR unusable: openpyxl finds a folder of its own
+            pass
+        archive = stack.enter_context(
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True))
         wb.properties.modified = datetime.datetime.now(
             tz=datetime.UTC).replace(tzinfo=None)
         ExcelWriter(wb, archive).write_data()
@@ -300,3 +431,33 @@ def write_workbook(wb, out_path: str | os.PathLike, inputs: Iterable = (),
                    what: str = "workbook") -> Path:
     """:func:`atomic_write` of an openpyxl workbook (see :func:`save_workbook`)."""
     return atomic_write(out_path, lambda tmp: save_workbook(wb, tmp), inputs, what)
+
+
+def _json_safe(value):
+    """``value`` with every NaN and infinity (floats, numpy scalars) made ``None``."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) or type(value).__module__ == "numpy":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value
+        if not math.isfinite(number):
+            return None
+        return value.item() if hasattr(value, "item") else value
+    return value
+
+
+def json_text(payload, default: Callable | None = None) -> str:
+    """``payload`` as indented RFC 8259 JSON: a missing or non-finite number is ``null``.
+
+    Every ``--json`` output and JSON file goes through it, so jq, JavaScript and other
+    strict parsers accept what planner prints.
+    """
+    import json
+
+    return json.dumps(_json_safe(payload), indent=2, allow_nan=False, default=default)

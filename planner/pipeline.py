@@ -5,7 +5,7 @@ import pandas as pd
 import pulp
 
 from planner.audit.checks import audit, compliance_table
-from planner.model.baseline import compliant_status_quo
+from planner.model.baseline import attach_status_quo
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import NoCompliantPlan, PlannerError, Shortfall
 from planner.model.extract import chosen_bundles, extract_plan, unlicensed_users
@@ -16,7 +16,8 @@ from planner.model.options import enumerate_options
 from planner.catalog.pricing import Pricing
 from planner.model.robustness import check_robustness
 from planner.results import ALTERNATIVE_COLUMNS, Plan
-from planner.model.solver import DEFAULT_SOLVER, SolveOutcome, solve
+from planner.model.deadline import Deadline, DeadlineReached
+from planner.model.solver import SolveOutcome, solve
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -32,17 +33,25 @@ def _objective(m: PlanningModel) -> float:
     return float(pulp.value(m.problem.objective) or 0.0)
 
 
-def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int) -> pd.DataFrame:
+def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int,
+                  skipped: list[str] | None = None, progress=None) -> pd.DataFrame:
     """Per group, the next ``per_group`` cheapest compliant choices and their extra cost.
 
     Each is found by forbidding the group's chosen bundles (and the alternatives already
     found) and re-solving the whole plan, so holdings and platform rules are respected.
+    When the run's deadline (``time_limit``) runs out, the groups not done are appended
+    to ``skipped``; ``progress(phase, k, n)`` is told of each group.
     """
     chosen = chosen_bundles(m)
     rows = []
     for gi, go in enumerate(m.options.groups):
+        if progress:
+            progress("alternatives", gi + 1, len(m.options.groups))
         picks = [bi for (g, bi) in chosen if g == gi]
         if not picks:
+            continue
+        if skipped:  # the deadline ran out on an earlier group
+            skipped.append(go.group.name)
             continue
         chosen_label = " | ".join(go.bundles[bi].label for bi in picks)
         forbidden = list(picks)
@@ -51,7 +60,14 @@ def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gr
             for rank in range(1, per_group + 1):
                 for bi in forbidden:
                     m.users[gi, bi].upBound = 0
-                outcome = solve(m.problem, solver, time_limit)
+                try:
+                    outcome = solve(m.problem, solver, time_limit)
+                except DeadlineReached:
+                    if skipped is None:
+                        raise
+                    if rank == 1:
+                        skipped.append(go.group.name)
+                    break
                 ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
                 if not ok:
                     if rank == 1:
@@ -93,10 +109,10 @@ def _raise_if_unlicensed(m: PlanningModel) -> None:
     raise NoCompliantPlan(out)
 
 
-def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
+def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_limit: float | None = None,
          catalog: Catalog | None = None, alternatives: bool | None = None,
          lp_file=None, robustness: bool | None = None, years: int = 1,
-         chained: bool | None = None) -> Plan:
+         chained: bool | None = None, progress=None) -> Plan:
     """The cheapest compliant plan for ``inputs`` at planning point ``at``.
 
     Parameters
@@ -109,10 +125,13 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
         through the anniversaries and the renewal to ``years`` after it in one integer
         program (:mod:`planner.timeline`; alternatives and robustness are per point and
         not computed for it).
-    solver : {"highs", "cbc"}
-        Solver to try first; the other is the fallback.
+    solver : {"highs", "cbc"}, optional
+        The only solver tried; by default CBC, with HiGHS as the fallback (one warning).
     time_limit : float, optional
-        Seconds; on reaching it the best plan found is returned with status ``feasible``.
+        Seconds of wall clock for the whole run (main solve, alternatives, baseline,
+        robustness). When they run out the best plan found is returned (status
+        ``feasible`` with its gap if the main solve was cut short) and the messages
+        name what was skipped.
     catalog : Catalog, optional
         Defaults to the shipped catalog.
     alternatives : bool, optional
@@ -127,6 +146,9 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     chained : bool, optional
         With ``at="timeline"``: also plan the periods one at a time, to report what planning
         the path saves (default: when there are at most 40 groups).
+    progress : callable, optional
+        Called as ``progress(phase, k, n)`` as the run advances (the CLI shows it on a
+        terminal).
 
     Raises
     ------
@@ -139,7 +161,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
         from planner.timeline import plan_timeline
 
         return plan_timeline(inputs, catalog or load_catalog(), solver, time_limit, years=years,
-                             lp_file=lp_file, chained=chained)
+                             lp_file=lp_file, chained=chained, progress=progress)
     if at not in PLAN_AT:
         raise ValueError(f"at must be one of {PLAN_AT + (TIMELINE,)}")
     catalog = catalog or load_catalog()
@@ -149,7 +171,10 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     m = build_model(inputs, options, pricing, catalog)
     if lp_file:
         dump_model(m.problem, lp_file)
-    outcome: SolveOutcome = solve(m.problem, solver, time_limit)
+    deadline = Deadline(time_limit)
+    if progress:
+        progress("solving", 1, 1)
+    outcome: SolveOutcome = solve(m.problem, solver, deadline)
     if outcome.status == "infeasible":
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
     _raise_if_unlicensed(m)
@@ -157,23 +182,31 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str = DEFAULT_SOLVER, time_
     base_choice = chosen_choice(m)
     small = len(inputs.groups) <= ALTERNATIVES_LIMIT
     if alternatives or (alternatives is None and small):
-        result.alternatives = _alternatives(m, _objective(m), outcome.solver, time_limit,
-                                            ALTERNATIVES_PER_GROUP)
+        skipped: list[str] = []
+        # the baseline solve comes after and needs about as long as the main one did
+        result.alternatives = _alternatives(m, _objective(m), outcome.solver,
+                                            deadline.sooner(outcome.seconds),
+                                            ALTERNATIVES_PER_GROUP, skipped, progress)
         _annotate_why(result)
-    elif len(inputs.groups) > ALTERNATIVES_LIMIT:
+        if skipped:
+            named = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+            result.messages.append(f"time limit reached: alternatives skipped for {len(skipped)} "
+                                   f"of {len(m.options.groups)} groups: {named}")
+    elif alternatives is None:
         result.messages.append(f"alternatives skipped: more than {ALTERNATIVES_LIMIT} groups "
-                               "(pass alternatives=True to compute them)")
-    quo = compliant_status_quo(m, outcome.solver, time_limit)
-    result.current_annual_cost = round(quo.current_annual_cost, 2)
-    result.baseline_annual_cost = None if quo.baseline_annual_cost is None else round(quo.baseline_annual_cost, 2)
-    result.compliance_gap = quo.gap.to_json()
-    if quo.note:
-        result.messages.append(quo.note)
+                               "(pass --alternatives, or alternatives=True, to compute them)")
+    if progress:
+        progress("baseline", 1, 1)
+    attach_status_quo(result, m, outcome.solver, deadline)
     if robustness if robustness is not None else (alternatives if alternatives is not None else small):
         used = {p for go in options.groups for b in go.bundles for p in b.products}
-        result.robustness = check_robustness(inputs, catalog, at, outcome.solver, time_limit,
-                                             pricing, used, base_choice)
-        _annotate_robustness(result)
+        try:
+            result.robustness = check_robustness(
+                inputs, catalog, at, outcome.solver, deadline, pricing, used, base_choice,
+                progress=(lambda product: progress("robustness", 1, 1)) if progress else None)
+            _annotate_robustness(result)
+        except DeadlineReached:
+            result.messages.append("time limit reached: the robustness check was skipped")
     violations = audit(inputs, catalog, result.purchases, result.assignments, at, result.annual_cost)
     result.compliance = compliance_table(violations)
     if violations:

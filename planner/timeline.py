@@ -13,7 +13,8 @@ from planner.audit.timeline import audit_transitions
 from planner.catalog.load import Catalog
 from planner.errors import NoCompliantPlan, PlannerError, Shortfall
 from planner.input.organization import OrgInputs
-from planner.model.baseline import compliant_status_quo
+from planner.model.baseline import attach_status_quo
+from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.dump import dump_model
 from planner.model.extract import extract_plan, unlicensed_users
 from planner.model.periods import timeline_periods
@@ -44,8 +45,12 @@ def _raise_if_unlicensed(tm) -> None:
         raise NoCompliantPlan(out)
 
 
-def _audit_periods(tm, decisions, first: Plan, solver: str, time_limit):
-    """Audit every period's plan; returns one compliance table per period."""
+def _audit_periods(tm, decisions, first: Plan, solver: str | None):
+    """Audit every period's plan; returns one compliance table per period.
+
+    The later periods are re-solved with every choice fixed (no time limit: nothing is
+    left to search, and the audit must run).
+    """
     tables = []
     for pm in tm.models:
         t = pm.period.index
@@ -56,7 +61,7 @@ def _audit_periods(tm, decisions, first: Plan, solver: str, time_limit):
                 inputs, m = realized_model(tm, decisions, t)
             except RealizeError as exc:
                 raise TimelineAuditFailed(f"the timeline could not be checked (please report): {exc}")
-            plan = extract_plan(m, solve(m.problem, solver, time_limit))
+            plan = extract_plan(m, solve(m.problem, solver, None))
         found = audit(inputs, tm.catalog, plan.purchases, plan.assignments, pm.period.at, plan.annual_cost)
         if found:
             raise TimelineAuditFailed(
@@ -67,18 +72,33 @@ def _audit_periods(tm, decisions, first: Plan, solver: str, time_limit):
     return tables
 
 
-def plan_timeline(inputs: OrgInputs, catalog: Catalog, solver: str, time_limit: float | None = None,
-                  years: int = 1, lp_file=None, chained: bool | None = None) -> Plan:
+def _chained_total(inputs, catalog, periods, solver, deadline: Deadline) -> float:
+    """Total cost of the periods planned one at a time (raises DeadlineReached)."""
+    path = chained_path(inputs, catalog, periods, lambda p: solve(p, solver, deadline))
+    _, summary = timeline_tables(path, read_decisions(path))
+    return round(float(summary["cost"].sum()), 2)
+
+
+def plan_timeline(inputs: OrgInputs, catalog: Catalog, solver: str | None = None,
+                  time_limit: float | None = None, years: int = 1, lp_file=None,
+                  chained: bool | None = None, progress=None) -> Plan:
     """The cheapest compliant path from ``as_of`` to ``years`` after the renewal.
 
-    Parameters are those of :func:`planner.plan`; ``chained`` also plans the periods one
-    at a time (default: up to 40 groups) to report what planning the path saves.
+    Parameters are those of :func:`planner.plan`: ``time_limit`` is one deadline for the
+    whole run (the timeline's solve, then the one-point-at-a-time comparison and the
+    baseline, which are skipped with a message when it runs out); ``chained`` also plans
+    the periods one at a time (default: up to 40 groups) to report what planning the path
+    saves; ``progress(phase, k, n)`` is told each phase.
     """
+    step = progress or (lambda phase, k, n: None)
     periods = timeline_periods(inputs, catalog, years)
+    step("building the timeline", 1, 1)
     tm = build_timeline(inputs, catalog, periods)
     if lp_file:
         dump_model(tm.problem, lp_file)
-    outcome: SolveOutcome = solve(tm.problem, solver, time_limit)
+    deadline = Deadline(time_limit)
+    step("solving the timeline", 1, 1)
+    outcome: SolveOutcome = solve(tm.problem, solver, deadline)
     if outcome.status == "infeasible":
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the timeline infeasible")])
     _raise_if_unlicensed(tm)
@@ -90,22 +110,24 @@ def plan_timeline(inputs: OrgInputs, catalog: Catalog, solver: str, time_limit: 
                         total_cost=round(float(summary["cost"].sum()), 2),
                         discounted_total_cost=round(float(summary["discounted_cost"].sum()), 2),
                         discount_rate=inputs.org.discount_rate or 0.0)
-    compliance = _audit_periods(tm, decisions, result, outcome.solver, time_limit)
+    step("auditing every period", 1, 1)
+    compliance = _audit_periods(tm, decisions, result, outcome.solver)
     transitions = audit_transitions(inputs, catalog, summary, lines)
     if transitions:
         raise TimelineAuditFailed("the optimizer's timeline failed the audit of its transitions "
                                   "(please report): " + "; ".join(transitions[:5]))
     timeline.compliance = compliance
-    timeline.assignments = [_assignments(tm, decisions, t) for t in range(len(periods))]
+    timeline.assignments = [_assignments(decisions, t) for t in range(len(periods))]
     if chained if chained is not None else len(inputs.groups) <= CHAINED_LIMIT:
-        path = chained_path(inputs, catalog, periods, lambda p: solve(p, outcome.solver, time_limit))
-        _, chained_summary = timeline_tables(path, read_decisions(path))
-        timeline.chained_total_cost = round(float(chained_summary["cost"].sum()), 2)
-    quo = compliant_status_quo(first_model, outcome.solver, time_limit)
-    result.current_annual_cost = round(quo.current_annual_cost, 2)
-    result.baseline_annual_cost = (None if quo.baseline_annual_cost is None
-                                   else round(quo.baseline_annual_cost, 2))
-    result.compliance_gap = quo.gap.to_json()
+        step("planning one point at a time", 1, 1)
+        try:
+            timeline.chained_total_cost = _chained_total(inputs, catalog, periods, outcome.solver,
+                                                         deadline.sooner(outcome.seconds))
+        except DeadlineReached:
+            result.messages.append("time limit reached: the periods were not also planned one "
+                                   "at a time")
+    step("baseline", 1, 1)
+    attach_status_quo(result, first_model, outcome.solver, deadline)
     result.compliance = compliance[0].drop(columns="period")
     result.timeline = timeline
     result.messages.append(f"timeline of {len(periods)} periods from {periods[0].start} to "
@@ -113,7 +135,7 @@ def plan_timeline(inputs: OrgInputs, catalog: Catalog, solver: str, time_limit: 
     return result
 
 
-def _assignments(tm, decisions, t: int):
+def _assignments(decisions, t: int):
     """Who holds what in period t (group, users, products), from the snapshot."""
     rows = [dict(group=g, users=u, products=" + ".join(products))
             for (g, products), u in sorted(decisions.chosen[t].items())]

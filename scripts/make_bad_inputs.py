@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import sys
 import zipfile
@@ -203,6 +204,31 @@ def corrupt_part() -> bytes:
     return bytes(data)
 
 
+def shared_strings(megabytes: int) -> bytes:
+    """A sharedStrings part of ``megabytes`` MB compressing about 120:1 (under the ratio limit)."""
+    rnd = random.Random(20)
+    items = ("<si><t>" + "x" * 1000 + "".join(rnd.choice("0123456789abcdef") for _ in range(8))
+             + "</t></si>" for _ in range(megabytes * 1024))
+    return (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+            b'.org/spreadsheetml/2006/main">' + "".join(items).encode() + b"</sst>")
+
+
+def long_text(chars: int) -> str:
+    """``chars`` random letters: text that does not compress (no zip-ratio refusal)."""
+    rnd = random.Random(chars)
+    return "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(chars))
+
+
+def zip_version(data: bytes) -> bytes:
+    """``data`` with each central-directory entry claiming a zip version no reader supports."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        out[at + 6] = 0x7F  # "version needed to extract": 12.7
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
 def encrypted() -> bytes:
     """An OLE compound file header, as Excel writes a password-protected .xlsx."""
     header = bytearray(512)
@@ -374,7 +400,8 @@ CASES: list[tuple[str, str, Callable[[], bytes], list[str]]] = [
       "currency USD"]),
     ("org_currency_unpriced.xlsx", "workbook in EUR while the catalog prices are USD",
      lambda: xlsx(with_cell("Organization", 3, "value", "EUR")),
-     [f"{loc('Organization', 3, 'value')}: currency EUR differs from the price list's USD"]),
+     [f"{loc('Organization', 3, 'value')}: currency EUR differs from the USD of price list "
+      "us-list-2026-07 and no exchange_rate is given"]),
     ("price_with_symbol.xlsx", "a unit price written with a currency symbol",
      lambda: xlsx(with_prices([["m365_e3", "€30", None, None]])),
      [f"{loc('Prices', 2, 'unit_price')}: '€30' is not a number; write the amount only"]),
@@ -427,6 +454,22 @@ CASES: list[tuple[str, str, Callable[[], bytes], list[str]]] = [
      lambda: xlsx(patch={sheet_part(2): with_entities(
          '<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe;")}),
      [f"{F}: part xl/worksheets/sheet2.xml declares XML entities (DOCTYPE)"]),
+    ("zip_version.xlsx", "damaged bytes: the zip directory claims version 12.7 (fuzz finding)",
+     lambda: zip_version(xlsx()), [f"{F}: damaged .xlsx container (zip file version 12.7)"]),
+    ("part_too_large.xlsx", "a 34 MB sharedStrings part, under the ratio limit (over the part limit)",
+     lambda: xlsx(extra={"xl/sharedStrings.xml": shared_strings(34)}),
+     [f"{F}: part xl/sharedStrings.xml expands to 34 MB, over the 32 MB limit of one part"]),
+    ("cell_too_long.xlsx", "a needs cell of 40,000 characters (more than an Excel cell holds)",
+     lambda: xlsx(patch={sheet_part(2): replace_cell(
+         "F2", f'<c r="F2" t="inlineStr"><is><t>{long_text(40_000)}</t></is></c>')}),
+     [f"{loc('Groups', 2, 'needs')}: cell holds 40,000 characters, more than the 32,767 an "
+      "Excel cell can"]),
+    ("users_nan.xlsx", "NaN in a numeric cell",
+     lambda: xlsx(with_cell("Groups", 2, "users", float("nan"))),
+     [f"{loc('Groups', 2, 'users')}: missing value"]),
+    ("users_infinite.xlsx", "infinity in a numeric cell",
+     lambda: xlsx(with_cell("Groups", 2, "users", float("inf"))),
+     [f"{loc('Groups', 2, 'users')}: missing value"]),
     ("several_problems.xlsx", "three problems on three sheets, all reported in order",
      lambda: xlsx({**with_cell("Groups", 3, "users", -5),
                    "Holdings": [HOLDING_COLUMNS,

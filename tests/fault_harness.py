@@ -19,8 +19,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from datetime import date
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_bad_inputs as mk  # noqa: E402
+
+sys.path.pop(0)
 EXIT_CODES = {0, 1, 2, 3, 4, 130, 143}
 """Every exit code docs/reliability.md documents."""
 
@@ -139,3 +144,25 @@ def opens_as_workbook(path: Path) -> bool:
     except Exception:  # noqa: BLE001 - any failure means "not a complete workbook"
         return False
     return True
+
+
+def many_groups(n: int = 120) -> dict[str, list[list]]:
+    """An organization of ``n`` groups with mixed needs sharing pooled holdings.
+
+    Large enough that ``planner solve --alternatives`` runs for minutes (one re-solve
+    per group), so signals and deadlines meet a solver child at work.
+    """
+    import random
+
+    rnd = random.Random(7)
+    needs = ["m365_e3_equivalent", "m365_e5_equivalent", "o365_e3_equivalent", "copilot",
+             "entra_suite", "security_e5", "compliance_e5", "identity_p2", "vdi"]
+    sheets = mk.base_sheets()
+    sheets["Groups"] = [mk.GROUP_COLUMNS] + [
+        [f"g{i}", rnd.randint(1, 997), "information", rnd.randint(1, 3),
+         rnd.choice(["windows_pro", "windows_enterprise"]), ", ".join(rnd.sample(needs, 2))]
+        for i in range(n)]
+    sheets["Holdings"] = [mk.HOLDING_COLUMNS] + [
+        [p, rnd.randint(100, 5000), None, "N", date(2027, 6, 30), "N"]
+        for p in ("m365_e3", "m365_e5", "o365_e3", "copilot", "ems_e3", "o365_e5")]
+    return sheets

@@ -199,6 +199,14 @@ class _Auditor:
             for p in prods:
                 if p in self.cat.items:
                     used[p] += users * self.units_per_user(p, group)
+        return self.organization_units(used)
+
+    def organization_units(self, used: dict[str, float]) -> dict[str, float]:
+        """A product bought once per organization (basis ``organization``, e.g. a tenant
+        capacity pack) needs one unit as soon as any user holds it, whatever the count."""
+        for p in used:
+            if self.cat.items[p].basis == "organization" and used[p] > 0:
+                used[p] = 1.0
         return used
 
     def check_supply(self):
@@ -292,6 +300,8 @@ class _Auditor:
             prod = self.cat.items.get(p)
             if prod and prod.agreements and self.agreement not in prod.agreements:
                 self.fail("agreement", p, f"not sold under {self.agreement}")
+            elif prod and not prod.available:
+                self.fail("agreement", p, "not available in this analysis")
 
     def check_seat_caps(self):
         held = self.quantities(["keep", "committed", "buy", "true-up"])

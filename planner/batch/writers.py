@@ -5,7 +5,6 @@ all, and never over an input.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.report.layout import COUNT_FORMAT, format_table, put
-from planner.outputs import atomic_write, write_workbook
+from planner.outputs import atomic_write, json_text, write_workbook
 
 AMOUNT_FORMAT = "#,##0.00"
 """Number format of amounts in tables that may mix currencies (a currency column says)."""
@@ -55,7 +54,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, inputs: Iterable = (
 
 def write_json(payload: dict, path: str | os.PathLike, inputs: Iterable = ()) -> Path:
     """``payload`` as indented JSON, atomically, never over one of ``inputs``."""
-    text = json.dumps(payload, indent=2, default=str)
+    text = json_text(payload, default=str)
     return atomic_write(path, lambda p: Path(p).write_text(text + "\n", encoding="utf-8"),
                        inputs=tuple(inputs))
 

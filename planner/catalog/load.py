@@ -56,6 +56,9 @@ class Product:
     agreements: frozenset[str]
     source: str
     notes: str = ""
+    available: bool = True
+    """False when an analysis rules the product out (:func:`planner.explore.catalog_without`):
+    it may still be held and kept, never bought."""
 
     @property
     def is_step_up(self) -> bool:
@@ -81,8 +84,12 @@ class Product:
         return ", ".join(" + ".join(sorted(alt)) for alt in self.requires_products)
 
     def sold_under(self, agreement: str) -> bool:
-        """True when the product can be bought under ``agreement``."""
+        """True when the product is sold under ``agreement`` (available or not)."""
         return not self.agreements or agreement in self.agreements
+
+    def buyable_under(self, agreement: str) -> bool:
+        """True when the product can be bought under ``agreement`` in this analysis."""
+        return self.available and self.sold_under(agreement)
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ class Pricing:
 
     def _buy_price(self, product: str) -> float | None:
         prod = self.catalog.product(product)
-        if not prod.sold_under(self.inputs.org.agreement):
+        if not prod.buyable_under(self.inputs.org.agreement):
             return None
         if prod.is_step_up and product not in self.overrides:
             return self._step_up_price(prod)

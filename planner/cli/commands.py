@@ -7,7 +7,6 @@ one line and exit code 4, with the traceback only under ``--debug``.
 """
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,10 +17,12 @@ from planner.batch.engines import ENGINES
 from planner.cli.support import Settings
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
+from planner.cli.progress import terminal_progress
 from planner.errors import SolverError
+from planner.model.deadline import DeadlineReached
 from planner.importer.command import import_command
 from planner.model.dump import ModelDump
-from planner.outputs import refuse_inputs, refuse_same_outputs
+from planner.outputs import json_text, refuse_inputs, refuse_same_outputs
 from planner.model.solver import DEFAULT_SOLVER
 from planner.roles.cli import app as roles_app
 
@@ -74,11 +75,17 @@ def solve(
     years: int = typer.Option(1, "--years", metavar="N", min=1,
                               help="With --at timeline: years planned after the renewal."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and nothing else."),
-    solver: Solver = typer.Option(Solver(DEFAULT_SOLVER), "--solver", help="MILP solver to try first (the other is the fallback); CBC measured faster, see docs/benchmarks.md."),
+    solver: Solver = typer.Option(None, "--solver", show_default=False,
+                                  help=f"The only MILP solver to use (default: {DEFAULT_SOLVER}, "
+                                       "falling back to the other with a warning); CBC measured "
+                                       "faster, see docs/benchmarks.md."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
-                                     help="Stop after S seconds with the best plan found (exit 3 if not proven optimal)."),
-    alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
-                                      help="Compute each group's next cheapest choice (one extra solve per group)."),
+                                     help="Wall-clock seconds for the whole run; then the best plan "
+                                          "found is written (exit 3 if not proven optimal) and "
+                                          "what was skipped is named."),
+    alternatives: bool = typer.Option(None, "--alternatives/--no-alternatives", show_default=False,
+                                      help="Compute each group's next cheapest choice (one extra "
+                                           "solve per group; default: with at most 40 groups)."),
     lp_file: Path = typer.Option(None, "--lp-file", metavar="MODEL.lp",
                                  help="Also write the integer program (LP format, or MPS for "
                                       "a .mps name), with index names x1, c1, ... so it "
@@ -109,21 +116,26 @@ def solve(
             refuse_inputs(dump.path, run_inputs, "model file")
             refuse_same_outputs([("plan", out), ("model file", dump.path)])
         inputs = read_org(org, strict=strict)
+        progress = None if as_json else terminal_progress()
         try:
-            result = make_plan(inputs, at=at.value, solver=solver.value, time_limit=time_limit,
-                               alternatives=alternatives if alternatives else False,
-                               lp_file=dump, years=years)
+            result = make_plan(inputs, at=at.value, solver=solver.value if solver else None,
+                               time_limit=time_limit, alternatives=alternatives, lp_file=dump,
+                               years=years, progress=progress)
         except SolverError as err:
-            if time_limit is None or "Not Solved" not in str(err):
+            if time_limit is None or not (isinstance(err, DeadlineReached)
+                                          or "Not Solved" in str(err)):
                 raise
             raise SolverError(f"{org.name}: no plan found within the time limit of "
                               f"{time_limit:g} s by any solver; raise --time-limit") from None
+        finally:
+            if progress:
+                progress("done", 1, 1)
         written = write_plan(result, out, inputs=run_inputs)
         if as_json:
             _warn(result.messages)
             payload = result.to_json()
             payload["plan_file"] = str(written)
-            typer.echo(json.dumps(payload, indent=2))
+            typer.echo(json_text(payload))
         else:
             from planner.report.console import render_summary
 
@@ -181,7 +193,7 @@ def catalog_cmd(
             # RFC 8259: a missing value is null, never NaN
             records = {k: v.astype(object).where(v.notna(), None).to_dict(orient="records")
                        for k, v in tables.items()}
-            typer.echo(json.dumps(records, indent=2, allow_nan=False))
+            typer.echo(json_text(records))
         else:
             print_catalog(tables)
     _run(body)
@@ -205,7 +217,7 @@ def audit(
 
         report = audit_workbooks(workbook, plan_path)
         if as_json:
-            typer.echo(json.dumps(report.to_json(), indent=2))
+            typer.echo(json_text(report.to_json()))
         else:
             for line in report.lines():
                 typer.echo(line, err=True)

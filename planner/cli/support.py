@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from planner.cli import signals
 from planner.errors import InputError, PlannerError
 from planner.outputs import JOURNAL
 
@@ -45,12 +46,13 @@ def run(body: Callable[[], int | None]) -> None:
     """Run a command body and exit with its return code (0 when it returns None)."""
     JOURNAL.reset(listener=lambda text: warn([text]))
     try:
-        code = body() or 0
+        with signals.handled():
+            code = body() or 0
     except (typer.Exit, typer.Abort):
         raise
-    except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: cleanup has run in finally blocks
+        typer.echo(signals.interrupted_line(JOURNAL), err=True)
+        raise typer.Exit(signals.exit_code(exc)) from None
     except Exception as exc:  # a bug is re-raised under --debug; the rest is one line each
         if Settings.debug and not isinstance(exc, (PlannerError, OSError)):
             raise

@@ -110,3 +110,25 @@ def check_agreement_size(org: Organization, where: "OrgSheet", groups: tuple[Gro
                         f"(commercial); the Groups sheet has {users:,} users and "
                         f"{devices:,} devices",
                         "check the headcounts, or set agreement to MCA-E or CSP", WARNING)]
+
+
+MAX_PLAUSIBLE_COUNT = 5_000_000
+"""Users in a group, or units in a holding, past which a count is almost surely a typo.
+
+The largest employers have about 2.3 million staff; a count above this bound is planned
+as given, with a warning (docs/reliability.md, Limits).
+"""
+
+
+def check_counts(group_table: Table | None, groups: tuple[Group, ...],
+                 holding_table: Table | None, holdings: tuple[Holding, ...]) -> list[Issue]:
+    """A warning on each group or holding whose count is above :data:`MAX_PLAUSIBLE_COUNT`."""
+    issues = []
+    cases = [(group_table, g.row, "users", g.users) for g in groups]
+    cases += [(holding_table, h.row, "quantity", h.quantity) for h in holdings]
+    for table, row, column, count in cases:
+        if table is not None and count > MAX_PLAUSIBLE_COUNT:
+            issues.append(table.issue(
+                f"{count:,} is more than {MAX_PLAUSIBLE_COUNT:,}, the largest count planner "
+                "treats as plausible", row, column, "check the number; a typo?", WARNING))
+    return issues

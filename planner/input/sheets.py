@@ -29,6 +29,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 UNCOMPUTED = ("formula without a computed value; open and save the file in Excel, "
               "or type the value")
 RATIO_MIN_BYTES = 2**20  # parts smaller than this are not ratio-checked
+EXCEL_MAX_CELL_CHARS = 32_767  # what one Excel cell can hold; longer text is not Excel's
 _CHUNK = 2**20
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -48,15 +49,19 @@ class Limits:
     """Resource limits for reading a workbook (settings with sane defaults).
 
     Environment variables ``PLANNER_MAX_FILE_MB`` (50), ``PLANNER_MAX_UNZIPPED_MB`` (300),
-    ``PLANNER_MAX_ROWS`` (50,000 rows per sheet) and ``PLANNER_MAX_ZIP_RATIO`` (200, the
-    largest compression ratio of any part over 1 MB) override the defaults; they are
-    read when a :class:`Limits` is made, so a changed environment applies.
+    ``PLANNER_MAX_PART_MB`` (32, the uncompressed size of any one part: parsing a part
+    that large already takes minutes), ``PLANNER_MAX_ROWS`` (50,000 rows per sheet) and
+    ``PLANNER_MAX_ZIP_RATIO`` (200, the largest compression ratio of any part over 1 MB)
+    override the defaults; they are read when a :class:`Limits` is made, so a changed
+    environment applies.
     """
 
     max_file_bytes: int = field(
         default_factory=lambda: int(_env_number("PLANNER_MAX_FILE_MB", 50) * 2**20))
     max_unzipped_bytes: int = field(
         default_factory=lambda: int(_env_number("PLANNER_MAX_UNZIPPED_MB", 300) * 2**20))
+    max_part_bytes: int = field(
+        default_factory=lambda: int(_env_number("PLANNER_MAX_PART_MB", 32) * 2**20))
     max_rows: int = field(default_factory=lambda: int(_env_number("PLANNER_MAX_ROWS", 50_000)))
     max_ratio: float = field(default_factory=lambda: _env_number("PLANNER_MAX_ZIP_RATIO", 200))
 
@@ -133,8 +138,10 @@ def _check_container(path: Path, limits: Limits) -> None:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(Issue(f"damaged .xlsx container ({exc})", name)) from None
+    except Exception as exc:  # BadZipFile, OSError, ValueError, NotImplementedError (version)
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(Issue(f"damaged .xlsx container ({text})", name,
+                               hint="copy the file again or re-save it from Excel")) from None
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise InputError(Issue("zip file is not an Excel workbook", name))
     if any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -152,6 +159,11 @@ def _check_container(path: Path, limits: Limits) -> None:
                 f"part {info.filename} is compressed {ratio:.0f}:1, over the "
                 f"{limits.max_ratio:.0f}:1 limit (zip bomb?)", name,
                 hint="set PLANNER_MAX_ZIP_RATIO to raise it"))
+        if info.file_size > limits.max_part_bytes:
+            raise InputError(Issue(
+                f"part {info.filename} expands to {_mb(info.file_size)}, over the "
+                f"{_mb(limits.max_part_bytes)} limit of one part", name,
+                hint="set PLANNER_MAX_PART_MB to raise it"))
 
 
 @dataclass
@@ -368,7 +380,13 @@ def read_table(wb, file: str, sheet: str, required: list[str], optional: list[st
             value = values[idx] if idx < len(values) else None
             if isinstance(value, str):
                 value = value.strip()
-                if value.upper() in EXCEL_ERRORS:
+                if len(value) > EXCEL_MAX_CELL_CHARS:
+                    issues.append(table.issue(
+                        f"cell holds {len(value):,} characters, more than the "
+                        f"{EXCEL_MAX_CELL_CHARS:,} an Excel cell can", excel_row, col))
+                    table.reported.add((excel_row, col))
+                    value = None
+                elif value.upper() in EXCEL_ERRORS:
                     issues.append(table.issue(f"error cell {value}", excel_row, col))
                     table.reported.add((excel_row, col))
                     value = None

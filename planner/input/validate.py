@@ -27,8 +27,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
-from planner.input.checks import (check_agreement_size, check_device_rights, check_ended_holdings,
-                             check_renewal_in_past)
+from planner.input.checks import (check_agreement_size, check_counts, check_device_rights,
+                                  check_ended_holdings, check_renewal_in_past)
 from planner.input.organization import (AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS, Group, Holding, Organization,
                      OrgInputs, PriceOverride)
 from planner.input.sheets import Table, normalise
@@ -721,6 +721,7 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
     issues += check_ended_holdings(holding_table, holdings, org, catalog)
     issues += check_device_rights(group_table, groups, catalog)
     issues += check_agreement_size(org, where, groups, catalog)
+    issues += check_counts(group_table, groups, holding_table, holdings)
     issues = _sorted(issues, raw)
     if strict:
         issues = [dataclasses.replace(i, severity="error") for i in issues]

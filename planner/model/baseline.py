@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pulp
 
 from planner.model.program import MONTHS, PlanningModel
+from planner.model.deadline import Deadline
 from planner.model.solver import solve
 
 
@@ -131,7 +132,7 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
     return rows, total
 
 
-def compliant_status_quo(m: PlanningModel, solver: str, time_limit: float | None) -> StatusQuo:
+def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | float | None") -> StatusQuo:
     """Solve the status quo on the plan's model, then restore the model as it was."""
     current = current_run_rate(m)
     allowed = status_quo_bundles(m)
@@ -163,3 +164,24 @@ def compliant_status_quo(m: PlanningModel, solver: str, time_limit: float | None
         for k, ub in saved_ub.items():
             m.users[k].upBound = ub
         m.problem.setObjective(saved_objective)
+
+
+def attach_status_quo(result, m: PlanningModel, solver: str, deadline) -> None:
+    """Fill ``result``'s current cost, compliance gap and baseline from ``m``'s status quo.
+
+    When the run's deadline is spent first, the baseline stays empty and a message says so.
+    """
+    from planner.model.deadline import DeadlineReached
+
+    try:
+        quo = compliant_status_quo(m, solver, deadline)
+    except DeadlineReached:
+        quo = StatusQuo(current_run_rate(m), None, ComplianceGap(),
+                        "time limit reached: the compliant status quo (baseline) was not computed")
+    result.current_annual_cost = round(quo.current_annual_cost, 2)
+    result.baseline_annual_cost = (None if quo.baseline_annual_cost is None
+                                   else round(quo.baseline_annual_cost, 2))
+    result.compliance_gap = quo.gap.to_json()
+    if quo.note:
+        result.messages.append(quo.note)
+

@@ -38,7 +38,10 @@ def _units_needed(m: PlanningModel, chosen) -> tuple[dict[str, int], dict[tuple[
             total[p] += units
             per_group[go.group.name, p] += units
     up = lambda x: int(math.ceil(x - EPS))  # noqa: E731
-    return {p: up(v) for p, v in total.items()}, {k: up(v) for k, v in per_group.items()}
+    # A product bought once per organization takes one unit whatever the headcount.
+    once = {p for p in total if m.catalog.product(p).basis == "organization"}
+    return ({p: 1 if p in once else up(v) for p, v in total.items()},
+            {k: 1 if k[1] in once else up(v) for k, v in per_group.items()})
 
 
 def settle_ties(m: PlanningModel) -> tuple[dict[int, int], dict[str, int]]:

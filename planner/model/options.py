@@ -17,6 +17,9 @@ from planner.errors import Shortfall
 from planner.input.organization import AGREEMENTS, Group, OrgInputs
 from planner.catalog.pricing import Pricing
 
+NOT_AVAILABLE = "are not available in this analysis (ruled out with catalog_without)"
+"""Why a product an analysis ruled out is not a candidate (a catalog state, not an agreement)."""
+
 MAX_BUNDLE_SIZE = 7
 
 
@@ -44,12 +47,18 @@ class GroupOptions:
     bundles: list[Bundle]
     qualified: bool
     shortfalls: list[Shortfall] = field(default_factory=list)
+    org_users: int = 0
 
     def per_user(self, catalog: Catalog, product: str) -> float:
-        """Units of ``product`` one user needs: 1 per user, or the group's devices per user."""
-        if catalog.product(product).basis == "device":
+        """Units of ``product`` one user needs: 1 per user, the group's devices per user, or
+        for a product bought once per organization (basis ``organization``) 1 / the
+        organization's headcount, so that any use at all needs one unit."""
+        basis = catalog.product(product).basis
+        if basis == "device":
             users = self.group.users
             return self.group.device_count / users if users else float(self.group.devices_per_user)
+        if basis == "organization":
+            return 1.0 / max(self.org_users, 1)
         return 1.0
 
 
@@ -262,7 +271,8 @@ def _candidates(catalog: Catalog, inputs: OrgInputs, group: Group, pricing: Pric
             elif pricing.buy_price(pid) is None:
                 reason = f"have no price in price list {pricing.price_list.id}"
         elif reason is None and pid not in held_ids and pricing.buy_price(pid) is None:
-            reason = (f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
+            reason = (NOT_AVAILABLE if not prod.available
+                      else f"are not sold under a {agreement} agreement" if not prod.sold_under(agreement)
                       else f"have no price in price list {pricing.price_list.id}")
         if reason is None and prod.family and pid not in fam_allowed:
             reason = (f"are not used: the organization's platform has another {prod.family} product"
@@ -315,6 +325,8 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
             fix = "mark the group worker=frontline if it meets the frontline criteria"
         elif any("not sold under" in r for r in reasons):
             fix = "plan under an Enterprise Agreement (agreement=EA)"
+        elif NOT_AVAILABLE in reasons:
+            fix = "allow the product again (the analysis removed it with catalog_without)"
         elsewhere = sorted(p for p in catalog.product_ids for agr in AGREEMENTS
                            if agr != agreement and need in catalog.provides(p, agr))
         if not providers and elsewhere:
@@ -327,10 +339,33 @@ def _shortfalls(catalog: Catalog, group: Group, needs, cands, why_not, agreement
             "no catalog product provides it"
         out.append(Shortfall(group.name, need, reason, fix))
     if not out:
-        out.append(Shortfall(group.name, ", ".join(needs),
-                             "no combination of eligible products meets every need and "
-                             "prerequisite (add-on base, SA platform, step-up source)"))
+        out.append(_prerequisite_shortfall(catalog, group, needs, cands, why_not, agreement) or Shortfall(
+            group.name, ", ".join(needs), "no combination of eligible products meets every need and "
+            "prerequisite (add-on base, SA platform, step-up source)"))
     return out
+
+
+def _prerequisite_shortfall(catalog: Catalog, group: Group, needs, cands, why_not,
+                            agreement) -> Shortfall | None:
+    """A candidate that serves a need but requires a need no other candidate gives (e.g.
+    Windows 365 Enterprise needs Windows Enterprise per user, which needs a qualifying OS)."""
+    for p in cands:
+        prod = catalog.product(p)
+        if not set(needs) & catalog.provides(p, agreement):
+            continue
+        for req in sorted(prod.requires_needs):
+            if any(req in catalog.provides(q, agreement) for q in cands if q != p):
+                continue
+            by_reason: dict[str, list[str]] = {}
+            for q in catalog.product_ids:
+                if q in why_not and req in catalog.provides(q, agreement):
+                    by_reason.setdefault(why_not[q], []).append(q)
+            reason = "; ".join([f"{p} needs {req} from another product, and no eligible product gives it"]
+                               + [f"{', '.join(qs)} {r}" for r, qs in by_reason.items()])
+            fix = ("give the users a Windows Pro primary device (primary_device=windows_pro)"
+                   if any("qualifying OS" in r for r in by_reason) else None)
+            return Shortfall(group.name, ", ".join(needs), reason, fix)
+    return None
 
 
 def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qualified_families,
@@ -347,13 +382,15 @@ def _with_platform(bundle: frozenset[str], catalog: Catalog, family_members, qua
     return variants
 
 
-def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, int]]]:
-    """Per product, the base-plan alternatives it takes part in: (requiring product, index)."""
-    roles: dict[str, set[tuple[str, int]]] = {}
+def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, frozenset[str]]]]:
+    """Per product, the base-plan alternatives it takes part in: (requiring product, the rest
+    of the alternative). Two products with the same roles stand in for each other in every
+    base plan (any of Copilot's single-product bases, for instance)."""
+    roles: dict[str, set[tuple[str, frozenset[str]]]] = {}
     for pid in catalog.product_ids:
-        for i, alt in enumerate(catalog.product(pid).requires_products):
+        for alt in catalog.product(pid).requires_products:
             for p in alt:
-                roles.setdefault(p, set()).add((pid, i))
+                roles.setdefault(p, set()).add((pid, alt - {p}))
     return {p: frozenset(r) for p, r in roles.items()}
 
 
@@ -376,7 +413,9 @@ def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str,
     info = {}
     for p in cands:
         prod = catalog.product(p)
-        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility),
+        # a stand-in must bring no prerequisite of its own that the product lacks
+        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility, prod.requires_products,
+                                       prod.requires_needs),
                    catalog.provides(p, agreement) & relevant, roles.get(p, frozenset()),
                    prices.buy_price(p))
     kept = []
@@ -535,6 +574,7 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     cand_cache: dict[tuple, tuple[tuple[str, ...], dict[str, str]]] = {}
     bundle_cache: dict[tuple, list[Bundle]] = {}
     prune_cache: dict[tuple, tuple[str, ...]] = {}
+    org_users = sum(g.users for g in inputs.groups)
     result = []
     for group in inputs.groups:
         needs = catalog.expand_needs(group.needs)
@@ -565,5 +605,5 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
             shortfalls = _blocked_shortfalls(group, blocked, catalog)
         else:
             shortfalls = _shortfalls(catalog, group, needs, cands, why_not, agreement)
-        result.append(GroupOptions(group, needs, bundles, qualified, shortfalls))
+        result.append(GroupOptions(group, needs, bundles, qualified, shortfalls, org_users))
     return Options(result, family_members, committed, platform_agreement)

@@ -102,8 +102,11 @@ def add_supply(m: PlanningModel) -> None:
     """Units used never exceed units kept and bought.
 
     For each product p: sum_h keep[h] + buy[p] >= sum_{g,b ∋ p} units_per_user[g,p] users[g,b]
-    (device-licensed products count the group's devices per user). A holding assigned to
-    group X serves only X: sum_{h of p for X} keep[h] <= demand of X for p (rounded up).
+    (device-licensed products count the group's devices per user). A product bought once
+    per organization is written N (sum_h keep[h] + buy[p]) >= sum_{g,b ∋ p} users[g,b],
+    N the headcount: one unit as soon as anyone uses it (whole coefficients, well scaled).
+    A holding assigned to group X serves only X: sum_{h of p for X} keep[h] <= demand of X
+    for p (rounded up).
     """
     terms = _demand_terms(m)
     for p, parts in terms.items():
@@ -111,6 +114,11 @@ def add_supply(m: PlanningModel) -> None:
         supply = [m.keep[hi] for hi, h in enumerate(m.inputs.holdings) if h.product == p and hi in m.keep]
         if p in m.buy:
             supply.append(m.buy[p])
+        if m.catalog.product(p).basis == "organization":
+            headcount = max(sum(go.group.users for go in m.options.groups), 1)
+            m.problem += (headcount * pulp.lpSum(supply) >= pulp.lpSum(var for var, _ in parts),
+                          f"supply[{p}]")
+            continue
         m.problem += (pulp.lpSum(supply) >= m.demand[p], f"supply[{p}]")
     by_group = defaultdict(list)
     for hi, h in enumerate(m.inputs.holdings):
@@ -121,7 +129,7 @@ def add_supply(m: PlanningModel) -> None:
         parts = [] if gi is None else [
             m.users[gi, bi] * m.options.groups[gi].per_user(m.catalog, p)
             for bi, b in enumerate(m.options.groups[gi].bundles) if p in b.products]
-        slack = 0.999 if m.catalog.product(p).basis == "device" else 0
+        slack = 0.999 if m.catalog.product(p).basis in ("device", "organization") else 0
         m.problem += (pulp.lpSum(keeps) <= pulp.lpSum(parts) + slack,
                       f"assigned_holding[{m.names.get(gi, _slug(gname))},{p}]")
 

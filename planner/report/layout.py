@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.outputs import allow_formula
+
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -42,7 +44,11 @@ TOP = Alignment(vertical="top")
 
 
 class Formula(str):
-    """Text that :func:`put` writes as an Excel formula; any other ``str`` stays text."""
+    """Text that :func:`put` writes as an Excel formula; any other ``str`` stays text.
+
+    :func:`put` records the cell in :data:`planner.outputs.FORMULA_CELLS` of its sheet:
+    the guarded writer stores every other text starting with ``=`` as text.
+    """
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any,
@@ -68,7 +74,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any,
     """
     cell = ws.cell(row=row, column=column)
     cell.value = plain(value)
-    if isinstance(cell.value, str) and not isinstance(value, Formula):
+    if isinstance(value, Formula):
+        allow_formula(cell)
+    elif isinstance(cell.value, str):
         # User text such as a group named "=HYPERLINK(...)" must not become a formula.
         cell.data_type = "s"
     if number_format:

@@ -6,7 +6,6 @@ error's exit code; ``--json`` keeps stdout to JSON alone.
 """
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -17,7 +16,7 @@ from rich.console import Console
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.errors import InputError, Issue
-from planner.outputs import refuse_inputs
+from planner.outputs import json_text, refuse_inputs
 from planner.provenance import check_replaceable
 from planner.roles.catalog import load_role_catalog
 from planner.roles.console import print_plan, print_status
@@ -67,7 +66,9 @@ def plan(
                                 help="Plan workbook (default: PEOPLE-roles.xlsx beside "
                                      "the input)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
-    solver: Solver = typer.Option(Solver.highs, "--solver", help="MILP solver."),
+    solver: Solver = typer.Option(None, "--solver", show_default=False,
+                                  help="The only MILP solver to use (default: CBC, falling "
+                                       "back to HiGHS with a warning)."),
 ) -> None:
     """Give each person the least-privilege VL roles covering their tasks; flag today's roles.
 
@@ -80,10 +81,11 @@ def plan(
         catalog = load_role_catalog()
         sheet = read_people(people, catalog)
         _warn(sheet.warnings)
-        result = plan_roles(sheet.people, catalog, solver.value, sheet.file, sheet.sheet)
+        result = plan_roles(sheet.people, catalog, solver.value if solver else None,
+                            sheet.file, sheet.sheet)
         out = save(plan_workbook(result, catalog), target, inputs=(people,))
         if as_json:
-            typer.echo(json.dumps(result.to_dict(catalog), indent=2))
+            typer.echo(json_text(result.to_dict(catalog)))
         else:
             print_plan(result, catalog, Console())
             typer.echo(f"wrote {out}")
@@ -117,7 +119,7 @@ def status(
         report = assess(data, catalog, day, pending_days, progress_days)
         out = save(status_workbook(report, catalog), target, inputs=(roster,))
         if as_json:
-            typer.echo(json.dumps(report.to_dict(catalog), indent=2))
+            typer.echo(json_text(report.to_dict(catalog)))
         else:
             print_status(report, catalog, Console())
             typer.echo(f"wrote {out}")

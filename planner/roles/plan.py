@@ -143,7 +143,7 @@ def blocked_by(person: Person, uncovered, catalog: RoleCatalog, file: str,
                    "no role in the catalog permits them", "catalog/roles/role_tasks.csv")
 
 
-def plan_roles(people, catalog: RoleCatalog, solver: str = "highs", file: str = "",
+def plan_roles(people, catalog: RoleCatalog, solver: str | None = None, file: str = "",
                sheet: str = "") -> RolePlan:
     """Least-privilege VL roles for every person, with reasons and a review of today's roles.
 
@@ -152,7 +152,8 @@ def plan_roles(people, catalog: RoleCatalog, solver: str = "highs", file: str = 
     people : sequence of Person
         The people (``Person.key`` unique, as given by :func:`read_people`).
     catalog : RoleCatalog
-    solver : {"highs", "cbc"}
+    solver : {"highs", "cbc"}, optional
+        The only solver tried (default: the planner's default, with a fallback).
     file, sheet : str
         Where the people came from, for messages.
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 import pulp
 
 from planner.errors import SolverError
+from planner.outputs import JOURNAL
 from planner.model.solver import SOLVERS
 from planner.model.solver import solve as run_solver
 
 
-def solve(problem: pulp.LpProblem, solver: str = "highs") -> str:
+def solve(problem: pulp.LpProblem, solver: str | None = None) -> str:
     """Solve ``problem`` in place and return ``"optimal"`` or ``"infeasible"``.
 
-    The requested solver is tried first, the other one if it is missing or fails.
+    A named solver is the only one tried; by default the planner's default solver is
+    tried first and the other one if it is missing or fails.
 
     Raises
     ------
@@ -19,9 +21,11 @@ def solve(problem: pulp.LpProblem, solver: str = "highs") -> str:
         When no solver could run, or one ends without an optimal answer (the role
         models always have one, thanks to their slack variables).
     """
-    if solver not in SOLVERS:
+    if solver is not None and solver not in SOLVERS:
         raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
     outcome = run_solver(problem, solver)
+    for message in outcome.messages:  # a fallback: the CLI prints it as a warning
+        JOURNAL.note(message)
     if outcome.status in ("optimal", "infeasible"):
         return outcome.status
     raise SolverError(f"{outcome.solver} stopped without an optimal answer (status {outcome.status})")

@@ -102,3 +102,14 @@ def test_no_scenario_names_in_the_package_modules():
 def test_docstring_examples_run():
     failures, _ = doctest.testmod(examples, optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+def test_a_definition_is_validated_like_a_workbook():
+    """Issue 14: a misspelt need in a definition was a bare KeyError."""
+    spec = {**EXAMPLES["tiny"], "groups": [dict(EXAMPLES["tiny"]["groups"][0],
+                                                needs="m365_e3_equivelant")]}
+    with pytest.raises(planner.InputError) as caught:
+        examples.from_definition(spec)
+    assert caught.value.lines() == [
+        "sheet Groups, row 2, column needs: unknown need 'm365_e3_equivelant' (did you mean "
+        "'m365_e3_equivalent'?)"]

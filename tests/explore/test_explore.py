@@ -278,6 +278,22 @@ def test_catalog_without_forbids_buying_only():
     assert planner.load_catalog().product("m365_e5").agreements == frozenset()
 
 
+def test_catalog_without_is_its_own_state_with_its_own_shortfall():
+    """Issue 14: ruled-out products used to get a fake agreement ("not sold under a EA")."""
+    catalog = catalog_without(products=["copilot", "m365_e7"])
+    assert catalog.product("copilot").agreements == planner.load_catalog().product("copilot").agreements
+    assert not catalog.product("copilot").available
+    assert catalog.product("copilot").sold_under("EA")
+    with pytest.raises(planner.NoCompliantPlan) as caught:
+        planner.plan(tiny_org(), catalog=catalog, alternatives=False)
+    copilot = [line for line in caught.value.lines() if "'copilot'" in line]
+    assert copilot and "not sold under" not in copilot[0]
+    assert ("m365_e7, copilot are not available in this analysis (ruled out with "
+            "catalog_without)") in copilot[0]
+    assert copilot[0].endswith("closest fix: allow the product again (the analysis removed "
+                               "it with catalog_without)")
+
+
 def test_catalog_without_rejects_unknown_kinds():
     with pytest.raises(ValueError, match="unknown product kind"):
         catalog_without(kinds=["suites"])

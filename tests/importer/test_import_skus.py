@@ -62,7 +62,7 @@ def test_catalog_skus_map_to_their_products_and_same_named_skus_follow(catalog):
     assert products.product(part_key("M365_F1")) == product_of(catalog, "M365_F1_COMM")
     assert products.product(part_key("M365_Copilot")) == product_of(catalog, "Microsoft_365_Copilot")
     assert "same Microsoft product name" in products.how(part_key("M365_Copilot"))
-    assert products.product(part_key("POWER_BI_PRO")) is None
+    assert products.product(part_key("POWERAPPS_PER_USER")) is None
 
 
 def test_every_catalog_sku_is_in_the_table(catalog):

@@ -23,7 +23,7 @@ def rule_needs(catalog, name):
 
 
 def test_headcount_and_who_is_left_out(result_a):
-    # 33 users: the guest, fin6 (disabled), newhire (no licence), analyst (Power BI only)
+    # 33 users: the guest, fin6 (disabled), newhire (no licence), analyst (Power Apps only)
     # and idle1 (no sign-in or activity since 2026-06-30) are not demand.
     assert result_a.users == 28
     assert sorted((p.users for p in result_a.personas), reverse=True) == [9, 8, 4, 2, 2, 1, 1, 1]
@@ -92,7 +92,7 @@ def test_findings_match_the_hand_count(result_a, catalog):
         ("unassigned seats", "SPE_E5"): (2, cost("SPE_E5", 2)),       # 8 owned, 6 assigned
         ("unassigned seats", "EMS"): (3, cost("EMS", 3)),             # 5 owned, 2 assigned
         ("unassigned seats", "SPE_F1"): (2, cost("SPE_F1", 2)),       # 12 owned, 10 assigned
-        ("unassigned seats", "POWER_BI_PRO"): (2, None),              # no catalog product
+        ("unassigned seats", "POWERAPPS_PER_USER"): (2, None),        # no catalog product
         ("unassigned seats", "FLOW_FREE"): (9997, None),
         ("units expired, in the grace period", "SPE_E5"): (1, cost("SPE_E5", 1)),
         ("overlapping licence", "EMS"): (1, cost("EMS", 1)),          # sales7
@@ -107,7 +107,7 @@ def test_findings_match_the_hand_count(result_a, catalog):
 
 def test_unmapped_skus_are_listed_with_owned_units(result_a):
     assert [(u.sku, u.owned, u.assigned, u.users) for u in result_a.unmapped] == [
-        ("POWER_BI_PRO", 5, 3, 3), ("FLOW_FREE", 10000, 3, 3)]
+        ("POWERAPPS_PER_USER", 5, 3, 3), ("FLOW_FREE", 10000, 3, 3)]
 
 
 def test_concealed_report_is_detected_and_not_joined(result_a):

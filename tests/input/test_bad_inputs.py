@@ -133,10 +133,18 @@ def test_limits_are_settings(env, fragment, tmp_path, monkeypatch):
 
 
 def test_limits_in_the_environment_reach_the_installed_cli(tmp_path):
-    """A setting given to the console script's environment applies (here: raised)."""
+    """Settings given to the console script's environment apply (here: raised).
+
+    The 60 MB part is over two limits, the ratio and the size of one part: raising the
+    ratio alone leaves it refused by the part limit, raising both reads it.
+    """
     org = tmp_path / "padded.xlsx"
     shutil.copyfile(CORPUS / "zip_bomb_ratio.xlsx", org)
-    result = run_cli("validate", org.name, cwd=tmp_path, env={"PLANNER_MAX_ZIP_RATIO": "5000"})
+    ratio = {"PLANNER_MAX_ZIP_RATIO": "5000"}
+    result = run_cli("validate", org.name, cwd=tmp_path, env=ratio)
+    assert result.returncode == 2
+    assert "limit of one part (set PLANNER_MAX_PART_MB to raise it)" in result.stderr
+    result = run_cli("validate", org.name, cwd=tmp_path, env={**ratio, "PLANNER_MAX_PART_MB": "100"})
     assert result.returncode == 0, result.stderr
 
 

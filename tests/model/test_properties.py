@@ -119,8 +119,9 @@ def _needless(cat, group, subset, held, agreement):
     return False
 
 
-def brute_force(inputs, at, cat=CATALOG):
-    """Cheapest compliant cost by trying every assignment of product sets to users."""
+def brute_force(inputs, at, cat=CATALOG, universe=UNIVERSE, max_products=4):
+    """Cheapest compliant cost by trying every assignment of product sets (of at most
+    ``max_products`` products) to users."""
     pricing = Pricing.for_plan(inputs, cat, at)
     agreement = inputs.org.agreement
     held = {h.product for h in inputs.holdings}
@@ -128,7 +129,7 @@ def brute_force(inputs, at, cat=CATALOG):
     committed = sum(h.quantity * pricing.contract_price(h) * 12 for h in running)
     with_teams = set(cat.sales_rule("with_teams_existing_customers", pricing.on))
     may_buy_with_teams = bool(held & with_teams)
-    usable = [p for p in UNIVERSE if p in cat.items and (p in held or (
+    usable = [p for p in universe if p in cat.items and (p in held or (
         pricing.buy_price(p) is not None and (may_buy_with_teams or p not in with_teams)
         # mid-term an Enterprise Agreement adds no new Enterprise Product (platform family)
         and not (at == "now" and cat.items[p].family
@@ -138,7 +139,7 @@ def brute_force(inputs, at, cat=CATALOG):
     running_sa_fams = {cat.items[h.product].family for h in running if h.sa} - {""}
     per_group = []
     for g in inputs.groups:
-        subsets = [s for k in range(1, 5) for s in itertools.combinations(usable, k)
+        subsets = [s for k in range(1, max_products + 1) for s in itertools.combinations(usable, k)
                    if _user_valid(cat, g, s, agreement)]
         subsets = [s for s in subsets if not _needless(cat, g, s, held, agreement)]
         if "desktop_platform" in running_sa_fams and g.primary_device == "windows_enterprise":
@@ -152,6 +153,8 @@ def brute_force(inputs, at, cat=CATALOG):
                 for p in s:
                     per_user = g.devices_per_user if cat.items[p].basis == "device" else 1
                     demand[p] = demand.get(p, 0) + per_user
+                    if cat.items[p].basis == "organization":  # bought once for the tenant
+                        demand[p] = 1
                     for src in cat.items[p].step_from:
                         step_src[src] = step_src.get(src, 0) + 1
                     if cat.items[p].sa_backing:

@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import pulp
@@ -31,6 +30,7 @@ import make_bad_inputs as mk  # noqa: E402
 
 sys.path.pop(0)
 from support import error_lines, run_cli  # noqa: E402
+from fault_harness import many_groups  # noqa: E402
 
 
 def digest(path: Path) -> str:
@@ -52,24 +52,6 @@ def org(tmp_path) -> Path:
     path = tmp_path / "org.xlsx"
     path.write_bytes(mk.xlsx())
     return path
-
-
-def many_groups(n: int = 120) -> dict[str, list[list]]:
-    """An organization of ``n`` groups with mixed needs sharing pooled holdings."""
-    import random
-
-    rnd = random.Random(7)
-    needs = ["m365_e3_equivalent", "m365_e5_equivalent", "o365_e3_equivalent", "copilot",
-             "entra_suite", "security_e5", "compliance_e5", "identity_p2", "vdi"]
-    sheets = mk.base_sheets()
-    sheets["Groups"] = [mk.GROUP_COLUMNS] + [
-        [f"g{i}", rnd.randint(1, 997), "information", rnd.randint(1, 3),
-         rnd.choice(["windows_pro", "windows_enterprise"]), ", ".join(rnd.sample(needs, 2))]
-        for i in range(n)]
-    sheets["Holdings"] = [mk.HOLDING_COLUMNS] + [
-        [p, rnd.randint(100, 5000), None, "N", date(2027, 6, 30), "N"]
-        for p in ("m365_e3", "m365_e5", "o365_e3", "copilot", "ems_e3", "o365_e5")]
-    return sheets
 
 
 # ------------------------------------------------------------------ time limit
@@ -137,45 +119,67 @@ def test_time_limit_through_the_installed_cli(tmp_path):
 
 # ------------------------------------------------------------------ missing or crashing
 
-def test_missing_highs_falls_back_to_cbc_and_says_so(org, monkeypatch):
+def test_missing_default_solver_falls_back_with_one_warning(org, monkeypatch):
+    """Issue 20 defect 4: the fallback used to be silent; now one warning gives the reason."""
     real = solve_module._make
 
     def make(name, time_limit):
-        if name == "highs":
-            raise solve_module.SolverError("solver 'highs' is not installed")
+        if name == solve_module.DEFAULT_SOLVER:
+            raise solve_module.SolverError(f"solver '{name}' is not installed")
         return real(name, time_limit)
 
     monkeypatch.setattr(solve_module, "_make", make)
-    result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
-                    cwd=org.parent)
+    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
     assert result.exit_code == 0, result.output
-    assert "warning: solver 'highs' is not installed; trying the next solver" in result.stderr
-    assert "solved with 'cbc' instead of 'highs'" in result.stderr
+    other = next(s for s in solve_module.SOLVERS if s != solve_module.DEFAULT_SOLVER)
+    warnings = [line for line in result.stderr.splitlines()
+                if line.startswith("warning:") and "solve" in line]
+    assert warnings == [f"warning: solver '{solve_module.DEFAULT_SOLVER}' is not installed; "
+                        f"solved with '{other}' instead"]
     assert '"status": "optimal"' in result.stdout
 
 
-def test_crashing_highs_falls_back_to_cbc(org, monkeypatch):
+@pytest.mark.parametrize("chosen", ["highs", "cbc"])
+def test_an_explicit_solver_never_falls_back(org, monkeypatch, chosen):
+    real = solve_module._make
+
+    def make(name, time_limit):
+        if name == chosen:
+            raise solve_module.SolverError(f"solver '{name}' is not installed")
+        return real(name, time_limit)
+
+    monkeypatch.setattr(solve_module, "_make", make)
+    result = invoke("solve", org.name, "--no-alternatives", "--solver", chosen, cwd=org.parent)
+    assert result.exit_code == 2, result.output
+    assert error_lines(result.stderr) == [
+        f"solver '{chosen}' is not installed (no other solver is tried when one is chosen "
+        "with --solver)"]
+    assert not (org.parent / "org-plan.xlsx").exists()
+
+
+def test_crashing_cbc_by_default_falls_back_to_highs(org, monkeypatch):
+    def boom(self, lp):
+        raise OSError("cbc binary missing")
+
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
+    assert result.exit_code == 0, result.output
+    assert ("warning: solver 'cbc' failed (OSError: cbc binary missing); solved with 'highs' "
+            "instead") in result.stderr
+
+
+def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
     def boom(self, lp):
         raise RuntimeError("segfault simulated")
 
     monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
     result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
                     cwd=org.parent)
-    assert result.exit_code == 0, result.output
-    assert "solver 'highs' failed (RuntimeError: segfault simulated)" in result.stderr
-    assert "solved with 'cbc' instead of 'highs'" in result.stderr
-
-
-def test_crashing_cbc_chosen_falls_back_to_highs(org, monkeypatch):
-    def boom(self, lp):
-        raise OSError("cbc binary missing")
-
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
-    result = invoke("solve", org.name, "--no-alternatives", "--solver", "cbc", "--json",
-                    cwd=org.parent)
-    assert result.exit_code == 0, result.output
-    assert "solver 'cbc' failed (OSError: cbc binary missing)" in result.stderr
-    assert "solved with 'highs' instead of 'cbc'" in result.stderr
+    assert result.exit_code == 2, result.output
+    assert error_lines(result.stderr) == [
+        "solver 'highs' failed (RuntimeError: segfault simulated) (no other solver is tried "
+        "when one is chosen with --solver)"]
+    assert result.stdout == ""
 
 
 def test_every_solver_failing_is_one_clear_line(org, monkeypatch):
@@ -300,3 +304,46 @@ def test_missing_output_folder_is_one_line(org):
     assert result.exit_code == 2
     lines = error_lines(result.stderr)
     assert len(lines) == 1 and "does not exist" in lines[0]
+
+
+# ------------------------------------------------------------------ one deadline, the 40-group default
+
+def test_a_spent_deadline_stops_before_solving(org):
+    from planner.input.validate import read_org
+    from planner.model.deadline import Deadline, DeadlineReached
+
+    spent = Deadline(1.0, start=0.0)  # began long ago on the monotonic clock
+    assert spent.expired() and spent.remaining() == 0.0
+    assert Deadline(None).limit_for_solve() is None
+    with pytest.raises(DeadlineReached, match="ran out before solving"):
+        pipeline_module.plan(read_org(org), time_limit=0)  # 0 s: spent at once
+
+
+def test_the_alternatives_default_respects_the_40_group_limit(tmp_path):
+    """Issue 14: --alternatives defaulted to true and overrode the limit (an hour on 2,000 groups)."""
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(mk.xlsx(many_groups(pipeline_module.ALTERNATIVES_LIMIT + 1)))
+    result = invoke("solve", path.name, "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert ("warning: alternatives skipped: more than 40 groups (pass --alternatives, or "
+            "alternatives=True, to compute them)") in result.stderr
+
+
+def test_a_roles_plan_fallback_is_one_warning(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "People"
+    for row in (["person", "email", "tasks", "current_roles"],
+                ["Ana", "ana@contoso.com", "view_invoices", ""]):
+        wb.active.append(row)
+    wb.save(tmp_path / "people.xlsx")
+
+    def boom(self, lp):
+        raise OSError("cbc binary missing")
+
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("roles", "plan", "people.xlsx", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: solver 'cbc' failed (OSError: cbc binary missing); solved with 'highs' instead"]

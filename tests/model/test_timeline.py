@@ -185,3 +185,17 @@ def test_seats_added_mid_term_keep_the_price_of_the_first_order():
     renewal = lines[(lines["start"] == "2027-06-30") & (lines["action"] == "buy")]
     assert (renewal["unit_price"] > june["unit_price"].iloc[0]).all(), "the renewal pays the new list"
     assert all(table["passed"].all() for table in tl.compliance)
+
+
+def test_a_spent_deadline_skips_the_chained_comparison_with_a_message(monkeypatch, scenario_path):
+    import planner.timeline as timeline_module
+    from planner.model.deadline import DeadlineReached
+
+    def spent(*args, **kwargs):
+        raise DeadlineReached("the time limit of 1 s ran out")
+
+    monkeypatch.setattr(timeline_module, "_chained_total", spent)
+    result = planner.plan(planner.read_org(scenario_path("trey_research")), at="timeline", time_limit=60)
+    assert result.timeline.chained_total_cost is None
+    assert any("not also planned one at a time" in m for m in result.messages)
+    assert result.timeline.saving_over_chained is None
