@@ -1,8 +1,10 @@
 """Benchmark of ``planner import``: a generated tenant of N users, imported end to end.
 
 ``python -m benchmarks.tenant_import --users 50000`` writes a synthetic export bundle (Graph
-``subscribedSkus``, ``directory/subscriptions`` and ``users`` pages of 999, the Microsoft 365
-Apps, mailbox and Copilot usage reports as UTF-8 with BOM and CRLF, the Intune device export)
+``subscribedSkus``, ``directory/subscriptions`` and ``users`` pages of 999 with
+``signInActivity`` and ``licenseAssignmentStates``, the PSTN call log, the Microsoft 365 Apps,
+mailbox, Copilot, Office 365 active user and OneDrive usage reports as UTF-8 with BOM and
+CRLF, the Intune device export)
 into a temporary folder, then runs ``planner import`` on it in a fresh child process and
 prints the wall and CPU time (the CPU figure is the one to read on a shared machine),
 the child's peak memory and the number of personas. Targets (issue
@@ -10,8 +12,9 @@ the child's peak memory and the number of personas. Targets (issue
 
 The tenant is random but seeded: 60 departments of Zipf-like sizes, a licence mix of
 Microsoft 365 E3/E5/F3 with Copilot, EMS overlaps, Power BI and free SKUs, 3 % disabled,
-2 % guests, 3 % unlicensed; desktop use, mailbox sizes, Copilot activity and devices drawn
-per user. No real names: users are ``user<N>@example.com``.
+2 % guests, 3 % unlicensed, 4 % inactive for 90 days, 0.5 % of the licences in an error
+state; desktop use, mailbox and OneDrive sizes, Copilot activity, Teams Phone calls and
+devices drawn per user. No real names: users are ``user<N>@example.com``.
 """
 from __future__ import annotations
 
@@ -72,6 +75,8 @@ def generate(folder: Path, users: int, seed: int = 1) -> None:
             licences += ("FLOW_FREE",)
         person = {"upn": f"user{n}@example.com", "licences": licences,
                   "enabled": rnd.random() > 0.03, "guest": rnd.random() < 0.02,
+                  "last": "2026-07-01" if rnd.random() < 0.04 else "2026-11-24",
+                  "errors": {x for x in licences if rnd.random() < 0.005},
                   "dept": "" if rnd.random() < 0.03 else rnd.choices(departments, dept_weights)[0]}
         if person["guest"]:
             person["upn"] = f"user{n}_partner.example#EXT#@example.com"
@@ -99,8 +104,15 @@ def generate(folder: Path, users: int, seed: int = 1) -> None:
                "value": [{"id": f"u{start + k}", "userPrincipalName": p["upn"],
                           "accountEnabled": p["enabled"], "userType": "Guest" if p["guest"] else "Member",
                           "department": p["dept"] or None, "jobTitle": None, "usageLocation": "US",
+                          "createdDateTime": "2024-01-01T00:00:00Z",
+                          "signInActivity": {"lastSignInDateTime": f"{p['last']}T08:00:00Z"},
                           "assignedLicenses": [{"skuId": SKUS[x], "disabledPlans": []}
-                                               for x in p["licences"]]}
+                                               for x in p["licences"]],
+                          "licenseAssignmentStates": [
+                              {"skuId": SKUS[x], "assignedByGroup": None, "disabledPlans": [],
+                               "state": "Error" if x in p["errors"] else "Active",
+                               "error": "CountViolation" if x in p["errors"] else "None"}
+                              for x in p["licences"]]}
                          for k, p in enumerate(chunk)]}
         if start + PAGE < users:
             doc["@odata.nextLink"] = f"https://graph.microsoft.com/v1.0/users?$skiptoken=p{page}"
@@ -123,6 +135,20 @@ def generate(folder: Path, users: int, seed: int = 1) -> None:
           "Copilot Chat Last Activity Date", "Report Period"],
          ([REFRESH, p["upn"], *(("2026-11-20",) * 2 if rnd.random() < 0.7 else ("", "")), "30"]
           for p in licensed if "Microsoft_365_Copilot" in p["licences"]))
+    _csv(reports / "Office365ActiveUserDetail.csv",
+         ["Report Refresh Date", "User Principal Name", "Is Deleted", "Exchange Last Activity Date",
+          "Teams Last Activity Date", "Exchange License Assign Date", "Assigned Products"],
+         ([REFRESH, p["upn"], "False", p["last"], p["last"], "2024-01-01", "+".join(p["licences"])]
+          for p in licensed))
+    _csv(reports / "OneDriveUsageAccountDetail.csv",
+         ["Report Refresh Date", "Site URL", "Owner Principal Name", "Is Deleted",
+          "Storage Used (Byte)", "Report Period"],
+         ([REFRESH, f"https://example-my.sharepoint.com/{n}", p["upn"], "False",
+           str(int(rnd.lognormvariate(20, 1.5))), "30"] for n, p in enumerate(licensed)))
+    calls = [p["upn"] for p in licensed if "SPE_E5" in p["licences"] and rnd.random() < 0.3]
+    (graph / "pstnCalls.json").write_text(json.dumps({"value": [
+        {"id": str(n), "userPrincipalName": u, "callType": "user_out", "calleeNumber": "+15550100",
+         "callerNumber": "+15550199", "conferenceId": None} for n, u in enumerate(calls)]}))
     intune = folder / "intune"
     intune.mkdir()
     rows = []

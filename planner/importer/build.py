@@ -20,7 +20,12 @@ from typing import Any
 from planner.errors import InputError, Issue
 from planner.importer.detect import read_inputs
 from planner.importer.devices import DeviceIndex
-from planner.importer.evidence import EXCLUDED_NO_NEEDS, ONPREM_REASON, Inference
+from planner.importer.evidence import (
+    EXCLUDED_INACTIVE,
+    EXCLUDED_NO_NEEDS,
+    ONPREM_REASON,
+    Inference,
+)
 from planner.importer.feasibility import shortfalls
 from planner.importer.findings import Finding, Pricer, build_findings
 from planner.importer.grouping import GROUP_BY, Persona, group
@@ -144,7 +149,7 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
            problems: Problems, *, group_by: str, as_of: date, min_group_size: int,
            paths: tuple[Path, ...]) -> ImportResult:
     devices = DeviceIndex(tenant.devices)
-    inference = Inference(catalog, tenant, products, devices)
+    inference = Inference(catalog, tenant, products, devices, as_of)
     members = []
     excluded: Counter = Counter()
     idle: Counter = Counter()
@@ -243,11 +248,25 @@ def _notes(tenant: Tenant, inference: Inference, devices: DeviceIndex, holdings:
     if excluded:
         notes.append("Not in Groups: " + ", ".join(f"{n} ({why})" for why, n in
                                                    sorted(excluded.items())) + ".")
+    judged = bool(tenant.activity) or any(u.sign_in_known for u in tenant.users.values())
+    if excluded[EXCLUDED_INACTIVE]:
+        notes.append(f"{excluded[EXCLUDED_INACTIVE]} users had no sign-in or activity in the "
+                     f"{inference.inactive_days} days before {inference.reference.isoformat()} "
+                     "(accounts and licences older than that): not demand; their licences are "
+                     "on Findings: confirm before reclaiming.")
+    elif not judged:
+        notes.append("No Office 365 active user detail report and no signInActivity: inactive "
+                     "users cannot be told apart and are counted as demand.")
     frontline = sum(1 for _, p in members if p.worker == "frontline")
     candidates = sum(1 for _, p in members if p.frontline_candidate)
     if frontline:
+        missing = [what for what, seen in (("no mailbox usage report", tenant.has("mailbox")),
+                                           ("no OneDrive usage report", tenant.has("onedrive")),
+                                           ("no PSTN call log", tenant.has("pstn"))) if not seen]
         notes.append(f"{frontline} users are frontline because they hold a frontline plan: "
-                     "confirm they meet the frontline definition.")
+                     "confirm they meet the frontline definition"
+                     + (f" ({', '.join(missing)}: the frontline limits on mailbox, OneDrive "
+                        "and Teams Phone could not all be checked)" if missing else "") + ".")
     if candidates or devices.shared:
         notes.append(f"Frontline is only suggested, never asserted (screen size is in no export): "
                      f"{candidates} users enroll only phones or tablets; {devices.shared} shared "
@@ -262,7 +281,7 @@ def _notes(tenant: Tenant, inference: Inference, devices: DeviceIndex, holdings:
                          f"user names and are not applied per user{' (' + facts + ')' if facts else ''}; "
                          + CONCEALED_HINT + ".")
     for name, rule in inference.rules.items():
-        if not rule.needs and name not in ("kiosk_mailbox", "onprem_rights"):
+        if rule.listed and not rule.needs and name not in ("kiosk_mailbox", "onprem_rights"):
             notes.append(f"evidence rule '{name}' not applied: the catalog has none of its needs.")
     onprem = sorted({e[0].removeprefix("need ") for _, p in members for e in p.evidence
                      if e[2] == ONPREM_REASON})

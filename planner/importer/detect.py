@@ -24,6 +24,9 @@ CSV_FORMATS: tuple[tuple[str, Callable, Callable], ...] = (
     ("Office activations report", usage.is_activations_report, usage.read_activations),
     ("mailbox usage report", usage.is_mailbox_report, usage.read_mailboxes),
     ("Copilot usage report", usage.is_copilot_report, usage.read_copilot),
+    ("Office 365 active user detail report", usage.is_active_user_report,
+     usage.read_active_users_report),
+    ("OneDrive usage account detail report", usage.is_onedrive_report, usage.read_onedrive),
 )
 """(what, header predicate, reader) of every CSV format, most specific first."""
 
@@ -33,11 +36,13 @@ JSON_READERS: dict[str, tuple[str, Callable]] = {
     "subscribed_skus": ("Graph subscribedSkus", graph.read_subscribed_skus),
     "subscriptions": ("Graph directory/subscriptions", graph.read_subscriptions),
     "users": ("Graph users", graph.read_users),
+    "pstn_calls": ("Teams PSTN call log", usage.read_pstn_calls),
 }
-ACCEPTED = ("Graph JSON (subscribedSkus, directory/subscriptions, users, managedDevices), "
-            "PowerShell CSV (Get-MgSubscribedSku, Get-MgUser), the admin center Active users "
-            "export, usage reports (Microsoft 365 Apps, activations, mailbox, Copilot) and the "
-            "Intune device export; see docs/import.md")
+ACCEPTED = ("Graph JSON (subscribedSkus, directory/subscriptions, users, managedDevices, "
+            "PSTN calls), PowerShell CSV (Get-MgSubscribedSku, Get-MgUser), the admin center "
+            "Active users export, usage reports (Microsoft 365 Apps, activations, mailbox, "
+            "Copilot, Office 365 active users, OneDrive) and the Intune device export; see "
+            "docs/import.md")
 USER_KINDS = ("admin center Active users export", "PowerShell user export", "Graph users")
 
 
@@ -46,6 +51,8 @@ def _json_kind(keys: frozenset[str], context: str) -> str | None:
         return "devices"
     if {"userprincipalname", "details"} <= keys:
         return "apps"
+    if usage.is_pstn_calls(keys):
+        return "pstn_calls"
     return graph.json_kind(keys, context)
 
 

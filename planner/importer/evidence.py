@@ -19,7 +19,21 @@ vocabulary:
 - ``kiosk_mailbox``: a mailbox over ``limit`` bytes or with an archive is not a 2 GB kiosk
   mailbox: the user is never frontline, and a kiosk mailbox need becomes ``replacement``;
 - ``onprem_rights``: on-premises server and desktop rights are not visible in a tenant, so
-  they are dropped (the notes ask to add them for users of on-premises servers).
+  they are dropped (the notes ask to add them for users of on-premises servers);
+- ``onedrive_storage``: a OneDrive over ``limit`` bytes is not frontline, and a kiosk
+  SharePoint/OneDrive need becomes ``replacement``;
+- ``teams_phone``: the user's own calls in the PSTN call log keep (or add) the Teams Phone
+  need, and the user is never frontline;
+- ``mailbox_use``: Exchange activity in the mailbox report's period while no licence
+  gives a mailbox (Microsoft 365 F1 has no mailbox rights) adds the rule's mailbox need;
+- ``inactive``: no sign-in and no activity in any workload for ``min_days`` before the
+  report (accounts created or licensed within that time excepted): the user is not
+  demand, and the licences are a reclaim finding.
+
+Licences as Graph reports them: the service plans disabled on a licence take away the
+capabilities only they define (:mod:`planner.importer.plans`); a licence whose assignment
+is in error is not in effect (a finding), but its needs are kept: the organization meant
+the user to have it.
 
 Tiered capabilities (catalog ``tier_of``/``tier``, "at least" semantics) are reduced to
 the highest tier the user has: a Plan 2 mailbox need already means Plan 1 and kiosk.
@@ -33,11 +47,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
 from planner.input.organization import QUALIFYING_OS
 from planner.importer.devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
+from planner.importer.plans import ServicePlans
 from planner.importer.products import ProductMap
 from planner.importer.tenant import Tenant, User, user_key
 from planner.importer.usage import SHARED_MAILBOXES, used
@@ -59,6 +75,7 @@ class Rule:
     min_days: int | None
     limit: int | None
     source: str
+    listed: bool = True
 
 
 def load_rules(catalog: Any) -> dict[str, Rule]:
@@ -72,7 +89,7 @@ def load_rules(catalog: Any) -> dict[str, Rule]:
             r["rule"], tuple(n for n in r["needs"].split(";") if n in known),
             tuple(n for n in r["replacement"].split(";") if n in known),
             int(r["min_days"]) if r["min_days"] else None,
-            int(r["limit"]) if r["limit"] else None, r["source"])
+            int(r["limit"]) if r["limit"] else None, r["source"], bool(r["needs"]))
     return rules
 
 
@@ -98,6 +115,7 @@ EXCLUDED_SHARED = "shared or resource mailbox"
 EXCLUDED_UNLICENSED = "no licence"
 EXCLUDED_UNMAPPED = "only licences without a catalog product"
 EXCLUDED_NO_NEEDS = "no needs left once the evidence was applied"
+EXCLUDED_INACTIVE = "inactive: no sign-in or activity in the inactivity period"
 
 
 def install_limits(catalog: Any) -> dict[str, int]:
@@ -134,7 +152,7 @@ class Inference:
     """Infers a :class:`Profile` per user (see the module docstring)."""
 
     def __init__(self, catalog: Any, tenant: Tenant, products: ProductMap,
-                 devices: DeviceIndex):
+                 devices: DeviceIndex, as_of: date | None = None):
         self.catalog, self.tenant, self.products, self.devices = catalog, tenant, products, devices
         self.rules = load_rules(catalog)
         self.apps_report = tenant.report("apps")
@@ -142,6 +160,23 @@ class Inference:
         self._cache: dict[tuple, Profile | None] = {}
         self.install_limits = install_limits(catalog)
         self._products: dict[frozenset[str], tuple[str, ...]] = {}
+        self.plans = ServicePlans(catalog)
+        refreshes = [r.refresh for r in tenant.reports if r.refresh]
+        self.reference = max(refreshes) if refreshes else as_of or date.today()
+        """The day inactivity is judged on: the latest report refresh date, else ``as_of``."""
+        self.inactive_days = self.rules["inactive"].min_days or 90
+
+    def inactive(self, user: User) -> bool:
+        """True when the exports show no sign-in and no workload activity in the inactivity
+        period, and the account and its licences are older than that period."""
+        activity = self.tenant.activity.get(user_key(user.upn))
+        if activity is None and not user.sign_in_known:
+            return False
+        reference = activity.refresh if activity and activity.refresh else self.reference
+        since = reference - timedelta(days=self.inactive_days)
+        recent = (activity.last if activity else None, user.last_sign_in,
+                  activity.assigned if activity else None, user.created)
+        return not any(d is not None and d >= since for d in recent)
 
     def excluded(self, user: User) -> str | None:
         """Why ``user`` is not part of the demand, or None."""
@@ -152,19 +187,39 @@ class Inference:
         mailbox = self.tenant.mailboxes.get(user_key(user.upn))
         if mailbox and any(s in mailbox.recipient for s in SHARED_MAILBOXES):
             return EXCLUDED_SHARED
-        if not user.skus:
+        if not user.skus and not user.errored:
             return EXCLUDED_UNLICENSED
+        if self.inactive(user):
+            return EXCLUDED_INACTIVE
         if not self.user_products(user):
             return EXCLUDED_UNMAPPED
         return None
 
-    def user_products(self, user: User) -> tuple[str, ...]:
-        """The catalog products of the user's SKUs, in catalog order."""
-        cached = self._products.get(user.skus)
+    def products_of(self, keys: frozenset[str]) -> tuple[str, ...]:
+        """The catalog products of SKU ``keys``, in catalog order."""
+        cached = self._products.get(keys)
         if cached is None:
-            found = {self.products.product(k) for k in user.skus} - {None}
-            cached = self._products[user.skus] = tuple(p for p in self.catalog.items if p in found)
+            found = {self.products.product(k) for k in keys} - {None}
+            cached = self._products[keys] = tuple(p for p in self.catalog.items if p in found)
         return cached
+
+    def user_products(self, user: User) -> tuple[str, ...]:
+        """The catalog products the user holds or was meant to hold (licences in error
+        included), in catalog order."""
+        return self.products_of(user.skus | frozenset(user.errored))
+
+    def active_products(self, user: User) -> tuple[str, ...]:
+        """The catalog products of the user's licences in effect."""
+        return self.products_of(user.skus)
+
+    def _licence_facts(self, user: User) -> tuple:
+        """(product, disabled plan GUIDs) of the licences with disabled plans, and
+        (product, error) of the licences in error: hashable, for the profile cache."""
+        disabled = tuple(sorted((pid, plans) for k, plans in user.disabled.items()
+                                if (pid := self.products.product(k))))
+        errored = tuple(sorted((pid, err) for k, err in user.errored.items()
+                               if (pid := self.products.product(k))))
+        return disabled, errored
 
     def profile(self, user: User) -> Profile | None:
         """The user's inferred profile, or None when no need is left.
@@ -183,32 +238,58 @@ class Inference:
         copilot = self.tenant.copilot.get(key)
         mailbox = self.tenant.mailboxes.get(key)
         limit = self.rules["kiosk_mailbox"].limit or 2 * GIB
+        onedrive_limit = self.rules["onedrive_storage"].limit or 2 * GIB
         return (self.user_products(user), self.devices.summary(key),
                 None if use is None else (use.period, use.desktop),
                 self.tenant.activations.get(key, 0) > 0,
                 None if copilot is None else (copilot.period, used(copilot)),
                 None if mailbox is None else (bool(mailbox.bytes and mailbox.bytes > limit),
-                                              bool(mailbox.archive)))
+                                              bool(mailbox.archive)),
+                bool(mailbox and mailbox.used),
+                self.tenant.onedrive.get(key, 0) > onedrive_limit,
+                self.tenant.pstn_calls.get(key, 0) > 0,
+                self._licence_facts(user))
+
+    def _licensed_needs(self, prof: Profile, products: tuple[str, ...], licence_facts) -> set[str]:
+        """What the licences give, less what disabled service plans take away; recorded."""
+        disabled, errored = licence_facts
+        lost: dict[str, set[str]] = {}
+        why: dict[str, str] = {}
+        for pid, plans in disabled:
+            gone, names = self.plans.lost(pid, plans)
+            lost[pid] = set(gone)
+            why[pid] = f"service plan{'s' if len(names) != 1 else ''} {', '.join(names)} disabled"
+        gives = {pid: set(self.catalog.items[pid].provides) - lost.get(pid, set())
+                 for pid in products}
+        needs = top_tiers(set().union(*gives.values()) if gives else set(), self.catalog)
+        prof.evidence.append(("licences", "+".join(products), "assigned in the tenant"))
+        for pid, err in errored:
+            prof.evidence.append((f"licence {pid}", "in error",
+                                  f"assignment state {err}: not in effect; its needs are kept "
+                                  "(the organization assigned it)"))
+        for need in sorted(needs):
+            givers = [p for p in products if need in gives[p]]
+            prof.evidence.append((f"need {need}", "kept", f"licence {'+'.join(givers)}"))
+        for pid, removed in sorted(lost.items()):
+            for need in sorted(top_tiers(set(removed), self.catalog) - needs):
+                prof.evidence.append((f"need {need}", "dropped", f"{why[pid]} on licence {pid}"))
+        return needs
 
     def _build(self, products: tuple[str, ...], summary: DeviceSummary | None, apps, activated: bool,
-               copilot, mailbox) -> Profile | None:
-        needs: set[str] = set()
-        for pid in products:
-            needs |= self.catalog.items[pid].provides
-        needs = top_tiers(needs, self.catalog)
+               copilot, mailbox, mail_used: bool, big_onedrive: bool, calls: bool,
+               licence_facts) -> Profile | None:
         prof = Profile(products, frozenset(), "information", "windows_pro", 1)
-        prof.evidence.append(("licences", "+".join(products), "assigned in the tenant"))
-        for need in sorted(needs):
-            givers = [p for p in products if need in self.catalog.items[p].provides]
-            prof.evidence.append((f"need {need}", "kept", f"licence {'+'.join(givers)}"))
+        needs = self._licensed_needs(prof, products, licence_facts)
         self._devices(prof, summary)
         self._desktop_apps(prof, needs, apps, activated)
         self._copilot(prof, needs, copilot)
         self._windows(prof, needs, summary)
         self._virtual(prof, needs, summary, products)
         self._decide(prof, needs, "onprem_rights", False, ONPREM_REASON)
-        large = self._mailbox(prof, needs, mailbox)
-        self._worker(prof, products, large, summary, needs)
+        self._mail_use(prof, needs, mail_used)
+        blockers = self._mailbox(prof, needs, mailbox) + self._onedrive(prof, needs, big_onedrive) \
+            + self._phone(prof, needs, calls)
+        self._worker(prof, products, blockers, summary, needs)
         prof.needs = frozenset(needs)
         prof.evidence = tuple(prof.evidence)
         return prof if needs else None
@@ -314,10 +395,11 @@ class Inference:
                      "no virtual desktop in the Intune export" if summary is not None else
                      "no device export: add the need by hand for users of virtual desktops")
 
-    def _mailbox(self, prof: Profile, needs: set[str], mailbox) -> bool:
-        """True when the mailbox is too large for a kiosk mailbox (or has an archive)."""
+    def _mailbox(self, prof: Profile, needs: set[str], mailbox) -> list[str]:
+        """Why the user is not frontline: the mailbox is too large for a kiosk mailbox (or
+        has an archive); empty when neither."""
         if mailbox is None or not any(mailbox):
-            return False
+            return []
         large, archive = mailbox
         limit = self.rules["kiosk_mailbox"].limit or 2 * GIB
         reasons = ([f"mailbox over the {limit / GIB:.0f} GB of a kiosk mailbox"] if large else []) \
@@ -325,12 +407,44 @@ class Inference:
         reason = "; ".join(reasons)
         prof.evidence.append(("mailbox", "not a kiosk mailbox", reason))
         self._decide(prof, needs, "kiosk_mailbox", False, reason)
-        return True
+        return ["is not a kiosk-mailbox user"]
 
-    def _worker(self, prof: Profile, products: tuple[str, ...], large_mailbox: bool,
+    def _mail_use(self, prof: Profile, needs: set[str], used_mail: bool) -> None:
+        """Exchange activity with no mailbox need from the licences (F1 has no mailbox
+        rights) adds the rule's mailbox need."""
+        caps = getattr(self.catalog, "capabilities", None) or {}
+        families = {caps[n].tier_of or n for n in self.rules["mailbox_use"].needs if n in caps}
+        if not used_mail or any((caps[n].tier_of or n) in families for n in needs if n in caps):
+            return
+        for need in self.rules["mailbox_use"].needs:
+            needs.add(need)
+            self._set(prof, f"need {need}", "added", "Exchange activity in the mailbox report "
+                      "period, but no licence gives a mailbox")
+
+    def _onedrive(self, prof: Profile, needs: set[str], large: bool) -> list[str]:
+        """Why the user is not frontline: a OneDrive over the frontline storage limit."""
+        if not large:
+            return []
+        limit = self.rules["onedrive_storage"].limit or 2 * GIB
+        reason = f"OneDrive over the {limit / GIB:.0f} GB of the frontline plans"
+        prof.evidence.append(("onedrive", "over the frontline storage", reason))
+        self._decide(prof, needs, "onedrive_storage", False, reason)
+        return ["uses more OneDrive storage than a frontline plan has"]
+
+    def _phone(self, prof: Profile, needs: set[str], calls: bool) -> list[str]:
+        """Why the user is not frontline: Teams Phone calls; the need is kept or added."""
+        if not calls:
+            return []
+        reason = "own calls in the Teams PSTN call log"
+        for need in self.rules["teams_phone"].needs:
+            self._set(prof, f"need {need}", "kept" if need in needs else "added", reason)
+            needs.add(need)
+        return ["uses Teams Phone"]
+
+    def _worker(self, prof: Profile, products: tuple[str, ...], blockers: list[str],
                 summary: DeviceSummary | None, needs: set[str]) -> None:
         frontline = [p for p in products if "frontline" in self.catalog.items[p].eligibility]
-        if frontline and not large_mailbox:
+        if frontline and not blockers:
             prof.worker = "frontline"
             reason = (f"holds {'+'.join(frontline)} (a frontline plan): confirm the users meet "
                       "the frontline definition")
@@ -338,10 +452,10 @@ class Inference:
             return
         if frontline:
             prof.evidence.append(("worker", "information",
-                                  f"holds {'+'.join(frontline)} but is not a kiosk-mailbox user"))
+                                  f"holds {'+'.join(frontline)} but {' and '.join(blockers)}"))
             return
         desktop = set(self.rules["desktop_apps"].needs) & needs
-        if summary is not None and summary.mobile_only and not large_mailbox and not desktop:
+        if summary is not None and summary.mobile_only and not blockers and not desktop:
             prof.frontline_candidate = True
             reason = ("frontline candidate: only phones or tablets enrolled (suggested, not "
                       "asserted: screen size is in no export)")

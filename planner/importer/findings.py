@@ -4,8 +4,10 @@
 - overlapping licences: a user holds a product whose every capability another of the
   user's products already gives (EMS E3 on top of Microsoft 365 E3), or the same product
   through two SKUs; judged on the catalog's ``provides``;
-- licences on disabled (sign-in blocked) users, on guests, and on shared or resource
-  mailboxes;
+- licences on disabled (sign-in blocked) users, on inactive users (no sign-in or activity
+  in the inactivity period), on guests, and on shared or resource mailboxes; a licence a
+  group assigns is reclaimed by taking the user out of the group, which the detail says;
+- licence assignments in error (``licenseAssignmentStates``), which are not in effect;
 - Copilot licensed but not used in the Copilot report's period;
 - units expired and in the grace period (``prepaidUnits.warning``).
 
@@ -19,7 +21,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planner.importer.evidence import EXCLUDED_DISABLED, EXCLUDED_GUEST, EXCLUDED_SHARED, Inference
+from planner.importer.evidence import (
+    EXCLUDED_DISABLED,
+    EXCLUDED_GUEST,
+    EXCLUDED_INACTIVE,
+    EXCLUDED_SHARED,
+    Inference,
+)
 from planner.importer.products import ProductMap
 from planner.importer.skus import SkuTable
 from planner.importer.tenant import Tenant, User
@@ -88,16 +96,20 @@ def build_findings(tenant: Tenant, table: SkuTable, products: ProductMap, infere
                 "not renewed: assign elsewhere or let lapse")
     overlap: Counter = Counter()
     twice: Counter = Counter()
-    why: dict[str, Counter] = {EXCLUDED_DISABLED: Counter(), EXCLUDED_GUEST: Counter(),
-                               EXCLUDED_SHARED: Counter()}
+    why: dict[str, Counter] = {EXCLUDED_DISABLED: Counter(), EXCLUDED_INACTIVE: Counter(),
+                               EXCLUDED_GUEST: Counter(), EXCLUDED_SHARED: Counter()}
+    by_group: Counter = Counter()
+    errors: Counter = Counter()
     for user in tenant.users.values():
+        errors.update(user.errored.items())
         reason = inference.excluded(user)
         if reason in why:
             why[reason].update(user.skus)
+            by_group.update((reason, k) for k in user.skus & user.by_group)
             continue
         if reason is not None:
             continue
-        overlap.update(_overlaps(inference.user_products(user), catalog))
+        overlap.update(_overlaps(inference.active_products(user), catalog))
         twice.update(_same_product(user, products))
     for (b, a), n in sorted(overlap.items()):
         found.append(Finding("overlapping licence", catalog.items[b].sku or b, b, n, price(b),
@@ -105,11 +117,19 @@ def build_findings(tenant: Tenant, table: SkuTable, products: ProductMap, infere
     for pid, n in sorted(twice.items()):
         found.append(Finding("same product through two SKUs", catalog.items[pid].sku or pid, pid,
                              n, price(pid), f"users hold {pid} twice"))
-    labels = {EXCLUDED_DISABLED: "licence on a disabled user", EXCLUDED_GUEST: "licence on a guest user",
+    labels = {EXCLUDED_DISABLED: "licence on a disabled user",
+              EXCLUDED_INACTIVE: "licence on an inactive user",
+              EXCLUDED_GUEST: "licence on a guest user",
               EXCLUDED_SHARED: "licence on a shared or resource mailbox"}
     for reason, counts in why.items():
         for key, n in sorted(counts.items()):
-            add(labels[reason], key, n, "reclaim before buying")
+            grouped = by_group[(reason, key)]
+            add(labels[reason], key, n, "reclaim before buying" + (
+                f" ({grouped} assigned by a group: remove the user from the group)"
+                if grouped else ""))
+    for (key, err), n in sorted(errors.items()):
+        add("licence assignment in error", key, n,
+            f"{err}: not in effect; fix the assignment (the need is kept in Groups)")
     for pid, n in sorted(idle_copilot.items()):
         found.append(Finding("Copilot licensed, not used", catalog.items[pid].sku or pid, pid, n,
                              price(pid), "no activity in the Copilot report period: reclaim or reassign"))

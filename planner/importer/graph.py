@@ -15,16 +15,32 @@ Objects read here:
 - ``companySubscription`` (``GET /v1.0/directory/subscriptions``): ``id``, ``skuId``,
   ``skuPartNumber``, ``status``, ``totalLicenses``, ``nextLifecycleDateTime``, ``isTrial``;
 - ``user`` (``GET /v1.0/users?$select=...``): ``userPrincipalName``, ``accountEnabled``,
-  ``userType``, ``department``, ``jobTitle``, ``usageLocation``, ``assignedLicenses[].skuId``.
+  ``userType``, ``department``, ``jobTitle``, ``usageLocation``, ``createdDateTime``,
+  ``assignedLicenses[].skuId`` and ``.disabledPlans``, ``licenseAssignmentStates[]``
+  (``skuId``, ``state``, ``error``, ``assignedByGroup``, ``disabledPlans``) and
+  ``signInActivity`` (``lastSignInDateTime``, ``lastNonInteractiveSignInDateTime``,
+  ``lastSuccessfulSignInDateTime``).
+
+A licence whose every assignment state is ``Error`` or ``Disabled`` is not in effect; the
+service plans disabled on a licence are those disabled on every assignment in effect (a
+user assigned the same SKU directly and through a group has the plans either enables).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from planner.importer.readers import Problems
 from planner.importer.skus import clean_text, guid_key
-from planner.importer.tenant import LicenceRef, OwnedSku, Subscription, Tenant, make_user
+from planner.importer.tenant import (
+    Assignment,
+    LicenceRef,
+    OwnedSku,
+    Subscription,
+    Tenant,
+    make_user,
+)
 from planner.importer.values import RowCheck, count, day, powershell_object, yes_no
 
 DEPTH_HINT = "export with ConvertTo-Json -Depth 5 (the default depth prints type names)"
@@ -146,6 +162,56 @@ def _sku_ids(licences: Any, check: RowCheck) -> tuple[str, ...] | None:
     return tuple(ids)
 
 
+ACTIVE_STATES = ("active", "activewitherror")
+SIGN_IN_FIELDS = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime",
+                  "lastSuccessfulSignInDateTime")
+
+
+def _plans(value: Any) -> frozenset[str]:
+    """Lower-case service plan GUIDs of a ``disabledPlans`` list."""
+    values = value if isinstance(value, list) else []
+    return frozenset(g for g in (guid_key(v) for v in values if isinstance(v, str)) if g)
+
+
+def _assignments(item: dict) -> dict[str, Assignment]:
+    """skuId -> :class:`Assignment` from ``licenseAssignmentStates`` (when exported),
+    else from the ``disabledPlans`` of ``assignedLicenses``."""
+    states = item.get("licenseassignmentstates")
+    found: dict[str, list[dict]] = {}
+    if isinstance(states, list) and states:
+        for state in states:
+            state = lower(state)
+            key = guid_key(state.get("skuid") or "") if isinstance(state, dict) else None
+            if key:
+                found.setdefault(key, []).append(state)
+        result = {}
+        for guid, rows in found.items():
+            live = [r for r in rows if str(r.get("state") or "active").lower() in ACTIVE_STATES]
+            errors = sorted({str(r.get("error")) for r in rows if r.get("error")
+                             and str(r.get("error")).lower() != "none"})
+            plans = frozenset.intersection(*(_plans(r.get("disabledplans")) for r in live)) \
+                if live else frozenset()
+            if not live:
+                errors = errors or sorted({str(r.get("state")) for r in rows})
+            result[guid] = Assignment(plans, bool(live), "; ".join(errors),
+                                      any(r.get("assignedbygroup") for r in rows))
+        return result
+    licences = item.get("assignedlicenses")
+    return {key: Assignment(_plans(lic.get("disabledplans")))
+            for lic in (lower(x) for x in (licences if isinstance(licences, list) else []))
+            if isinstance(lic, dict) and lic.get("disabledplans")
+            and (key := guid_key(lic.get("skuid") or ""))}
+
+
+def _sign_in(item: dict, check: RowCheck) -> tuple[bool, date | None]:
+    """(whether ``signInActivity`` was exported, the latest sign-in date in it)."""
+    activity = lower(item.get("signinactivity"))
+    if not isinstance(activity, dict):
+        return False, None
+    dates = [check.value(day, activity.get(f.lower()), f"signInActivity.{f}") for f in SIGN_IN_FIELDS]
+    return True, max(filter(None, dates), default=None)
+
+
 def read_users(items: list[tuple[int, dict]], file: str, tenant: Tenant,
                problems: Problems) -> None:
     """Users and their assigned licences from ``user`` objects."""
@@ -160,10 +226,15 @@ def read_users(items: list[tuple[int, dict]], file: str, tenant: Tenant,
             check.fail("missing userPrincipalName", "userPrincipalName")
         enabled = check.value(yes_no, item.get("accountenabled"), "accountEnabled")
         ids = _sku_ids(item.get("assignedlicenses"), check)
+        created = check.value(day, item.get("createddatetime"), "createdDateTime")
+        known, last = _sign_in(item, check)
         if not check.ok:
             continue
-        tenant.add_user(make_user(
+        user = make_user(
             upn, enabled, str(item.get("usertype") or ""), str(item.get("department") or ""),
             str(item.get("jobtitle") or ""),
             str(item.get("usagelocation") or item.get("country") or ""),
-            LicenceRef("guids", ids or ()), "graph", file, row, "assignedLicenses"), problems)
+            LicenceRef("guids", ids or ()), "graph", file, row, "assignedLicenses", created)
+        user.sign_in_known, user.last_sign_in = known, last
+        user.assignments = _assignments(item)
+        tenant.add_user(user, problems)

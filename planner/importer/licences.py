@@ -81,7 +81,11 @@ class Resolver:
     def resolve(self, user: User) -> frozenset[str]:
         """The SKU keys of one user (unresolvable values are recorded)."""
         ref, keys = user.licences, set()
-        for value in ref.values:
+        values = ref.values
+        if ref.kind == "guids":
+            known = {v.lower() for v in values}
+            values += tuple(g for g in user.assignments if g not in known)
+        for value in values:
             if ref.kind == "guids":
                 key = self.table.by_guid(value)
                 if key:
@@ -105,12 +109,34 @@ class Resolver:
                          entry.first.column, entry.hint)
 
 
+def _apply_assignments(user: User, table: SkuTable) -> None:
+    """Move licences not in effect from ``skus`` to ``errored`` and record the disabled
+    service plans and group assignments by SKU key."""
+    if not user.assignments:
+        return
+    skus, group = set(user.skus), set()
+    for guid, state in user.assignments.items():
+        key = table.by_guid(guid)
+        if key is None:
+            continue
+        if not state.active:
+            skus.discard(key)
+            user.errored[key] = state.error or "Error"
+        elif state.disabled_plans:
+            user.disabled[key] = state.disabled_plans
+        if state.by_group:
+            group.add(key)
+    user.skus, user.by_group = frozenset(skus), frozenset(group)
+
+
 def resolve_licences(tenant: Tenant, table: SkuTable, products: ProductMap,
                      problems: Problems) -> None:
-    """Fill ``skus`` on every user of ``tenant``."""
+    """Fill ``skus`` (the licences in effect), ``errored``, ``disabled`` and ``by_group``
+    on every user of ``tenant``."""
     resolver = Resolver(tenant, table, products)
     for user in tenant.users.values():
         user.skus = resolver.resolve(user)
+        _apply_assignments(user, table)
     resolver.report(problems)
 
 

@@ -19,6 +19,7 @@ Every identity resolves to one *key*: the normalised part number (:func:`part_ke
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -54,6 +55,12 @@ def part_key(value: object) -> str:
 
 def guid_key(value: object) -> str | None:
     """A skuId as lower-case GUID text, or None when ``value`` is not a GUID."""
+    return _guid_text(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _guid_text(value: str) -> str | None:
+    # skuIds and service plan ids repeat on every user: parse each spelling once
     text = clean_text(value).lower().strip("{}")
     return text if GUID.fullmatch(text) else None
 

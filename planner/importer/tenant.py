@@ -84,18 +84,38 @@ class User:
     row: int
     column: str | None
     skus: frozenset[str] = frozenset()
+    created: date | None = None
+    last_sign_in: date | None = None
+    sign_in_known: bool = False
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    disabled: dict[str, frozenset[str]] = field(default_factory=dict)
+    errored: dict[str, str] = field(default_factory=dict)
+    by_group: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What Graph says about one licence of a user beyond its skuId: the service plans
+    disabled on it (lower-case GUIDs), whether it is in effect (an ``Error`` or
+    ``Disabled`` state in ``licenseAssignmentStates`` is not), the error, and whether a
+    group assigns it."""
+
+    disabled_plans: frozenset[str] = frozenset()
+    active: bool = True
+    error: str = ""
+    by_group: bool = False
 
 
 def make_user(upn: str, enabled: bool | None, user_type: str, department: str, title: str,
               country: str, licences: LicenceRef, source: str, file: str, row: int,
-              column: str | None) -> User:
+              column: str | None, created: date | None = None) -> User:
     """A :class:`User` with its texts cleaned; a guest is ``userType`` Guest or an
     ``#EXT#`` user principal name."""
     return User(upn=upn, enabled=enabled,
                 guest=user_type.strip().lower() == "guest" or "#ext#" in upn.lower(),
                 department=clean_text(department), title=clean_text(title),
                 country=clean_text(country), licences=licences, source=source, file=file,
-                row=row, column=column)
+                row=row, column=column, created=created)
 
 
 def user_cells(table, row: int, cells: list[str], problems: Problems,
@@ -120,11 +140,13 @@ class AppUse:
 
 @dataclass
 class Mailbox:
-    """Mailbox size and archive of one user."""
+    """Mailbox size, archive and Exchange activity of one user (``used``: active within
+    the report period)."""
 
     bytes: int | None
     archive: bool | None
     recipient: str
+    used: bool = False
 
 
 @dataclass
@@ -133,6 +155,15 @@ class CopilotUse:
 
     period: int | None
     last: date | None
+    refresh: date | None
+
+
+@dataclass
+class Activity:
+    """Last activity of one user over every workload (Office 365 active user detail)."""
+
+    last: date | None
+    assigned: date | None
     refresh: date | None
 
 
@@ -176,6 +207,9 @@ class Tenant:
     activations: dict[str, int] = field(default_factory=dict)
     mailboxes: dict[str, Mailbox] = field(default_factory=dict)
     copilot: dict[str, CopilotUse] = field(default_factory=dict)
+    activity: dict[str, Activity] = field(default_factory=dict)
+    onedrive: dict[str, int] = field(default_factory=dict)
+    pstn_calls: dict[str, int] = field(default_factory=dict)
     devices: list[Device] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     pages: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)

@@ -107,7 +107,7 @@ def group_notes(persona: Persona, min_group_size: int) -> str:
                                            key=lambda kv: (-kv[1], kv[0])):
         if reason == ONPREM_REASON:
             continue
-        if value in ("dropped", "added") or any(w in reason for w in ("assumed", "capped",
+        if value in ("dropped", "added", "in error") or any(w in reason for w in ("assumed", "capped",
                                                                       "candidate", "confirm")):
             share = "all" if n == persona.users else f"{n} of {persona.users}"
             parts.append(f"{item} {value} for {share} ({reason})")

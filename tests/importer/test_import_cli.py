@@ -31,7 +31,7 @@ def test_import_validate_solve_round_trip(tmp_path, tenant_a):
                    "--min-group-size", "1")
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == (f"wrote {out}: 8 groups, 28 users, 5 holdings, "
-                                            "11 findings, 2 unmapped")
+                                            "13 findings, 2 unmapped")
     assert "Traceback" not in done.stderr
     checked = planner("validate", str(out))
     assert checked.returncode == 0, checked.stderr

@@ -89,8 +89,9 @@ def test_frontline_licence_keeps_frontline_with_a_request_to_confirm(tmp_path, c
 def test_every_evidence_rule_is_active_on_the_shipped_catalog(catalog):
     rules = load_rules(catalog)
     inactive = [name for name, rule in rules.items()
-                if not rule.needs and name not in ("kiosk_mailbox", "onprem_rights")]
+                if rule.listed and not rule.needs and name not in ("kiosk_mailbox", "onprem_rights")]
     assert inactive == []
+    assert not rules["inactive"].listed and rules["inactive"].min_days == 90
 
 
 def test_personas_the_catalog_cannot_license_are_warned_and_noted(tmp_path, catalog):

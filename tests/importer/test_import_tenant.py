@@ -1,5 +1,5 @@
 """tenant_a imported end to end: personas, holdings, findings and evidence, counted by hand
-from ``fixtures/make_tenants.py`` (32 users; see the comments there)."""
+from ``fixtures/make_tenants.py`` (33 users; see the comments there)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -23,12 +23,13 @@ def rule_needs(catalog, name):
 
 
 def test_headcount_and_who_is_left_out(result_a):
-    # 32 users: the guest, fin6 (disabled), newhire (no licence) and analyst (Power Apps only)
-    # are not demand.
+    # 33 users: the guest, fin6 (disabled), newhire (no licence), analyst (Power Apps only)
+    # and idle1 (no sign-in or activity since 2026-06-30) are not demand.
     assert result_a.users == 28
     assert sorted((p.users for p in result_a.personas), reverse=True) == [9, 8, 4, 2, 2, 1, 1, 1]
     notes = " ".join(result_a.notes)
-    assert ("Not in Groups: 1 (guest user), 1 (no licence), 1 (only licences without a catalog "
+    assert ("Not in Groups: 1 (guest user), 1 (inactive: no sign-in or activity in the "
+            "inactivity period), 1 (no licence), 1 (only licences without a catalog "
             "product), 1 (sign-in blocked (disabled account)).") in notes
 
 
@@ -51,8 +52,10 @@ def test_personas_by_department_with_needs_from_licences_and_evidence(result_a, 
     store = by[("Store", 9)]      # store1-9 on F3, Android phones only
     assert needs(store) == provides(catalog, "SPE_F1") - windows - onprem
     assert (store.worker, store.primary_device) == ("frontline", "other")
-    big_mailbox = by[("Store", 1)]  # store10: 2.5 GB mailbox -> never frontline
+    big_mailbox = by[("Store", 1)]  # store10: 2.5 GB mailbox, 3 GB OneDrive -> never frontline
     assert big_mailbox.worker == "information"
+    kiosk = rule_needs(catalog, "kiosk_mailbox") | rule_needs(catalog, "onedrive_storage")
+    assert not kiosk & big_mailbox.needs and kiosk <= needs(store)
     macs = by[("it", 2)]          # it1-2: MacBooks; department ' it ' cleaned
     assert needs(macs) == e3 - vdi - windows and macs.primary_device == "other"
     cloud_pc = by[("it", 1)]      # it3: a Cloud PC keeps VDA rights; the Pro laptop is primary
@@ -85,14 +88,16 @@ def test_findings_match_the_hand_count(result_a, catalog):
         return round(n * prices.unit_price(product_of(catalog, sku)) * 12, 2)
 
     assert found == {
-        ("unassigned seats", "SPE_E3"): (6, cost("SPE_E3", 6)),       # 20 owned, 14 assigned
+        ("unassigned seats", "SPE_E3"): (5, cost("SPE_E3", 5)),       # 20 owned, 15 assigned
         ("unassigned seats", "SPE_E5"): (2, cost("SPE_E5", 2)),       # 8 owned, 6 assigned
         ("unassigned seats", "EMS"): (3, cost("EMS", 3)),             # 5 owned, 2 assigned
         ("unassigned seats", "SPE_F1"): (2, cost("SPE_F1", 2)),       # 12 owned, 10 assigned
         ("unassigned seats", "POWERAPPS_PER_USER"): (2, None),        # no catalog product
         ("unassigned seats", "FLOW_FREE"): (9997, None),
         ("units expired, in the grace period", "SPE_E5"): (1, cost("SPE_E5", 1)),
-        ("overlapping licence", "EMS"): (2, cost("EMS", 2)),          # sales7, sales8
+        ("overlapping licence", "EMS"): (1, cost("EMS", 1)),          # sales7
+        ("licence assignment in error", "EMS"): (1, cost("EMS", 1)),  # sales8: CountViolation
+        ("licence on an inactive user", "SPE_E3"): (1, cost("SPE_E3", 1)),  # idle1
         ("licence on a disabled user", "SPE_E5"): (1, cost("SPE_E5", 1)),  # fin6
         ("licence on a guest user", "SPE_E3"): (1, cost("SPE_E3", 1)),
         ("Copilot licensed, not used", "Microsoft_365_Copilot"):
