@@ -298,7 +298,7 @@ def test_csv_errors_name_file_row_and_column(org, tmp_path):
     assert unnamed.returncode == 2
     assert error_lines(unnamed.stderr) == [
         "Staff.csv: the file name names no sheet of the organization workbook (name it one of "
-        "Organization.csv, Groups.csv, Holdings.csv, Prices.csv)"]
+        "Organization.csv, Groups.csv, Holdings.csv, Prices.csv, Growth.csv)"]
 
 
 # ------------------------------------------------------------------ roles
