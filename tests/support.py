@@ -57,3 +57,18 @@ def error_lines(stderr: str) -> list[str]:
     """Stderr lines that report a problem (warnings are extra and not counted)."""
     return [line for line in stderr.splitlines() if line.strip() and
             not line.startswith("warning:")]
+
+
+def invoke(*args: str, cwd: Path):
+    """``planner ARGS`` in-process (typer's CliRunner) with ``cwd`` as working folder."""
+    from typer.testing import CliRunner
+
+    from planner.cli.commands import app
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(old)
+

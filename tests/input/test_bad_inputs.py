@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import digest, error_lines, run_cli
+from support import digest, error_lines, invoke, run_cli
 
 CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -78,19 +78,6 @@ def test_bad_input_exits_2_with_located_lines_and_touches_nothing(name, corpus_r
     assert digest(run.folder / name) == run.before
     assert sorted(p.name for p in run.folder.iterdir()) == [name]  # no plan, no temp file
 
-
-def invoke(*args: str, cwd: Path):
-    """``planner ARGS`` in-process (typer's CliRunner) with ``cwd`` as working folder."""
-    from typer.testing import CliRunner
-
-    from planner.cli.commands import app
-
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(app, list(args))
-    finally:
-        os.chdir(old)
 
 
 @pytest.mark.parametrize("name", ["negative_users.xlsx", "hidden_row_error.xlsx",

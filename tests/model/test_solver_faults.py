@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pulp
 import pytest
-from typer.testing import CliRunner
 
-from planner.cli.commands import app
 
 # The modules themselves (the package exports functions of the same names).
 solve_module = importlib.import_module("planner.model.solver")
@@ -31,21 +29,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import make_bad_inputs as mk  # noqa: E402
 
 sys.path.pop(0)
-from support import error_lines, run_cli  # noqa: E402
+from support import error_lines, invoke, run_cli  # noqa: E402
 from fault_harness import many_groups  # noqa: E402
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
-
-def invoke(*args: str, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(app, list(args))
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture
