@@ -19,8 +19,10 @@ Rules covered (all the rules of :mod:`planner.model.program`, written per user):
 - step-up sources: step-ups <= running holdings of the source;
 - SA backing: Cloud Add-ons to SA <= SA-covered on-premises licences kept or bought;
 - platform: a family in use needs ``active[F]``; running SA forces ``active[F] = 1``;
-  under EA/EAS every qualified user holds the family or a per-user platform licence
-  when ``active[F] = 1``;
+  under EA/EAS every user who owes F (the planner's ``owed_families``: Qualified Devices
+  always, Qualified Users by need or when holding an Enterprise Online Service) holds a
+  product of F or a stand-in capability set (rules/platform_cover.csv) when
+  ``active[F] = 1``;
 - objective: the same avoidable annual spend as the planner.
 
 What it does not do: name infeasibility (no ``unlicensed`` slack; the benchmark orgs are
@@ -39,7 +41,7 @@ import pulp
 from planner.catalog.load import Catalog
 from planner.input.organization import OrgInputs
 from planner.model.program import MONTHS
-from planner.model.options import _candidates, _family_members, enumerate_options
+from planner.model.options import Owed, _candidates, _family_members, enumerate_options
 from planner.catalog.pricing import Pricing
 
 
@@ -74,7 +76,7 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
     in_family: dict[str, list] = defaultdict(list)
     uid = 0
     constraints = []
-    qualified_users: list[tuple[dict[str, pulp.LpVariable], list[str]]] = []
+    qualified_users: list[tuple[dict[str, pulp.LpVariable], Owed]] = []
     for go in options.groups:
         g = go.group
         cands, _ = _candidates(catalog, inputs, g, pricing, family_members, committed)
@@ -110,8 +112,8 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
                     constraints.append(v <= pulp.lpSum(xs[q] for q in family_members.get(fam, ()) if q in xs))
                 for src in r.step_from:
                     constraints.append(v <= (xs[src] if src in xs else 0))
-            if options.platform_agreement and go.qualified:
-                qualified_users.append((xs, sorted(held_fams)))
+            if go.owed.always or go.owed.with_eos:
+                qualified_users.append((xs, go.owed))
             uid += 1
     keep = {hi: prob.add_variable(f"keep[{hi}]", 0, h.quantity, cat="Integer")
             for hi, h in enumerate(inputs.holdings) if h.product in used_units}
@@ -141,11 +143,25 @@ def build_per_user(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> tup
             constraints.append(act == 1)
         for v in in_family.get(fam, []):
             constraints.append(v <= act)
-    for xs, fams in qualified_users:
-        for fam in fams:
-            if fam in active:
-                cover = [v for p, v in xs.items() if prod[p].family == fam or prod[p].user_platform]
-                constraints.append(pulp.lpSum(cover) >= active[fam])
+    ways = {f: {w for p in family_members.get(f, ()) for w in catalog.platform_cover.get(p, ())}
+            for f in held_fams}
+    for n, (xs, owed) in enumerate(qualified_users):
+        eos = [v for p, v in xs.items() if catalog.enterprise_online_service(p)]
+        for fam in sorted(owed.always | owed.with_eos):
+            if fam not in active:
+                continue
+            if fam in owed.always:
+                owes: pulp.LpVariable | int = 1
+            else:  # owed only by a user who holds an Enterprise Online Service
+                owes = prob.add_variable(f"owes[{n},{fam}]", 0, 1, cat="Binary")
+                constraints += [owes >= v for v in eos]
+            cover = [v for p, v in xs.items() if prod[p].family == fam]
+            for wi, way in enumerate(sorted(ways[fam], key=sorted) if owed.online else []):
+                z = prob.add_variable(f"stand_in[{n},{fam},{wi}]", 0, 1, cat="Binary")
+                constraints += [z <= pulp.lpSum(v for p, v in xs.items() if c in provides[p])
+                                for c in way]
+                cover.append(z)
+            constraints.append(pulp.lpSum(cover) >= active[fam] + owes - 1)
     objective = [MONTHS * pricing.renewal_price(inputs.holdings[hi]) * v
                  for hi, v in keep.items() if not pricing.running(inputs.holdings[hi])]
     objective += [MONTHS * pricing.buy_price(p) * v for p, v in buy.items()]

@@ -445,21 +445,60 @@ def _sa_backing(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
 @check("platform", "an Enterprise Agreement platform covers every qualified user or none")
 def _platform(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
     cat = plan.cat
-    if plan.agreement not in cat.platform_rules["platform_agreements"].split(";"):
+    rules = {r["rule"]: r["value"] for r in cat.tables["platform"]}
+    if plan.agreement not in rules["platform_agreements"].split(";"):
         return
-    held_fams = {cat.items[h.product].family for h in plan.inputs.holdings} - {""}
-    in_plan = {cat.items[p].family for p in plan.quantities(["keep", "buy", "true-up"])
-               if p in cat.items} - {""}
-    for fam in sorted(held_fams & in_plan):
-        for g, users, prods in plan.assignments:
-            group = plan.groups.get(g)
-            if group is None or not group.qualifying_os or not users:
+    products = {r["id"]: r for r in cat.tables["products"]}
+
+    def listed(rule: str) -> set[str]:
+        return {v.strip() for v in rules.get(rule, "").split(";") if v.strip()}
+
+    def target(pid: str) -> dict[str, str]:  # a step-up counts as the licence it steps up to
+        row = products[pid]
+        return products[row["step_to"]] if row["kind"] == "step_up" else row
+
+    held = [products[h.product] for h in plan.inputs.holdings]
+    ways: dict[str, list[set[str]]] = defaultdict(list)  # family -> stand-ins of its held products
+    for r in cat.tables["platform_cover"]:
+        if any(row["id"] == r["product"] for row in held):
+            ways[products[r["product"]]["family"]].append(
+                {c.strip() for c in r["capabilities"].split(";") if c.strip()})
+    held_fams = {r["family"] for r in held} - {""}
+    per_user_fams = {r["family"] for r in held if r["basis"] == "user"} - {""}
+    in_plan = {products[p]["family"] for p in plan.quantities(["keep", "buy", "true-up"])
+               if p in products} - {""}
+    eos = listed("enterprise_online_services")
+    # Before the renewal, users on the running SA desktop platform move with Cloud Add-ons:
+    # Full USLs of online services do not stand in for the platform for them.
+    platform_sa = any(products[h.product]["family"] == rules["platform_user_family"] and h.sa
+                      and plan.running(h) for h in plan.inputs.holdings)
+    addons_only = rules.get("full_usl_for_platform_users_midterm", "Y") == "N" and platform_sa
+    for g, users, prods in plan.assignments:
+        group = plan.groups.get(g)
+        known = [p for p in prods if p in products]
+        if group is None or not users:
+            continue
+        needs = set(plan.cat.expand_needs(group.needs))
+        if group.primary_device in QUALIFYING_OS or needs & listed("qualified_device_needs"):
+            owed, why = held_fams, "on a Qualified Device"
+        elif needs & listed("qualified_user_needs"):
+            owed, why = per_user_fams, "Qualified Users (they access on-premises servers)"
+        elif any(target(p)["id"] in eos for p in known):
+            owed, why = per_user_fams, "Qualified Users (they hold an Enterprise Online Service)"
+        else:
+            continue
+        # Mid-term platform users stand in only with a per-user platform licence (a step-up).
+        online = not (addons_only and group.primary_device == rules["platform_user_device"])
+        standing = [p for p in known if online or target(p)["user_platform"] == "Y"]
+        have = set().union(*(plan.rights(p) for p in standing)) if standing else set()
+        for fam in sorted(owed & in_plan):
+            if any(products[p]["family"] == fam for p in known):
                 continue
-            known = [cat.items[p] for p in prods if p in cat.items]
-            rules = [cat.items[p.step_to] if p.kind == "step_up" else p for p in known]
-            if not any(p.family == fam for p in known) and not any(r.user_platform for r in rules):
-                yield g, (f"the {fam} is kept, so these {users} qualified users need it or a "
-                          "per-user platform licence (M365 E3/E5/E7)")
+            if any(w <= have for w in ways.get(fam, [])):
+                continue
+            yield g, (f"the {fam} is kept, so these {users} users {why} need it or Enterprise "
+                      "Online Services that stand in for it ("
+                      + " or ".join(" + ".join(sorted(w)) for w in ways.get(fam, [])) + ")")
 
 
 @check("full_usl", "while platform SA runs, users on the platform move with Cloud Add-ons, "

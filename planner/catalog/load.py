@@ -21,6 +21,9 @@ import pandas as pd
 from planner.errors import CatalogError
 from planner.vocabulary import PLATFORM_FAMILIES as FAMILIES
 
+COMMITMENT_LISTS = {"qualified_device_needs": "needs", "qualified_user_needs": "needs",
+                    "enterprise_online_services": "products"}
+"""rules/platform.csv settings that list ids, and the kind of id each lists."""
 REQUIRED_COLUMNS = {"name", "kind", "basis", "unit_price", "effective_date", "currency",
                     "product", "capability", "effect", "needs", "products", "value",
                     "service_plan"}
@@ -167,6 +170,9 @@ class Catalog:
         The raw rows of every catalog file (for the independent audit and the views).
     platform_rules : dict
         Settings from rules/platform.csv.
+    platform_cover : dict
+        Platform product -> the capability sets (rules/platform_cover.csv) that each stand in
+        for it in its family's enterprise-wide commitment (Enterprise Online Services).
     """
 
     products: pd.DataFrame
@@ -180,6 +186,7 @@ class Catalog:
     sales_rules: dict[str, tuple[frozenset[str], date]] = field(default_factory=dict)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     fixes: dict[tuple[str, str], "Fix"] = field(default_factory=dict)
+    platform_cover: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
     def product(self, product_id: str) -> Product:
@@ -216,6 +223,15 @@ class Catalog:
                 todo += list(self.items[p].includes)
         self._lineage[product_id] = frozenset(out)
         return self._lineage[product_id]
+
+    def platform_list(self, rule: str) -> frozenset[str]:
+        """The ids a rules/platform.csv setting lists (``a;b;c``)."""
+        return frozenset(_split(self.platform_rules.get(rule, "")))
+
+    def enterprise_online_service(self, product_id: str) -> bool:
+        """True when holding ``product_id`` (a step-up: its target) makes a user a Qualified
+        User of the per-user platform families (rules/platform.csv)."""
+        return self.rule_product(product_id).id in self.platform_list("enterprise_online_services")
 
     def rule_product(self, product_id: str) -> Product:
         """The product whose eligibility and seat cap apply (a step-up's target)."""
@@ -345,11 +361,19 @@ class _Checker:
             entry = f"catalog/{file} line {n} ({row.get(key, '?')})"
             if key in row:
                 if row[key] in seen and schema not in ("rights.csv", "service_plans.csv",
-                                                       "fixes.csv"):
+                                                       "fixes.csv", "platform_cover.csv"):
                     self.errors.append(f"{entry}: duplicate {key}")
                 seen.add(row[key])
             for s in spec:
                 self._check_value(entry, s, row.get(s["attribute"], ""), refs)
+
+    def check_commitment_lists(self, rules: dict[str, str], refs: dict[str, set[str]]) -> None:
+        """The id lists of rules/platform.csv that define who is qualified name real ids."""
+        for rule, pool in COMMITMENT_LISTS.items():
+            bad = [v for v in _split(rules.get(rule, "")) if v not in refs[pool]]
+            if bad:
+                self.errors.append(f"catalog/rules/platform.csv ({rule}): unknown "
+                                   f"{pool.rstrip('s')} id(s) {bad}")
 
     def _check_value(self, entry: str, spec: dict[str, str], value: str,
                      refs: dict[str, set[str]]) -> None:
@@ -385,6 +409,14 @@ class _Checker:
                     raise ValueError(f"unknown {typ.rstrip('s')} id(s) {bad}")
         except ValueError as exc:
             self.errors.append(f"{entry}: {name} '{value}' is invalid: {exc}")
+
+
+def _cover_ways(rows: list[dict[str, str]]) -> dict[str, tuple[frozenset[str], ...]]:
+    """rules/platform_cover.csv as product -> the capability sets that each stand in for it."""
+    ways: dict[str, list[frozenset[str]]] = {}
+    for r in rows:
+        ways.setdefault(r["product"], []).append(frozenset(_split(r["capabilities"])))
+    return {pid: tuple(w) for pid, w in ways.items()}
 
 
 def _requirements(value: str) -> tuple[frozenset[str], ...]:
@@ -487,6 +519,7 @@ def _load(root: Path) -> Catalog:
     rights = _read_csv(root, "rules/rights.csv")
     sales = _read_csv(root, "rules/sales_rules.csv")
     platform = _read_csv(root, "rules/platform.csv")
+    cover = _read_csv(root, "rules/platform_cover.csv")
     fixes = _read_csv(root, "rules/fixes.csv")
     refs = {
         "needs": {r["id"] for r in capabilities},
@@ -501,6 +534,13 @@ def _load(root: Path) -> Catalog:
     chk.check("rules/rights.csv", "rights.csv", rights, "product", refs)
     chk.check("rules/sales_rules.csv", "sales_rules.csv", sales, "rule", refs)
     chk.check("rules/platform.csv", "platform.csv", platform, "rule", refs)
+    chk.check("rules/platform_cover.csv", "platform_cover.csv", cover, "product", refs)
+    for r in cover:
+        if r["product"] in refs["products"] and not next(
+                p["family"] for p in products if p["id"] == r["product"]):
+            chk.errors.append(f"catalog/rules/platform_cover.csv ({r['product']}): not a platform "
+                              "product (it has no family)")
+    chk.check_commitment_lists({r["rule"]: r["value"] for r in platform}, refs)
     chk.check("rules/fixes.csv", "fixes.csv", fixes, "reason", refs)
     if len({(r["reason"], r["need"]) for r in fixes}) < len(fixes):
         chk.errors.append("catalog/rules/fixes.csv: a reason and need given twice")
@@ -562,7 +602,8 @@ def _load(root: Path) -> Catalog:
         sales_rules={r["rule"]: (frozenset(_split(r["products"])), date.fromisoformat(r["effective_date"]))
                      for r in sales},
         tables={"capabilities": capabilities, "service_plans": plans, "products": products,
-                "rights": rights},
+                "rights": rights, "platform": platform, "platform_cover": cover},
+        platform_cover=_cover_ways(cover),
         fixes={(r["reason"], r["need"]): Fix(r["reason"], r["need"], int(r["rank"]), r["fix"],
                                              r["change"]) for r in fixes},
     )

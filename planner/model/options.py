@@ -3,9 +3,12 @@
 A bundle covers every need of the group, meets each product's eligibility (qualifying
 OS, frontline, agreement, sales rules) and per-user prerequisites (an add-on's base,
 an add-on's SA platform, a step-up's source licence), and is minimal: no product can be
-dropped. Where an Enterprise Agreement platform may be active, a bundle without a
-per-user platform licence also comes in variants that carry the platform families, so
-the model can honour the enterprise-wide commitment. Pure Python; no solver here.
+dropped. Under an Enterprise Agreement a bundle records which platform families its user
+*owes* (the enterprise-wide commitment reaches Qualified Devices and Qualified Users,
+rules/platform.csv) and which it *covers* (a family product, or Enterprise Online
+Services providing one of the family's capability sets, rules/platform_cover.csv); a
+bundle that owes a family it does not cover also comes in variants that carry the family
+or its online equivalent, so the model can honour the commitment. Pure Python; no solver.
 """
 from __future__ import annotations
 
@@ -36,8 +39,9 @@ class Bundle:
     """Products one user of a group holds, in catalog order."""
 
     products: tuple[str, ...]
-    user_platform: bool
     families: frozenset[str]
+    covers: frozenset[str] = frozenset()
+    owes: frozenset[str] = frozenset()
     for_commitment: frozenset[str] = frozenset()
 
     @property
@@ -53,7 +57,7 @@ class GroupOptions:
     group: Group
     needs: tuple[str, ...]
     bundles: list[Bundle]
-    qualified: bool
+    owed: "Owed"
     shortfalls: list[Shortfall] = field(default_factory=list)
     org_users: int = 0
 
@@ -140,13 +144,20 @@ class _Enumerator:
 
     def __init__(self, catalog: Catalog, agreement: str, family_members: dict[str, tuple[str, ...]]):
         self.catalog = catalog
+        self.agreement = agreement
         self.ids = catalog.product_ids
         self.bit = {p: 1 << i for i, p in enumerate(self.ids)}
         self._cap_bit: dict[str, int] = {}
         self.cov = {self.bit[p]: self.caps(catalog.provides(p, agreement)) for p in self.ids}
         prods = [catalog.product(p) for p in self.ids]
-        self.user_platform = self.mask(p.id for p in prods if p.user_platform)
         self.family = {fam: self.mask(p.id for p in prods if p.family == fam) for fam in FAMILIES}
+        self.user_platform = self.mask(p.id for p in prods if p.user_platform)
+        self.eos = self.mask(p for p in self.ids if catalog.enterprise_online_service(p))
+        # The capability sets that stand in for each family's usable products.
+        self.cover_sets = {fam: tuple(dict.fromkeys(w for p in family_members.get(fam, ())
+                                                    for w in catalog.platform_cover.get(p, ())))
+                           for fam in FAMILIES}
+        self.cover_ways = {fam: [self.caps(w) for w in ways] for fam, ways in self.cover_sets.items()}
         self._ruled = [p for p in prods
                        if p.requires_products or p.requires_needs or p.requires_families or p.step_from]
         self._cache: dict[tuple, list[int]] = {}
@@ -171,6 +182,16 @@ class _Enumerator:
     def products(self, mask: int) -> tuple[str, ...]:
         """The products of ``mask``, in catalog order."""
         return tuple(p for p in self.ids if self.bit[p] & mask)
+
+    def covers(self, mask: int, online: bool = True) -> frozenset[str]:
+        """Platform families the set ``mask`` meets: it holds a family product, or its
+        products together provide one of the family's capability sets. Not ``online``, only
+        per-user platform licences (a step-up to Microsoft 365 E3/E5/E7) count for the sets."""
+        have = 0
+        for b in _bits(mask if online else mask & self.user_platform):
+            have |= self.cov[b]
+        return frozenset(f for f in FAMILIES if mask & self.family[f]
+                         or online and any(w & have == w for w in self.cover_ways.get(f, ())))
 
     def providers(self, capability: str, cands: int) -> int:
         """Candidates (a mask) that provide ``capability``."""
@@ -202,21 +223,20 @@ class _Enumerator:
             out.append((bit, checks))
         return out
 
-    def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...],
-                user_platform: bool = False) -> list[int]:
-        """Minimal bundles (masks) covering ``needs`` (and a per-user platform licence if asked).
+    def bundles(self, needs: tuple[str, ...], cands: tuple[str, ...]) -> list[int]:
+        """Minimal bundles (masks) covering ``needs``.
 
         A bundle is valid when it covers the needs and meets every prerequisite of its
         products (base plan, needs required from another product, platform family,
         step-up source); minimal when no product can be dropped; at most
         ``MAX_BUNDLE_SIZE`` products.
         """
-        key = (needs, cands, user_platform)
+        key = (needs, cands)
         if key not in self._cache:
-            self._cache[key] = self._search(needs, self.mask(cands), user_platform)
+            self._cache[key] = self._search(needs, self.mask(cands))
         return self._cache[key]
 
-    def _search(self, needs, cands: int, user_platform: bool) -> list[int]:
+    def _search(self, needs, cands: int) -> list[int]:
         cov = self.cov
         # Most constrained need first (fewest providers): fewer, equally complete branches.
         need_fixes = sorted(((self.caps([n]), self.providers(n, cands)) for n in needs),
@@ -224,7 +244,6 @@ class _Enumerator:
         all_needs = self.caps(needs)
         rules = dict(self._rules(cands))
         ruled = sum(rules)  # distinct single bits: their sum is their union
-        platform = self.user_platform & cands if user_platform else None
 
         def fixes(chosen: int, have: int) -> int | None:
             """Candidates that could fix the first unmet need or prerequisite; None if valid."""
@@ -255,8 +274,6 @@ class _Enumerator:
                             return providers
                     elif not data & chosen:  # family or step-up source
                         return data
-            if platform is not None and not platform & chosen:
-                return platform
             return None
 
         # Breadth first, by bundle size: a set that contains a valid set is never minimal,
@@ -471,17 +488,19 @@ def _roles(catalog: Catalog) -> dict[str, frozenset[tuple[str, frozenset[str]]]]
 
 
 def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str, ...], prices,
-                     held: frozenset[str], agreement: str) -> tuple[str, ...]:
+                     held: frozenset[str], agreement: str,
+                     commitment: bool = False) -> tuple[str, ...]:
     """Drop candidates another candidate dominates: no dearer, same structure, covering
     at least the same relevant capabilities and serving as a base plan wherever it does.
 
-    Relevant capabilities are the group's needs and the needs candidates require from
-    another product. A held product is never dropped (its units may be sunk). A dominated
+    Relevant capabilities are the group's needs, the needs candidates require from
+    another product and, under a platform commitment, the capabilities that cover a
+    platform family (rules/platform_cover.csv). A held product is never dropped (its units may be sunk). A dominated
     product can only appear in bundles that the dominating one makes as valid and no
     dearer, so the optimum is unchanged; pruning keeps bundle enumeration small as the
     catalog grows.
     """
-    relevant = set(needs)
+    relevant = set(needs) | (_cover_capabilities(catalog) if commitment else set())
     for p in cands:
         relevant |= catalog.product(p).requires_needs
     roles = _roles(catalog)
@@ -490,7 +509,7 @@ def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str,
     for p in cands:
         prod = catalog.product(p)
         # a stand-in must bring no prerequisite of its own that the product lacks
-        info[p] = (_structure(prod) + (prod.max_seats, prod.eligibility, prod.requires_products,
+        info[p] = (_structure(prod, catalog, commitment) + (prod.max_seats, prod.eligibility, prod.requires_products,
                                        prod.requires_needs),
                    catalog.provides(p, agreement) & relevant, roles.get(p, frozenset()),
                    prices.buy_price(p))
@@ -514,21 +533,32 @@ def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str,
     return tuple(kept)
 
 
-def _structure(prod: Product) -> tuple:
-    """What a swap must keep equal for the model's org-level rules to be unaffected."""
+def _structure(prod: Product, catalog: Catalog, commitment: bool) -> tuple:
+    """What a swap must keep equal for the model's org-level rules to be unaffected; under
+    a platform commitment also whether the product makes its user qualified."""
     return (prod.kind, prod.family, prod.user_platform, prod.sa_backing, prod.step_from,
-            prod.requires_families, prod.basis)
+            prod.requires_families, prod.basis,
+            commitment and catalog.enterprise_online_service(prod.id))
+
+
+def _cover_capabilities(catalog: Catalog) -> frozenset[str]:
+    """Every capability some rules/platform_cover.csv row names."""
+    return frozenset(c for ways in catalog.platform_cover.values() for w in ways for c in w)
 
 
 class _Swaps:
     """What the bundle pruning needs of prices, per product bit, for one planning point."""
 
-    def __init__(self, catalog: Catalog, enum: _Enumerator, prices):
+    def __init__(self, catalog: Catalog, enum: _Enumerator, prices, commitment: bool = False):
         self.enum = enum
+        self.commitment = commitment
         ids = catalog.product_ids
         price = {p: prices.buy_price(p) for p in ids}
         self.price = {enum.bit[p]: price[p] for p in ids}
-        shape = {p: _structure(catalog.product(p)) for p in ids}
+        # Under a commitment a swap also keeps the capabilities that cover a family.
+        cover = _cover_capabilities(catalog) if commitment else frozenset()
+        shape = {p: (_structure(catalog.product(p), catalog, commitment),
+                     catalog.provides(p, enum.agreement) & cover) for p in ids}
         # For each product bought at a price: the same-structure products no dearer to buy
         # (ties: earlier in the catalog), i.e. the swaps that leave the org-level rules alone.
         self.cheaper: dict[int, list[int]] = {}
@@ -564,13 +594,16 @@ class _Swaps:
 
     def cheapest_pure(self, sets: list[int], held: int) -> list[int]:
         """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
-        model only in cost: for each impure part and per-user-platform flag keep the cheapest
+        model only in cost: for each impure part (and, under a platform commitment, each
+        pair of covered families and Enterprise Online Service flag) keep the cheapest
         (ties: catalog order). Exact: any plan using another of them costs no less."""
         pure_bits = self.pure & ~held
+        enum = self.enum
         best: dict[tuple, tuple] = {}
         for s in sets:
             pure = s & pure_bits
-            group = (s & ~pure, bool(s & self.enum.user_platform))
+            group = ((s & ~pure, enum.covers(s), bool(s & enum.eos)) if self.commitment
+                     else (s & ~pure,))
             key = (round(sum(self.price[b] for b in _bits(pure)), 6), _indices(s))
             if group not in best or key < best[group][0]:
                 best[group] = (key, s)
@@ -599,10 +632,9 @@ def _is_pure(prod: Product, buy_price: float | None) -> bool:
                 or prod.basis != "user" or buy_price is None)
 
 
-def _with_platform(bundle: int, enum: _Enumerator, family_members, qualified_families,
+def _with_platform(bundle: int, enum: _Enumerator, family_members, missing,
                    cands: int) -> list[tuple[int, frozenset[str]]]:
-    """Variants of ``bundle`` that also carry the platform families it lacks."""
-    missing = [f for f in qualified_families if not bundle & enum.family.get(f, 0)]
+    """Variants of ``bundle`` that also carry (some of) the ``missing`` platform families."""
     variants = []
     for mask in range(1, 2 ** len(missing)):
         fams = [f for i, f in enumerate(missing) if mask >> i & 1]
@@ -612,38 +644,91 @@ def _with_platform(bundle: int, enum: _Enumerator, family_members, qualified_fam
     return variants
 
 
+@dataclass(frozen=True)
+class Owed:
+    """The platform families a group's users owe under the enterprise-wide commitment:
+    ``always`` whatever they hold (Qualified Devices, or a need that makes them Qualified
+    Users); ``with_eos`` only when their bundle holds an Enterprise Online Service."""
+
+    always: frozenset[str] = frozenset()
+    with_eos: frozenset[str] = frozenset()
+    online: bool = True
+
+    def of(self, bundle: int, enum: _Enumerator) -> frozenset[str]:
+        """The families a user holding ``bundle`` owes."""
+        return self.always | self.with_eos if bundle & enum.eos else self.always
+
+
+def owed_families(catalog: Catalog, group: Group, needs, held_families: frozenset[str],
+                  user_families: frozenset[str], platform_agreement: bool,
+                  on_platform: bool = False) -> Owed:
+    """Who the enterprise-wide commitment reaches (rules/platform.csv, review R9a).
+
+    A Qualified Device runs a qualifying OS or is used to access a VDI
+    (``qualified_device_needs``); its user owes every held family. Otherwise a user owes
+    the per-user families (``user_families``: held with a per-user product) when a need
+    makes them a Qualified User (``qualified_user_needs``) or when they hold an
+    Enterprise Online Service.
+
+    Users on the running SA desktop platform do not stand in for a family with Full USLs
+    of Enterprise Online Services before the renewal (``online=False``): like the suites,
+    they move with Cloud Add-ons or a step-up to a per-user platform licence
+    (rules/platform.csv ``full_usl_for_platform_users_midterm``).
+    """
+    if not platform_agreement or not held_families:
+        return Owed()
+    online = not on_platform
+    device_needs = catalog.platform_list("qualified_device_needs")
+    if group.qualifying_os or device_needs & set(needs):
+        return Owed(always=held_families, online=online)
+    if catalog.platform_list("qualified_user_needs") & set(needs):
+        return Owed(always=user_families, online=online)
+    return Owed(with_eos=user_families, online=online)
+
+
 def _group_bundles(catalog: Catalog, enum: _Enumerator, swaps: _Swaps, needs, cands,
-                   held_ids: frozenset[str], qualified: bool, held_families,
-                   family_members) -> list[Bundle]:
-    """The sorted bundles of one group: minimal, undominated sets plus platform variants."""
+                   held_ids: frozenset[str], owed: Owed, family_members) -> list[Bundle]:
+    """The sorted bundles of one group: minimal, undominated sets plus commitment variants."""
     held = enum.mask(held_ids)
     cand_mask = enum.mask(cands)
 
-    def pruned(user_platform: bool) -> list[int]:
-        sets = enum.bundles(needs, cands, user_platform=user_platform)
+    def pruned(extra: frozenset[str]) -> list[int]:
+        wanted = tuple(needs) + tuple(sorted(extra - set(needs)))
+        sets = enum.bundles(wanted, cands)
         return swaps.cheapest_pure(swaps.drop_dominated(sets, held), held)
 
-    sets: list[tuple[int, frozenset[str]]] = [(s, frozenset()) for s in pruned(False)]
-    if qualified and held_families:
-        # The enterprise-wide commitment: each user carries the platform families or a
-        # per-user platform licence (a suite, or a step-up of a held licence to one).
-        extra = []
-        for s, _ in sets:
-            if not s & enum.user_platform:
-                extra += _with_platform(s, enum, family_members, sorted(held_families), cand_mask)
-        extra += [(s, frozenset({"per-user platform licence"})) for s in pruned(True)]
+    sets: list[tuple[int, frozenset[str]]] = [(s, frozenset()) for s in pruned(frozenset())]
+    owable = sorted(owed.always | owed.with_eos)
+    if owable:
+        # The enterprise-wide commitment: each owing user carries the family products or
+        # Enterprise Online Services that stand in for them (rules/platform_cover.csv).
+        extra: list[int] = []
+        for k in range(1, 2 ** len(owable)):
+            chosen = [f for i, f in enumerate(owable) if k >> i & 1]
+            for ways in cartesian(*(enum.cover_sets[f] for f in chosen)):
+                extra += pruned(frozenset().union(*ways))
         known = {s for s, _ in sets}
-        for s, f in extra:
+        for s in extra:
             if s not in known:
                 known.add(s)
-                sets.append((s, f))
+                member = {f for f in FAMILIES if s & enum.family[f]}
+                stand_in = (enum.covers(s, owed.online) & owed.of(s, enum)) - member
+                sets.append((s, frozenset(f"Enterprise Online Services for the {f}"
+                                          for f in sorted(stand_in))))
+        for s, f in list(sets):
+            missing = sorted(owed.of(s, enum) - enum.covers(s, owed.online))
+            for v, fams in _with_platform(s, enum, family_members, missing, cand_mask):
+                if v not in known:
+                    known.add(v)
+                    sets.append((v, f | fams))
     bundles = []
     for s, fams in sets:
         prods = enum.products(s)
         bundles.append(Bundle(
             products=prods,
-            user_platform=bool(s & enum.user_platform),
             families=frozenset(catalog.product(p).family for p in prods) - {""},
+            covers=enum.covers(s, owed.online),
+            owes=owed.of(s, enum),
             for_commitment=fams,
         ))
     bundles.sort(key=lambda b: (len(b.products), b.products))
@@ -665,13 +750,16 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     agreement = inputs.org.agreement
     platform_agreement = agreement in catalog.platform_rules["platform_agreements"].split(";")
     family_members = _family_members(catalog, inputs, _Prices(pricing))
-    held_families = {catalog.product(h.product).family for h in inputs.holdings} - {""}
+    held_families = frozenset(catalog.product(h.product).family for h in inputs.holdings) - {""}
+    user_families = frozenset(catalog.product(h.product).family for h in inputs.holdings
+                              if catalog.product(h.product).basis == "user") - {""}
+    commitment = platform_agreement and bool(held_families)
     committed = frozenset(
         catalog.product(h.product).family for h in inputs.holdings
         if catalog.product(h.product).family and h.sa and pricing.running(h))
     enum = _Enumerator(catalog, agreement, family_members)
     prices = _Prices(pricing)
-    swaps = _Swaps(catalog, enum, prices)
+    swaps = _Swaps(catalog, enum, prices, commitment)
     running = [pricing.running(h) for h in inputs.holdings]
     pooled = [hi for hi, h in enumerate(inputs.holdings) if h.group in (None, "")]
     assigned: dict[str, list[int]] = {}
@@ -700,16 +788,20 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
         cands, why_not = cand_cache[ckey]
         pkey = (needs, cands, held_ids)
         if pkey not in prune_cache:
-            prune_cache[pkey] = prune_candidates(catalog, cands, needs, prices, held_ids, agreement)
+            prune_cache[pkey] = prune_candidates(catalog, cands, needs, prices, held_ids, agreement,
+                                                 commitment)
         usable = prune_cache[pkey]
-        qualified = platform_agreement and group.qualifying_os
-        bkey = (needs, usable, held_ids, qualified)
+        on_platform = (catalog.platform_rules.get("full_usl_for_platform_users_midterm", "Y") == "N"
+                       and on_running_platform(catalog, group, committed))
+        owed = owed_families(catalog, group, needs, held_families, user_families,
+                             platform_agreement, on_platform)
+        bkey = (needs, usable, held_ids, owed)
         if blocked:
             bundles = []
         else:
             if bkey not in bundle_cache:
                 bundle_cache[bkey] = _group_bundles(catalog, enum, swaps, needs, usable, held_ids,
-                                                    qualified, held_families, family_members)
+                                                    owed, family_members)
             bundles = list(bundle_cache[bkey])
         if bundles or group.users == 0:
             shortfalls = []
@@ -717,5 +809,5 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
             shortfalls = _blocked_shortfalls(group, blocked, catalog)
         else:
             shortfalls = _shortfalls(catalog, group, needs, cands, why_not, agreement)
-        result.append(GroupOptions(group, needs, bundles, qualified, shortfalls, org_users))
+        result.append(GroupOptions(group, needs, bundles, owed, shortfalls, org_users))
     return Options(result, family_members, committed, platform_agreement)

@@ -207,11 +207,11 @@ def add_platform_commitment(m: PlanningModel) -> None:
     """An Enterprise Agreement platform covers every qualified user or none.
 
     users on bundles carrying family F <= headcount * active[F]; running SA keeps
-    active[F] = 1. Under EA/EAS, for each group with a qualifying primary device and each
-    family F the organization holds: users on bundles with neither F nor a per-user
-    platform licence (M365 E3/E5/E7) <= headcount * (1 - active[F]).
+    active[F] = 1. Under EA/EAS, for each group and each held family F: users on bundles
+    that owe F (a Qualified Device or Qualified User, see ``options.owed_families``) but
+    do not cover it (neither a product of F nor Enterprise Online Services standing in for
+    it) <= headcount * (1 - active[F]).
     """
-    held = {m.catalog.product(h.product).family for h in m.inputs.holdings} - {""}
     for fam, act in m.active.items():
         if fam in m.options.committed_families:
             m.problem += (act == 1, f"running_sa[{fam}]")
@@ -220,13 +220,12 @@ def add_platform_commitment(m: PlanningModel) -> None:
             if carrying:
                 m.problem += (_row(carrying, pulp.LpConstraintLE, [(act, go.group.users)]),
                               f"family_in_use[{m.names[gi]},{fam}]")
-            if m.options.platform_agreement and go.qualified and fam in held:
-                lacking = [m.users[gi, bi] for bi, b in enumerate(go.bundles)
-                           if fam not in b.families and not b.user_platform]
-                if lacking:
-                    m.problem += (_row(lacking, pulp.LpConstraintLE, [(act, -go.group.users)],
-                                       go.group.users),
-                                  f"enterprise_wide[{m.names[gi]},{fam}]")
+            lacking = [m.users[gi, bi] for bi, b in enumerate(go.bundles)
+                       if fam in b.owes and fam not in b.covers]
+            if lacking:
+                m.problem += (_row(lacking, pulp.LpConstraintLE, [(act, -go.group.users)],
+                                   go.group.users),
+                              f"enterprise_wide[{m.names[gi]},{fam}]")
 
 
 def add_seat_caps(m: PlanningModel) -> None:

@@ -107,17 +107,49 @@ def _needless(cat, group, subset, held, agreement):
     """True when a product can be dropped without effect on any rule but its own cost.
 
     Sound pruning: a product that is not held (so never sunk), not a platform licence
-    and not a per-user platform licence only adds cost when the rest is already valid.
+    and not one that can make its user qualified for, or stand in for, a platform family
+    (an Enterprise Online Service, a per-user platform licence, or a capability of
+    rules/platform_cover.csv) only adds
+    cost when the rest is already valid.
     """
+    stand_in = {c for ways in cat.platform_cover.values() for w in ways for c in w}
     for p in subset:
         prod = cat.items[p]
-        rule = cat.items.get(prod.step_to, prod) if prod.is_step_up else prod
-        if p in held or prod.family or rule.user_platform:
+        if (p in held or prod.family or cat.enterprise_online_service(p)
+                or cat.rule_product(p).user_platform or _rights(cat, p, agreement) & stand_in):
             continue
         rest = tuple(q for q in subset if q != p)
         if rest and _user_valid(cat, group, rest, agreement):
             return True
     return False
+
+
+def _owes_uncovered(cat, group, subset, fam, inputs, running_sa_fams, agreement):
+    """True when a user holding ``subset`` owes platform family ``fam`` and lacks it.
+
+    Owes: on a qualifying OS or needing VDI (a Qualified Device); or, for a family held per
+    user, a user who needs on-premises server access or holds an Enterprise Online Service
+    (a Qualified User). Lacks: no product of the family, and (unless on the running SA
+    desktop platform mid-term) no stand-in capability set of a held family product.
+    """
+    held = [cat.items[h.product] for h in inputs.holdings]
+    needs = set(cat.expand_needs(group.needs))
+    rules = cat.platform_rules
+    per_user = {p.family for p in held if p.basis == "user"}
+    if group.qualifying_os or needs & set(rules["qualified_device_needs"].split(";")):
+        owes = True
+    else:
+        owes = fam in per_user and (
+            bool(needs & set(rules["qualified_user_needs"].split(";")))
+            or any(cat.enterprise_online_service(p) for p in subset))
+    if not owes or any(cat.items[p].family == fam for p in subset):
+        return False
+    standing = list(subset)
+    if "desktop_platform" in running_sa_fams and group.primary_device == "windows_enterprise":
+        # mid-term platform users move with Cloud Add-ons or step-ups, not Full USLs
+        standing = [p for p in subset if cat.rule_product(p).user_platform]
+    have = set().union(*(_rights(cat, p, agreement) for p in standing))
+    return not any(w <= have for p in held if p.family == fam for w in cat.platform_cover.get(p.id, ()))
 
 
 def brute_force(inputs, at, cat=CATALOG, universe=UNIVERSE, max_products=4):
@@ -169,10 +201,8 @@ def brute_force(inputs, at, cat=CATALOG, universe=UNIVERSE, max_products=4):
                 if not active:
                     continue
                 for g, users in zip(inputs.groups, combo):
-                    if g.qualifying_os and any(
-                            not any(cat.items[p].family == fam for p in s)
-                            and not any((cat.items.get(cat.items[p].step_to, cat.items[p])).user_platform for p in s)
-                            for s in users):
+                    if any(_owes_uncovered(cat, g, s, fam, inputs, running_sa_fams, agreement)
+                           for s in users):
                         bad = True
             if bad:
                 continue
