@@ -19,9 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.input.organization import OrgInputs
-from planner.input.workbook import FIELDS, Column
+from planner.input.workbook import CHOICES, FIELDS, Column
 from planner.input.workbook import SHEETS as INPUT_SHEETS
-from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 from planner.outputs import write_workbook
 from planner.provenance import check_replaceable
 from planner.report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
@@ -49,13 +48,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     sheet.title: tuple(c for c in sheet.columns if c.template) for sheet in INPUT_SHEETS.values()}
 """Sheet title -> the columns the template writes (planner.input.workbook.SHEETS)."""
 
-ENUMERATIONS = {
-    "worker": WORKER_KINDS,
-    "primary_device": PRIMARY_DEVICES,
-    "agreement": AGREEMENTS,
-    "billing": BILLING,
-    "yes_no": YES_NO,
-}
+ENUMERATIONS = {**CHOICES, "yes_no": YES_NO}
 ALLOWED_TEXT = {
     "count": "whole number >= 0",
     "positive": "whole number > 0",
