@@ -169,12 +169,34 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
     }
     return {
         "Organization": [(f.name, organization[f.name]) for f in ORGANIZATION_FIELDS],
-        "Groups": [(EXAMPLE_GROUP, EXAMPLE_USERS, "information", 2, "windows_pro",
-                    EXAMPLE_PROFILE, None, "Office workers with a laptop and a phone")],
-        "Holdings": [(EXAMPLE_PRODUCT, EXAMPLE_USERS, EXAMPLE_GROUP, "N", renewal, "N")],
+        "Groups": [sheet_row("Groups", group=EXAMPLE_GROUP, users=EXAMPLE_USERS,
+                             worker="information", devices_per_user=2,
+                             primary_device="windows_pro", needs=EXAMPLE_PROFILE,
+                             notes="Office workers with a laptop and a phone")],
+        "Holdings": [sheet_row("Holdings", product=EXAMPLE_PRODUCT, quantity=EXAMPLE_USERS,
+                               group=EXAMPLE_GROUP, sa="N", ends=renewal, paid_up="N")],
         "Prices": [],
-        "Growth": [(EXAMPLE_GROUP, renewal, EXAMPLE_USERS + EXAMPLE_GROWTH)],
+        "Growth": [sheet_row("Growth", group=EXAMPLE_GROUP, start=renewal,
+                             users=EXAMPLE_USERS + EXAMPLE_GROWTH)],
     }
+
+
+def sheet_row(title: str, **values: Any) -> tuple:
+    """One row of input sheet ``title`` in the order the template writes its columns.
+
+    ``values`` are keyed by internal column name (:data:`planner.input.workbook.SHEETS`);
+    columns not given are blank.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a column the template writes on that sheet.
+    """
+    names = [c.name for c in SHEETS[title]]
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise KeyError(f"not a column the template writes on {title}: {', '.join(unknown)}")
+    return tuple(values.get(name) for name in names)
 
 
 def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tuple],
