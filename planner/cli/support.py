@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from planner.cli import signals
-from planner.errors import InputError, Issue, PlannerError
+from planner.errors import InputError, Issue, PlannerError, visible
 from planner.outputs import JOURNAL, json_text
 
 EXIT_BUG = 4
@@ -127,7 +127,7 @@ def run(body: Callable[[], int | None], as_json: bool = False) -> None:
 def warn(lines) -> None:
     """Print each line as a warning on stderr."""
     for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(f"warning: {visible(str(line))}", err=True)
 
 
 def echo(text: str = "") -> None:

@@ -107,3 +107,13 @@ def test_a_plan_for_one_point_writes_no_timeline_tables(tmp_path):
     written = write_plan_csv(make_plan(), tmp_path / "plan.csv")
     assert [p.name for p in written] == [f"plan-{t}.csv" for t in TABLES]
     assert not (tmp_path / "plan-timeline.csv").exists()
+
+
+def test_every_kind_of_error_line_is_printable():
+    from planner.errors import NoCompliantPlan, PlannerError, Shortfall, visible
+
+    assert visible("Sales team é 中") == "Sales team é 中"
+    assert visible("x\u00a0y\ufeff") == "x\\u00a0y\\ufeff"
+    assert NoCompliantPlan([Shortfall("Sales\u202e", "mailbox", "no product")]).lines() == [
+        "group 'Sales\\u202e' cannot be licensed for 'mailbox': no product"]
+    assert PlannerError("first\nsecond \u200f").lines() == ["first", "second \\u200f"]
