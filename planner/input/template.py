@@ -106,7 +106,7 @@ def write_template(out_path: str | os.PathLike, catalog: Any = None,
     Returns
     -------
     pathlib.Path
-        The written file.
+        ``out_path``, now holding the template.
 
     Raises
     ------

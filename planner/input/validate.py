@@ -767,10 +767,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
     path : str or path-like
         The workbook, or a folder of CSV files named like its sheets (or one such
         ``.csv`` file; see :mod:`planner.input.csv_sheets`).
-    catalog : planner.catalog.load.Catalog, optional
-        The catalog ids are checked against (the shipped one by default).
-    strict : bool
-        Treat every warning as an error (``--strict``).
+    catalog, strict
+        As for :func:`validate_raw`.
 
     Returns
     -------
@@ -806,16 +804,15 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         Columns as on the Holdings and Prices sheets.
     organization : dict, optional
         Organization field -> value (``currency``, ``as_of``, ...).
-    catalog : planner.catalog.load.Catalog, optional
-        The catalog ids are checked against (the shipped one by default).
-    strict : bool
-        Treat every warning as an error.
+    catalog, strict
+        As for :func:`validate_raw`.
     growth : pandas.DataFrame, optional
         Columns as on the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
     OrgInputs
+        With an empty ``source``.
 
     Raises
     ------
