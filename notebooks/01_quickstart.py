@@ -15,6 +15,7 @@ from IPython.display import Markdown, display
 
 import planner
 from planner.explore import compare, cost_by_product, with_changes
+from planner.results import tables_as_text
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 70)
@@ -72,7 +73,7 @@ result.assignments
 # ### Alternatives: the next cheapest compliant choices per group
 
 # %%
-result.alternatives.drop(columns=["note"])
+tables_as_text(result.alternatives.drop(columns=["note"]))  # product ids as "a + b"
 
 # %% [markdown]
 # ### Compliance: the independent audit of the plan

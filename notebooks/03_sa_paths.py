@@ -26,6 +26,7 @@ from IPython.display import Markdown, display
 import planner
 from planner.examples import load_example
 from planner.explore import break_even, catalog_without, sweep, with_changes
+from planner.results import tables_as_text
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
@@ -109,10 +110,12 @@ renewal_plans = {pl: planner.plan(with_changes(org, price_list=pl), at="renewal"
                  for pl in LISTS}
 alternatives = pd.concat([p.alternatives.assign(price_list=pl)
                           for pl, p in renewal_plans.items()], ignore_index=True)
-alternatives[["price_list", "group", "rank", "chosen", "alternative", "extra_annual_cost"]]
+tables_as_text(alternatives[["price_list", "group", "rank", "chosen", "alternative",
+                            "extra_annual_cost"]])
 
 # %%
-addon_rows = alternatives[alternatives["alternative"].str.contains("m365_e3_addon_sa")]
+addon_rows = alternatives[alternatives["alternative"].map(
+    lambda bundles: any("m365_e3_addon_sa" in bundle for bundle in bundles))]
 check = pd.DataFrame({
     "plan": {pl: p.annual_cost for pl, p in renewal_plans.items()},
     "add-on path extra (Alternatives)": addon_rows.set_index("price_list")["extra_annual_cost"],

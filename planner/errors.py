@@ -8,6 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def visible(text: str) -> str:
+    """``text`` with every character a terminal would not show as itself escaped.
+
+    Bidi controls (``\\u202e`` turns the rest of a line around), zero-width characters,
+    other format and control characters, non-breaking and other unusual spaces, and line
+    breaks inside a cell value are written as ``\\uXXXX`` (``\\n`` etc. for the usual
+    controls), so a message about a cell shows what the cell holds and stays one line.
+    Every message of :mod:`planner.errors` is written through it.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in "\n\r\t":
+        return repr(char)[1:-1]
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in an input file.
@@ -53,7 +74,7 @@ class Issue:
         text = f"{self.location()}: {self.message}" if self.location() else self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return visible(text)
 
 
 class PlannerError(Exception):
@@ -63,7 +84,7 @@ class PlannerError(Exception):
 
     def lines(self) -> list[str]:
         """The message as one line per problem."""
-        return [str(self)]
+        return [visible(line) for line in str(self).splitlines()] or [""]
 
 
 class InputError(PlannerError):
@@ -108,7 +129,7 @@ class Shortfall:
 
     def __str__(self) -> str:
         text = f"group '{self.group}' cannot be licensed for '{self.need}': {self.reason}"
-        return text + (f"; closest fix: {self.fix}" if self.fix else "")
+        return visible(text + (f"; closest fix: {self.fix}" if self.fix else ""))
 
 
 class NoCompliantPlan(PlannerError):

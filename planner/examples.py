@@ -25,15 +25,29 @@ from pathlib import Path
 from typing import Any
 
 from planner.input.organization import OrgInputs
+from planner.input.workbook import SHEETS
 from planner.outputs import write_workbook
 
 AS_OF = "2026-11-23"
 """Planning date of every example (after the 2026-07-01 list-price change)."""
 
-GROUP_COLUMNS = ("group", "users", "worker", "devices_per_user", "primary_device", "needs",
-                 "devices", "notes")
-HOLDING_COLUMNS = ("product", "quantity", "group", "sa", "ends", "paid_up")
-PRICE_COLUMNS = ("product", "unit_price", "note")
+ROW_SHEETS = ("groups", "holdings", "prices", "growth")
+"""Sheets of a definition given as rows (internal names of :data:`planner.input.workbook.SHEETS`)."""
+
+
+def _columns(sheet: str, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Internal name -> header of the columns ``rows`` of ``sheet`` are written with.
+
+    The columns the template writes, in its order (:data:`planner.input.workbook.SHEETS`),
+    then any other key the rows use (another column of the sheet, or an unknown one the
+    validator warns about).
+    """
+    spec = SHEETS[sheet].columns
+    columns = {c.name: c.header for c in spec if c.template}
+    headers = {c.name: c.header for c in spec}
+    for row in rows:
+        columns.update({key: headers.get(key, key) for key in row if key not in columns})
+    return columns
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "tiny": {
@@ -137,19 +151,18 @@ def from_definition(spec: dict[str, Any], source: str = "") -> OrgInputs:
     from planner.input.validate import validate_raw
     from planner.input.workbook import raw_from_frames
 
-    def frame(rows, columns):
-        rows = list(rows or ())
+    def frame(sheet: str) -> pd.DataFrame | None:
+        rows = list(spec.get(sheet) or ())
         if not rows:
             return None
-        used = [c for c in columns if any(c in r for r in rows)]
-        used += [c for r in rows for c in r if c not in used]
-        return pd.DataFrame([[_cell(r.get(c)) for c in used] for r in rows], columns=used,
-                            dtype=object)
+        columns = _columns(sheet, rows)
+        return pd.DataFrame([[_cell(r.get(c)) for c in columns] for r in rows],
+                            columns=list(columns.values()), dtype=object)
 
     organization = {k: _cell(v) for k, v in spec.get("organization", {}).items()}
-    raw = raw_from_frames(frame(spec.get("groups"), GROUP_COLUMNS),
-                          frame(spec.get("holdings"), HOLDING_COLUMNS),
-                          frame(spec.get("prices"), PRICE_COLUMNS), organization)
+    frames = {sheet: frame(sheet) for sheet in ROW_SHEETS}
+    raw = raw_from_frames(frames["groups"], frames["holdings"], frames["prices"], organization,
+                          frames["growth"])
     return dataclasses.replace(validate_raw(raw), source=source)
 
 
@@ -217,7 +230,7 @@ def write_example(name: str, path: str | os.PathLike) -> Path:
     """Write example ``name`` as an organization workbook (docs/nomenclature.md).
 
     Sheets ``Organization`` (``field``, ``value``), ``Groups``, ``Holdings`` and, when the
-    example has any, ``Prices``. Dates are real Excel dates.
+    example has any, ``Prices`` and ``Growth``, with the template's headers in its order. Dates are real Excel dates.
 
     Parameters
     ----------
@@ -256,17 +269,17 @@ def write_definition(spec: dict[str, Any], path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()
     org = wb.active
-    org.title = "Organization"
-    org.append(["field", "value"])
+    org.title = SHEETS["organization"].title
+    org.append([c.header for c in SHEETS["organization"].columns])
     for key, value in spec["organization"].items():
         org.append([key, _cell(value)])
-    sheets = [("Groups", GROUP_COLUMNS, spec["groups"]),
-              ("Holdings", HOLDING_COLUMNS, spec["holdings"])]
-    if spec.get("prices"):
-        sheets.append(("Prices", PRICE_COLUMNS, spec["prices"]))
-    for title, columns, rows in sheets:
-        ws = wb.create_sheet(title)
-        ws.append(list(columns))
+    for sheet in ROW_SHEETS:
+        rows = spec.get(sheet) or []
+        if not rows and sheet not in ("groups", "holdings"):
+            continue
+        ws = wb.create_sheet(SHEETS[sheet].title)
+        columns = _columns(sheet, rows)
+        ws.append(list(columns.values()))
         for row in rows:
             ws.append([_cell(row.get(c)) for c in columns])
     for ws in wb.worksheets:

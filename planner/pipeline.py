@@ -53,7 +53,7 @@ def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gr
         if skipped:  # the deadline ran out on an earlier group
             skipped.append(go.group.name)
             continue
-        chosen_label = " | ".join(go.bundles[bi].label for bi in picks)
+        chosen_products = tuple(go.bundles[bi].products for bi in picks)
         forbidden = list(picks)
         saved = {bi: m.users[gi, bi].upBound for bi in range(len(go.bundles))}
         try:
@@ -71,14 +71,14 @@ def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gr
                 ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
                 if not ok:
                     if rank == 1:
-                        rows.append(dict(group=go.group.name, rank=1, chosen=chosen_label, alternative="none",
+                        rows.append(dict(group=go.group.name, rank=1, chosen=chosen_products, alternative=(),
                                          extra_annual_cost=None, extra_annual_cost_per_user=None,
                                          note="no other compliant choice for this group"))
                     break
                 alt = [bi for (g, bi) in chosen_bundles(m) if g == gi]
                 extra = _objective(m) - base
-                rows.append(dict(group=go.group.name, rank=rank, chosen=chosen_label,
-                                 alternative=" | ".join(go.bundles[bi].label for bi in alt),
+                rows.append(dict(group=go.group.name, rank=rank, chosen=chosen_products,
+                                 alternative=tuple(go.bundles[bi].products for bi in alt),
                                  extra_annual_cost=round(extra, 2),
                                  extra_annual_cost_per_user=round(extra / go.group.users,
                                                                   2) if go.group.users else None,

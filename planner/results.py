@@ -12,9 +12,9 @@ import pandas as pd
 from planner.vocabulary import ACTIONS, STATUSES, TIMELINE_ACTIONS
 
 __all__ = ["ACTIONS", "ALTERNATIVE_COLUMNS", "ASSIGNMENT_COLUMNS", "COMPLIANCE_COLUMNS",
-           "PERIOD_COLUMNS", "PRODUCT_SEPARATOR", "PURCHASE_COLUMNS", "STATUSES", "TIMELINE_ACTIONS",
-           "TIMELINE_COLUMNS", "Plan", "Timeline",
-           "products_text", "read_products"]
+           "PERIOD_COLUMNS", "PRODUCT_LIST_COLUMNS", "PRODUCT_SEPARATOR", "PURCHASE_COLUMNS",
+           "STATUSES", "TIMELINE_ACTIONS", "TIMELINE_COLUMNS", "Plan", "Timeline", "bundles_text",
+           "products_text", "read_bundles", "read_products", "tables_as_text"]
 
 PURCHASE_COLUMNS = [
     "action", "product", "product_name", "quantity", "unit_price", "monthly_cost",
@@ -27,6 +27,10 @@ ALTERNATIVE_COLUMNS = [
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
 PRODUCT_SEPARATOR = " + "
 """How one user's products are written in a workbook or on the console: ``a + b``."""
+BUNDLE_SEPARATOR = " | "
+"""How a group's bundles are written when its users hold different ones: ``a + b | c``."""
+NO_BUNDLE = "none"
+"""How an empty list of bundles is written (no other compliant choice)."""
 
 
 def products_text(products) -> str:
@@ -38,6 +42,48 @@ def read_products(value) -> tuple[str, ...]:
     """Product ids of one assignment: a sequence of ids, or the text a plan workbook holds."""
     parts = value if isinstance(value, (list, tuple)) else str(value).split(PRODUCT_SEPARATOR.strip())
     return tuple(p for p in (str(x).strip() for x in parts) if p)
+
+
+def bundles_text(bundles) -> str:
+    """A group's bundles as written (``m365_e3 + copilot | m365_e5``, ``none`` for no bundle).
+
+    ``bundles`` is what the Alternatives table's ``chosen`` and ``alternative`` columns
+    carry: a tuple of bundles, each a tuple of product ids. Text is returned as it is.
+    """
+    if isinstance(bundles, str):
+        return bundles
+    return BUNDLE_SEPARATOR.join(products_text(b) for b in bundles) or NO_BUNDLE
+
+
+def read_bundles(value) -> tuple[tuple[str, ...], ...]:
+    """The bundles of :func:`bundles_text` text (or of a sequence of bundles) as tuples."""
+    if isinstance(value, (list, tuple)):
+        return tuple(read_products(b) for b in value)
+    text = "" if value is None else str(value).strip()
+    if text.casefold() == NO_BUNDLE:
+        return ()
+    bundles = (read_products(part) for part in text.split(BUNDLE_SEPARATOR.strip()))
+    return tuple(b for b in bundles if b)
+
+
+PRODUCT_LIST_COLUMNS = {"products": products_text, "chosen": bundles_text,
+                        "alternative": bundles_text}
+"""Columns of the plan tables that carry product ids, and how each is written as text."""
+
+
+def tables_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its product-list columns (:data:`PRODUCT_LIST_COLUMNS`) written as text.
+
+    The plan's tables carry tuples of product ids; a CSV file or a console shows this text.
+    """
+    def text(write):
+        return lambda value: write(value) if isinstance(value, (list, tuple)) else value
+
+    shown = {name: frame[name].map(text(write)) for name, write in PRODUCT_LIST_COLUMNS.items()
+             if name in frame.columns}
+    return frame.assign(**shown) if shown else frame
+
+
 TIMELINE_COLUMNS = [
     "period", "start", "end", "action", "product", "product_name", "quantity", "unit_price",
     "annual_cost", "period_cost", "note",
@@ -134,8 +180,10 @@ class Plan:
         Relative optimality gap; 0 when proven optimal.
     purchases, assignments, alternatives, compliance : pandas.DataFrame
         The four tables of the plan workbook (columns in ``*_COLUMNS``); the ``products``
-        of an assignment are a tuple of product ids (renderers write them with
-        :func:`products_text`).
+        of an assignment are a tuple of product ids, an alternative's ``chosen`` and
+        ``alternative`` a tuple of such bundles (empty: no other compliant choice).
+        Renderers write them as text (:func:`products_text`, :func:`bundles_text`,
+        :func:`tables_as_text`).
     """
 
     status: str

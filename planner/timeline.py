@@ -137,6 +137,6 @@ def plan_timeline(inputs: OrgInputs, catalog: Catalog, solver: str | None = None
 
 def _assignments(decisions, t: int):
     """Who holds what in period t (group, users, products), from the snapshot."""
-    rows = [dict(group=g, users=u, products=" + ".join(products))
+    rows = [dict(group=g, users=u, products=tuple(products))
             for (g, products), u in sorted(decisions.chosen[t].items())]
     return pd.DataFrame(rows, columns=["group", "users", "products"])

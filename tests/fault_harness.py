@@ -6,10 +6,8 @@ are found by that TMPDIR in their command line.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-import pytest
 from datetime import date
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,21 +23,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import make_bad_inputs as mk  # noqa: E402
 
 sys.path.pop(0)
+from support import planner_exe  # noqa: E402
 EXIT_CODES = {0, 1, 2, 3, 4, 130, 143}
 """Every exit code docs/reliability.md documents."""
-
-
-def planner_exe() -> str:
-    """The installed console script: beside this Python first, else on PATH."""
-    beside = Path(sys.executable).parent / "planner"
-    found = str(beside) if beside.exists() else shutil.which("planner")
-    if not found:
-        pytest.skip("the planner console script is not installed")
-    return found
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def strict_json(text: str):

@@ -29,16 +29,21 @@ def write_xlsx(path, sheets: dict[str, list[list]]):
     return path
 
 
+def _installed_script() -> str | None:
+    """The installed ``planner`` console script: beside this Python first, else on PATH."""
+    beside = Path(sys.executable).parent / "planner"
+    return str(beside) if beside.exists() else shutil.which("planner")
+
+
 def console_script() -> list[str]:
     """The command that runs the installed ``planner`` (the module when no script is found)."""
-    exe = shutil.which("planner") or str(Path(sys.executable).with_name("planner"))
-    return [exe] if Path(exe).exists() else [sys.executable, "-m", "planner.cli.commands"]
+    exe = _installed_script()
+    return [exe] if exe else [sys.executable, "-m", "planner.cli.commands"]
 
 
 def planner_exe() -> str:
-    """The installed console script: beside this Python first, else on PATH."""
-    beside = Path(sys.executable).parent / "planner"
-    found = str(beside) if beside.exists() else shutil.which("planner")
+    """The installed console script (the test is skipped when there is none)."""
+    found = _installed_script()
     if not found:
         pytest.skip("the planner console script is not installed")
     return found

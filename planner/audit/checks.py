@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 
 from planner.catalog.load import Catalog
+from planner.dates import add_years
 from planner.input.organization import QUALIFYING_OS, Group, OrgInputs
 from planner.results import COMPLIANCE_COLUMNS, products_text, read_products
 
@@ -155,10 +156,7 @@ class PlanUnderAudit:
         if h.ends is None:
             return self.on
         years = int(self.cat.platform_rules.get(f"term_years_{self.agreement}", 3))
-        try:
-            return h.ends.replace(year=h.ends.year - years)
-        except ValueError:
-            return h.ends.replace(year=h.ends.year - years, day=28)
+        return add_years(h.ends, -years)
 
     def _list_price(self, pl, pid: str, sa_only: bool = False) -> float | None:
         override = {o.product: o.unit_price for o in self.inputs.prices}

@@ -187,7 +187,7 @@ def solve(
         out = output or default_plan_path(org, at.value)
         _check_plan_suffix(out)
         as_csv = out.suffix.lower() == ".csv"
-        targets = csv_paths(out) if as_csv else [out]
+        targets = csv_paths(out, timeline=at is At.timeline) if as_csv else [out]
         run_inputs = (org,)
         dump = ModelDump(lp_file, run_inputs, readable_names) if lp_file else None
         for target in targets:

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from planner.cli import signals
-from planner.errors import InputError, Issue, PlannerError
+from planner.errors import InputError, Issue, PlannerError, visible
 from planner.outputs import JOURNAL, json_text
 
 EXIT_BUG = 4
@@ -127,7 +127,7 @@ def run(body: Callable[[], int | None], as_json: bool = False) -> None:
 def warn(lines) -> None:
     """Print each line as a warning on stderr."""
     for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(f"warning: {visible(str(line))}", err=True)
 
 
 def echo(text: str = "") -> None:
@@ -147,24 +147,21 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-class _PlainFlags:
+def _plain_help(command: TyperCommand | TyperGroup) -> None:
     """Flags (``--json``, ``--help``) shown in help without a ``<bool>`` type, and the
     help's paragraphs reflowed to the terminal (a docstring's line breaks are not kept)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _plain_flags(self.params)
-        if self.help:
-            self.help = reflow(self.help)
-
-    def get_help_option(self, ctx):
-        """``--help`` without a type after it."""
-        option = super().get_help_option(ctx)
-        _plain_flags([option] if option is not None else [])
-        return option
+    _plain_flags(command.params)
+    if command.help:
+        command.help = reflow(command.help)
 
 
-class Command(_PlainFlags, TyperCommand):
+def _plain_option(option):
+    """``--help`` without a type after it."""
+    _plain_flags([option] if option is not None else [])
+    return option
+
+
+class Command(TyperCommand):
     """A Typer command with plain help and plain usage errors.
 
     Help shows no ``<bool>`` type after a flag and no ``{ORG.xlsx}`` braces around a
@@ -173,6 +170,14 @@ class Command(_PlainFlags, TyperCommand):
     'renewal' (did you mean 'renewal'?)``,
     exit 2, or the JSON error object when ``--json`` was given.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
+
+    def get_help_option(self, ctx):
+        """``--help`` without a type after it."""
+        return _plain_option(super().get_help_option(ctx))
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         """``[OPTIONS] ORG.xlsx``: required arguments bare, optional ones in brackets."""
@@ -200,8 +205,16 @@ class Command(_PlainFlags, TyperCommand):
             raise  # unreachable: fail() exits
 
 
-class Group(_PlainFlags, TyperGroup):
+class Group(TyperGroup):
     """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
+
+    def get_help_option(self, ctx):
+        """``--help`` without a type after it."""
+        return _plain_option(super().get_help_option(ctx))
 
 
 def reflow(text: str) -> str:

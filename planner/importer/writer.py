@@ -27,7 +27,7 @@ from planner.report.layout import (
 )
 from planner.outputs import write_workbook as write_guarded
 from planner.provenance import check_replaceable
-from planner.input.template import ORGANIZATION_FIELDS, build_template
+from planner.input.template import ORGANIZATION_FIELDS, build_template, sheet_row
 from planner.importer.build import ImportResult
 from planner.importer.evidence import ONPREM_REASON
 from planner.importer.feasibility import PER_KIND
@@ -129,11 +129,13 @@ def _organization(result: ImportResult) -> list[tuple]:
 
 def input_rows(result: ImportResult) -> dict[str, list[tuple]]:
     """Rows of the Organization, Groups, Holdings and Prices sheets."""
-    groups = [(p.name, p.users, p.worker, p.devices_per_user, p.primary_device,
-               ", ".join(p.needs_ids),
-               None if p.devices == p.users * p.devices_per_user else p.devices,
-               group_notes(p, result.min_group_size)) for p in result.personas]
-    holdings = [(h.product, h.quantity, None, None, h.ends, None) for h in result.holdings.rows]
+    groups = [sheet_row("Groups", group=p.name, users=p.users, worker=p.worker,
+                        devices_per_user=p.devices_per_user, primary_device=p.primary_device,
+                        needs=", ".join(p.needs_ids),
+                        devices=None if p.devices == p.users * p.devices_per_user else p.devices,
+                        notes=group_notes(p, result.min_group_size)) for p in result.personas]
+    holdings = [sheet_row("Holdings", product=h.product, quantity=h.quantity, ends=h.ends)
+                for h in result.holdings.rows]
     return {"Organization": _organization(result), "Groups": groups,
             "Holdings": holdings, "Prices": []}
 

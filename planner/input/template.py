@@ -19,9 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.input.organization import OrgInputs
-from planner.input.workbook import FIELDS, Column
+from planner.input.workbook import CHOICES, FIELDS, Column
 from planner.input.workbook import SHEETS as INPUT_SHEETS
-from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
 from planner.outputs import write_workbook
 from planner.provenance import check_replaceable
 from planner.report.layout import (DATE_FORMAT, fit_widths, format_table, note, print_setup, put,
@@ -49,13 +48,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     sheet.title: tuple(c for c in sheet.columns if c.template) for sheet in INPUT_SHEETS.values()}
 """Sheet title -> the columns the template writes (planner.input.workbook.SHEETS)."""
 
-ENUMERATIONS = {
-    "worker": WORKER_KINDS,
-    "primary_device": PRIMARY_DEVICES,
-    "agreement": AGREEMENTS,
-    "billing": BILLING,
-    "yes_no": YES_NO,
-}
+ENUMERATIONS = {**CHOICES, "yes_no": YES_NO}
 ALLOWED_TEXT = {
     "count": "whole number >= 0",
     "positive": "whole number > 0",
@@ -113,7 +106,7 @@ def write_template(out_path: str | os.PathLike, catalog: Any = None,
     Returns
     -------
     pathlib.Path
-        The written file.
+        ``out_path``, now holding the template.
 
     Raises
     ------
@@ -176,12 +169,34 @@ def _examples(catalog: Any, today: date) -> dict[str, list[tuple]]:
     }
     return {
         "Organization": [(f.name, organization[f.name]) for f in ORGANIZATION_FIELDS],
-        "Groups": [(EXAMPLE_GROUP, EXAMPLE_USERS, "information", 2, "windows_pro",
-                    EXAMPLE_PROFILE, None, "Office workers with a laptop and a phone")],
-        "Holdings": [(EXAMPLE_PRODUCT, EXAMPLE_USERS, EXAMPLE_GROUP, "N", renewal, "N")],
+        "Groups": [sheet_row("Groups", group=EXAMPLE_GROUP, users=EXAMPLE_USERS,
+                             worker="information", devices_per_user=2,
+                             primary_device="windows_pro", needs=EXAMPLE_PROFILE,
+                             notes="Office workers with a laptop and a phone")],
+        "Holdings": [sheet_row("Holdings", product=EXAMPLE_PRODUCT, quantity=EXAMPLE_USERS,
+                               group=EXAMPLE_GROUP, sa="N", ends=renewal, paid_up="N")],
         "Prices": [],
-        "Growth": [(EXAMPLE_GROUP, renewal, EXAMPLE_USERS + EXAMPLE_GROWTH)],
+        "Growth": [sheet_row("Growth", group=EXAMPLE_GROUP, start=renewal,
+                             users=EXAMPLE_USERS + EXAMPLE_GROWTH)],
     }
+
+
+def sheet_row(title: str, **values: Any) -> tuple:
+    """One row of input sheet ``title`` in the order the template writes its columns.
+
+    ``values`` are keyed by internal column name (:data:`planner.input.workbook.SHEETS`);
+    columns not given are blank.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a column the template writes on that sheet.
+    """
+    names = [c.name for c in SHEETS[title]]
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise KeyError(f"not a column the template writes on {title}: {', '.join(unknown)}")
+    return tuple(values.get(name) for name in names)
 
 
 def _write_input_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[tuple],

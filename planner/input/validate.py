@@ -1,9 +1,9 @@
 """Raw workbook rows to a validated :class:`~planner.input.organization.OrgInputs`, or every problem.
 
-Each sheet's columns are declared once, in :data:`planner.input.workbook.SHEETS`; the
-pydantic row models here (:class:`GroupRow`, :class:`HoldingRow`, :class:`PriceRow`,
-:class:`GrowthRow`, :class:`OrganizationFields`) give each column the converter its
-``rule`` names (:data:`RULE_TYPES`; a test checks models and specification agree),
+Each sheet's columns are declared once, in :data:`planner.input.workbook.SHEETS` (and
+``FIELDS``); the pydantic row models here (``GroupRow``, ``HoldingRow``, ``PriceRow``,
+``GrowthRow``, ``OrganizationFields``) are generated from that specification by
+:func:`row_model`, giving each column the converter its ``rule`` names (:data:`RULE_TYPES`),
 and convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
 is an error). Rules that need the catalog or span rows and sheets are small ``check_*``
 functions returning ``list[Issue]``. :func:`read_org` and :func:`org_from_frames` run them
@@ -22,10 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Generic, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
@@ -34,8 +34,8 @@ from planner.input.checks import (check_agreement_size, check_counts, check_devi
 from planner.input.dates import to_date
 from planner.input.organization import Group, Growth, Holding, Organization, OrgInputs, PriceOverride
 from planner.input.sheets import Table, normalise
-from planner.input.workbook import HEADER_MAP, SHEET_NAMES, RawOrg, raw_from_frames, read_workbook
-from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
+from planner.input.workbook import (CHOICES, FIELDS, HEADER_MAP, SHEET_NAMES, SHEETS, Column, RawOrg,
+                                    raw_from_frames, read_workbook)
 
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 YES = {"y", "yes", "true", "1"}
@@ -153,22 +153,18 @@ Currency = Annotated[str, BeforeValidator(_currency)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Day = Annotated[date, BeforeValidator(to_date)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
-Agreement = Annotated[str, BeforeValidator(_choice(AGREEMENTS))]
-Worker = Annotated[str, BeforeValidator(_choice(WORKER_KINDS))]
-PrimaryDevice = Annotated[str, BeforeValidator(_choice(PRIMARY_DEVICES))]
-Billing = Annotated[str, BeforeValidator(_choice(BILLING))]
 RULE_TYPES: dict[str, Any] = {
     "text": Text, "count": Count, "positive": Positive, "money": Amount, "percent": Percent,
     "rate": Rate, "fraction": Fraction, "currency": Currency, "yes_no": YesNo, "date": Day,
-    "needs": IdList, "agreement": Agreement, "worker": Worker, "primary_device": PrimaryDevice,
-    "billing": Billing, "product": Text, "group": Text, "price_list": Text,
+    "needs": IdList, "product": Text, "group": Text, "price_list": Text,
+    **{rule: Annotated[str, BeforeValidator(_choice(values))] for rule, values in CHOICES.items()},
 }
 """Column rule (:attr:`planner.input.workbook.Column.rule`) -> the type its cells convert to."""
 
 
 # ------------------------------------------------------------------ column spec
 
-class _Row(BaseModel):
+class Row(BaseModel):
     """Base of the row models: one field per column, its type converts the cell.
 
     Rows are built by :func:`convert`, cell by cell, so a blank cell takes the field's
@@ -177,80 +173,48 @@ class _Row(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-
-class OrganizationFields(_Row):
-    """The Organization sheet's fields (one ``field``, ``value`` row each)."""
-
-    name: Text | None = None
-    currency: Currency = "USD"
-    agreement: Agreement = "EA"
-    renewal_date: Day | None = None
-    as_of: Day | None = None
-    price_list: Text | None = None
-    discount_pct: Percent = 0.0
-    exchange_rate: Rate | None = None
-    exchange_rate_date: Day | None = None
-    discount_rate: Fraction = 0.0
-    notes: Text | None = None
-    billing: Billing = "annual"
-    holds_with_teams_suite: YesNo | None = None
+    if TYPE_CHECKING:
+        # The fields are generated from the column specification (:func:`row_model`).
+        def __getattr__(self, name: str) -> Any: ...
 
 
-class GroupRow(_Row):
-    """One Groups row: a persona."""
+def row_model(name: str, columns: tuple[Column, ...], doc: str) -> type[Row]:
+    """A row model with one field per column of the specification, in its order.
 
-    group: Text
-    users: Count
-    worker: Worker = "information"
-    devices_per_user: Count = 1
-    primary_device: PrimaryDevice = "windows_pro"
-    needs: IdList
-    devices: Count | None = None
-    notes: Text = ""
-    pcs_per_user: Count | None = None
-    tablets_per_user: Count | None = None
-    phones_per_user: Count | None = None
-
-
-class HoldingRow(_Row):
-    """One Holdings row: licences already owned or subscribed."""
-
-    product: Text
-    quantity: Positive
-    group: Text | None = None
-    sa: YesNo = False
-    ends: Day | None = None
-    paid_up: YesNo = False
-    price_list: Text | None = None
+    Each field is typed by its column's rule (:data:`RULE_TYPES`); a column whose ``value``
+    is :data:`~planner.input.workbook.REQUIRED` is a required field, any other defaults to
+    its ``value`` (and also accepts None when that is the default).
+    """
+    fields: dict[str, Any] = {}
+    for c in columns:
+        typed = RULE_TYPES[c.rule]
+        fields[c.name] = ((typed, ...) if c.required
+                          else (typed | None if c.value is None else typed, c.value))
+    model = create_model(name, __base__=Row, __module__=__name__, **fields)
+    model.__doc__ = doc
+    return model
 
 
-class PriceRow(_Row):
-    """One Prices row: a negotiated unit price [currency/unit/month]."""
+OrganizationFields = row_model("OrganizationFields", FIELDS,
+                               "The Organization sheet's fields (one ``field``, ``value`` row each).")
+GroupRow = row_model("GroupRow", SHEETS["groups"].columns, "One Groups row: a persona.")
+HoldingRow = row_model("HoldingRow", SHEETS["holdings"].columns,
+                       "One Holdings row: licences already owned or subscribed.")
+PriceRow = row_model("PriceRow", SHEETS["prices"].columns,
+                     "One Prices row: a negotiated unit price [currency/unit/month].")
+GrowthRow = row_model("GrowthRow", SHEETS["growth"].columns,
+                      "One Growth row: a group's headcount from a date on.")
 
-    product: Text
-    unit_price: Amount
-    note: Text = ""
-    currency: Currency | None = None
-
-
-class GrowthRow(_Row):
-    """One Growth row: a group's headcount from a date on."""
-
-    group: Text
-    start: Day
-    users: Count
-
-
-ROW_MODELS: dict[str, type[_Row]] = {
+ROW_MODELS: dict[str, type[Row]] = {
     "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow, "growth": GrowthRow,
 }
 """Internal sheet name -> row model of the sheets read row by row."""
 
-M = TypeVar("M", bound=_Row)
+M = TypeVar("M", bound=Row)
 
 
 @functools.cache
-def _adapter(model: type[_Row], name: str) -> TypeAdapter:
+def _adapter(model: type[Row], name: str) -> TypeAdapter:
     return TypeAdapter(model.model_fields[name].rebuild_annotation())
 
 
@@ -364,7 +328,7 @@ def _did_you_mean(close: str | None, valid: list[str] | None = None) -> str | No
     return "valid: " + ", ".join(valid) if valid else None
 
 
-def check_columns(table: Table, model: type[_Row], sheet: str | None = None) -> list[Issue]:
+def check_columns(table: Table, model: type[Row], sheet: str | None = None) -> list[Issue]:
     """Errors for the required columns (fields without a default) ``table`` lacks.
 
     Each is named as the template writes it (the first spelling of ``sheet``'s column).
@@ -442,7 +406,7 @@ def check_groups_present(table: Table) -> list[Issue]:
     return [table.issue("no groups; add at least one row", hint="one row per persona")]
 
 
-def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Issue]:
+def check_group_names(table: Table, rows: list[tuple[int, Row]]) -> list[Issue]:
     """An error for each group name used twice (names compare ignoring case)."""
     issues: list[Issue] = []
     first: dict[Any, int] = {}
@@ -458,7 +422,7 @@ def check_group_names(table: Table, rows: list[tuple[int, GroupRow]]) -> list[Is
     return issues
 
 
-def check_needs(table: Table, rows: list[tuple[int, GroupRow]], catalog: Catalog) -> list[Issue]:
+def check_needs(table: Table, rows: list[tuple[int, Row]], catalog: Catalog) -> list[Issue]:
     """An error for each need or profile id the catalog lacks, and for empty ``needs``."""
     issues = []
     for row, g in rows:
@@ -513,7 +477,7 @@ def check_holding_groups(table: Table, rows: list[tuple[int, Any]], group_names:
     return issues
 
 
-def check_growth_rows(table: Table, rows: list[tuple[int, GrowthRow]]) -> list[Issue]:
+def check_growth_rows(table: Table, rows: list[tuple[int, Row]]) -> list[Issue]:
     """An error for a group given two headcounts from the same date."""
     issues: list[Issue] = []
     first: dict[Any, int] = {}
@@ -530,7 +494,7 @@ def check_growth_rows(table: Table, rows: list[tuple[int, GrowthRow]]) -> list[I
     return issues
 
 
-def check_price_rows(table: Table, rows: list[tuple[int, PriceRow]], currency: str,
+def check_price_rows(table: Table, rows: list[tuple[int, Row]], currency: str,
                      catalog: Catalog) -> list[Issue]:
     """Errors for a product priced twice and for a row currency other than ``currency``."""
     lookup = _product_ids(catalog)
@@ -666,7 +630,7 @@ def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | N
     return table, parsed
 
 
-def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
+def _groups(table: Table | None, parsed: Parsed[Row], catalog: Catalog,
             issues: list[Issue]) -> tuple[Group, ...]:
     if table is None:
         return ()
@@ -685,7 +649,7 @@ def _groups(table: Table | None, parsed: Parsed[GroupRow], catalog: Catalog,
     return tuple(groups)
 
 
-def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list[str] | None,
+def _holdings(table: Table | None, parsed: Parsed[Row], group_names: list[str] | None,
               catalog: Catalog, issues: list[Issue]) -> tuple[Holding, ...]:
     if table is None:
         return ()
@@ -704,7 +668,7 @@ def _holdings(table: Table | None, parsed: Parsed[HoldingRow], group_names: list
         for row, h in parsed.valid if (pid := lookup.get(normalise(h.product))))
 
 
-def _prices(table: Table | None, parsed: Parsed[PriceRow], currency: str,
+def _prices(table: Table | None, parsed: Parsed[Row], currency: str,
             catalog: Catalog, issues: list[Issue]) -> tuple[PriceOverride, ...]:
     if table is None:
         return ()
@@ -715,7 +679,7 @@ def _prices(table: Table | None, parsed: Parsed[PriceRow], currency: str,
                  for row, p in parsed.valid if (pid := lookup.get(normalise(p.product))))
 
 
-def _growth(table: Table | None, parsed: Parsed[GrowthRow], group_names: list[str] | None,
+def _growth(table: Table | None, parsed: Parsed[Row], group_names: list[str] | None,
             issues: list[Issue]) -> tuple[Growth, ...]:
     if table is None:
         return ()
@@ -803,10 +767,8 @@ def read_org(path: str | os.PathLike, catalog: Catalog | None = None,
     path : str or path-like
         The workbook, or a folder of CSV files named like its sheets (or one such
         ``.csv`` file; see :mod:`planner.input.csv_sheets`).
-    catalog : planner.catalog.load.Catalog, optional
-        The catalog ids are checked against (the shipped one by default).
-    strict : bool
-        Treat every warning as an error (``--strict``).
+    catalog, strict
+        As for :func:`validate_raw`.
 
     Returns
     -------
@@ -842,16 +804,15 @@ def org_from_frames(groups: pd.DataFrame, holdings: pd.DataFrame | None = None,
         Columns as on the Holdings and Prices sheets.
     organization : dict, optional
         Organization field -> value (``currency``, ``as_of``, ...).
-    catalog : planner.catalog.load.Catalog, optional
-        The catalog ids are checked against (the shipped one by default).
-    strict : bool
-        Treat every warning as an error.
+    catalog, strict
+        As for :func:`validate_raw`.
     growth : pandas.DataFrame, optional
         Columns as on the Growth sheet (``group``, ``from``, ``users``).
 
     Returns
     -------
     OrgInputs
+        With an empty ``source``.
 
     Raises
     ------

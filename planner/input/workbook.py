@@ -19,16 +19,62 @@ import pandas as pd
 
 from planner.errors import Issue
 from planner.input.sheets import Limits, Table, find_sheet, normalise, open_workbook, read_table
+from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
+
+
+REQUIRED: Any = object()
+"""The :attr:`Column.value` of a column that must be filled in."""
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "worker": WORKER_KINDS, "primary_device": PRIMARY_DEVICES, "agreement": AGREEMENTS,
+    "billing": BILLING,
+}
+"""Rule -> the values an enumeration column accepts (from :mod:`planner.vocabulary`)."""
+
+RULE_KINDS: dict[str, tuple[str, str]] = {
+    "text": ("text", "[-]"),
+    "count": ("whole number >= 0", "[-]"),
+    "positive": ("whole number > 0", "[-]"),
+    "money": ("number >= 0", "[currency/unit/month]"),
+    "percent": ("number, 0 <= x < 100", "[%]"),
+    "rate": ("number > 0", "[-]"),
+    "fraction": ("number, 0 <= r < 1 (or text `5%`)", "[1/year]"),
+    "date": ("date", "[date]"),
+    "yes_no": ("Y/N", "[-]"),
+    "currency": ("3-letter code", "[-]"),
+    "product": ("catalog product id", "[-]"),
+    "price_list": ("catalog price list id", "[-]"),
+    "group": ("group name", "[-]"),
+    "needs": ("capability or profile ids (see `planner catalog`), separated by commas or "
+              "semicolons", "[-]"),
+    **{rule: (" \\| ".join(f"`{v}`" for v in values), "[-]") for rule, values in CHOICES.items()},
+}
+"""Rule -> (type, unit) as docs/nomenclature.md shows them unless a column says more."""
+
+
+def _shown(value: Any) -> str:
+    """A default value as docs/nomenclature.md shows it."""
+    if value is None:
+        return "none"
+    if value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "`Y`" if value else "`N`"
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
 
 @dataclass(frozen=True)
 class Column:
     """One input column (or Organization field), declared once for every use.
 
     The reader takes ``aliases`` (the first is the spelling the template writes); the
-    validator's row model has a field ``name`` typed by ``rule``; the template writes the
-    column with ``description`` as its comment and ``rule`` as its data validation; and
-    docs/nomenclature.md shows ``kind``, ``unit``, ``description``, ``default`` and the
-    aliases in the table :func:`nomenclature_table` generates (a test checks the docs).
+    validator's row models (:mod:`planner.input.validate`) are generated from the columns:
+    a field ``name`` typed by ``rule`` whose default is ``value`` (:data:`REQUIRED`: none);
+    the template writes the column with ``description`` as its comment and ``rule`` as its
+    data validation; and docs/nomenclature.md shows ``kind``, ``unit``, ``description``,
+    ``default`` and the aliases in the table :func:`nomenclature_table` generates (a test
+    checks the docs). ``kind`` and ``unit`` default to the rule's (:data:`RULE_KINDS`),
+    ``default`` to ``value`` as the docs show it.
 
     ``rule`` is one of ``text``, ``count`` (whole >= 0), ``positive`` (whole > 0),
     ``money``, ``percent``, ``fraction`` (0 <= r < 1), ``rate`` (> 0), ``date``,
@@ -41,11 +87,24 @@ class Column:
     name: str
     aliases: tuple[str, ...]
     rule: str
-    kind: str
-    unit: str
-    default: str
     description: str
+    value: Any = None
+    default: str = ""
+    kind: str = ""
+    unit: str = ""
     template: bool = True
+
+    def __post_init__(self) -> None:
+        kind, unit = RULE_KINDS[self.rule]
+        shown = "required" if self.required else _shown(self.value)
+        for name, derived in (("kind", kind), ("unit", unit), ("default", shown)):
+            if not getattr(self, name):
+                object.__setattr__(self, name, derived)
+
+    @property
+    def required(self) -> bool:
+        """Whether every row must fill this column in."""
+        return self.value is REQUIRED
 
     @property
     def header(self) -> str:
@@ -68,196 +127,135 @@ class Sheet:
 
 
 ORGANIZATION = Sheet("organization", ("Organization", "Organisation", "Org"), (
-    Column("field", ("field", "setting"), "text", "Organization field name", "[-]", "required",
-           "setting name; keep the names in this column as they are"),
-    Column("value", ("value",), "text", "as the field says", "[-]", "none",
-           "setting value; the comment on each setting name explains it"),
+    Column("field", ("field", "setting"), "text",
+           "setting name; keep the names in this column as they are",
+           REQUIRED, kind="Organization field name"),
+    Column("value", ("value",), "text",
+           "setting value; the comment on each setting name explains it",
+           kind="as the field says"),
 ))
 """The Organization sheet: one ``field``, ``value`` row per field of :data:`FIELDS`."""
 
 FIELDS: tuple[Column, ...] = (
-    Column('name', ('name', 'organization', 'organisation'), 'text',
-           'text',
-           '[-]', 'the file name without extension',
-           'organization name, shown on the plan'),
-    Column('currency', ('currency',), 'currency',
-           '3-letter code',
-           '[-]', '`USD`',
-           'currency of every price in the workbook (ISO 4217, e.g. USD, EUR)'),
-    Column('agreement', ('agreement', 'agreement type'), 'agreement',
-           '`EA` \\| `EAS` \\| `MCA-E` \\| `CSP`',
-           '[-]', '`EA`',
-           'licensing agreement'),
-    Column('renewal_date', ('renewal_date', 'renewal date', 'renewal'), 'date',
-           'date',
-           '[date]', 'none',
-           'next agreement renewal; required by `planner solve --at renewal` (checked there)'),
-    Column('as_of', ('as_of', 'as of', 'planning date'), 'date',
-           'date',
-           '[date]', 'today',
-           'planning date'),
-    Column('price_list', ('price_list', 'price list'), 'price_list',
-           'catalog price list id',
-           '[-]', 'none: the pipeline takes the list in force on the planning date',
-           'price list for new purchases'),
-    Column('discount_pct', ('discount_pct', 'discount %', 'discount', 'discount percent'), 'percent',
-           'number, 0 <= x < 100',
-           '[%]', '`0`',
-           'discount off all list prices; a Prices row overrides it for its product'),
-    Column('exchange_rate', ('exchange_rate', 'exchange rate', 'fx rate'), 'rate',
-           'number > 0',
-           '[currency per price-list currency unit]', 'none',
+    Column("name", ("name", "organization", "organisation"), "text",
+           "organization name, shown on the plan", default="the file name without extension"),
+    Column("currency", ("currency",), "currency",
+           "currency of every price in the workbook (ISO 4217, e.g. USD, EUR)", "USD"),
+    Column("agreement", ("agreement", "agreement type"), "agreement",
+           "licensing agreement", "EA"),
+    Column("renewal_date", ("renewal_date", "renewal date", "renewal"), "date",
+           "next agreement renewal; required by `planner solve --at renewal` (checked there)"),
+    Column("as_of", ("as_of", "as of", "planning date"), "date",
+           "planning date", default="today"),
+    Column("price_list", ("price_list", "price list"), "price_list",
+           "price list for new purchases",
+           default="none: the pipeline takes the list in force on the planning date"),
+    Column("discount_pct", ("discount_pct", "discount %", "discount", "discount percent"),
+           "percent",
+           "discount off all list prices; a Prices row overrides it for its product", 0.0),
+    Column("exchange_rate", ("exchange_rate", "exchange rate", "fx rate"), "rate",
            "only when `currency` is not the price list's currency (USD): how many units of "
            "`currency` one unit of the price list's currency is worth, e.g. `0.92` for `currency "
            "= EUR` when 1 USD = 0.92 EUR. List prices (and the discount on them) are multiplied "
            "by it; Prices rows are already in `currency` and are not converted. Shown on the "
-           "plan's Summary as `1 USD = 0.92 EUR (rate of 2026-07-01)`"),
-    Column('exchange_rate_date', ('exchange_rate_date', 'exchange rate date', 'fx rate date'), 'date',
-           'date',
-           '[date]', 'none',
-           'the day `exchange_rate` was taken; required with it'),
-    Column('discount_rate', ('discount_rate', 'discount rate', 'yearly discount rate'), 'fraction',
-           'number, 0 <= r < 1 (or text `5%`)',
-           '[1/year]', '`0` (costs added as they fall)',
+           "plan's Summary as `1 USD = 0.92 EUR (rate of 2026-07-01)`",
+           unit="[currency per price-list currency unit]"),
+    Column("exchange_rate_date", ("exchange_rate_date", "exchange rate date", "fx rate date"),
+           "date", "the day `exchange_rate` was taken; required with it"),
+    Column("discount_rate", ("discount_rate", "discount rate", "yearly discount rate"),
+           "fraction",
            "yearly rate that discounts the later periods of a timeline plan to today's money "
-           "(`0.05` = 5 % a year); a value of 1 or more is an error"),
-    Column('notes', ('notes', 'assumptions', 'comments'), 'text',
-           'text',
-           '[-]', 'none',
+           "(`0.05` = 5 % a year); a value of 1 or more is an error",
+           0.0, "`0` (costs added as they fall)"),
+    Column("notes", ("notes", "assumptions", "comments"), "text",
            "assumptions and remarks, copied to the plan's Summary"),
-    Column('billing', ('billing', 'billing frequency'), 'billing',
-           '`annual` \\| `monthly`',
-           '[-]', '`annual`',
+    Column("billing", ("billing", "billing frequency"), "billing",
            "how annual-term subscriptions are billed; `monthly` adds 5% under CSP and MCA-E from "
            "2025-04-01 (catalog `rules/platform.csv`); on-premises licences and Prices rows are "
-           "not raised", template=False),
-    Column('holds_with_teams_suite', ('holds_with_teams_suite', 'holds with-teams suite', 'with teams'),
-           'yes_no',
-           'Y/N',
-           '[-]', 'derived: Y when Holdings has a with-Teams suite',
+           "not raised", "annual", template=False),
+    Column("holds_with_teams_suite",
+           ("holds_with_teams_suite", "holds with-teams suite", "with teams"), "yes_no",
            "the organization already holds a with-Teams suite (M365 E3/E5, O365 E1/E3/E5 with "
            "Teams), so it may keep buying them; a customer new to the suites buys the (no Teams) "
-           "SKU plus Teams Enterprise (since 2024-04-01)", template=False),
+           "SKU plus Teams Enterprise (since 2024-04-01)",
+           default="derived: Y when Holdings has a with-Teams suite", template=False),
 )
 """The Organization sheet's fields (its ``field`` column names them)."""
 
 SHEETS: dict[str, Sheet] = {
     "organization": ORGANIZATION,
     "groups": Sheet("groups", ("Groups", "Personas"), (
-        Column('group', ('group', 'persona', 'name'), 'text',
-               'text, unique (ignoring case)',
-               '[-]', 'required',
-               'name of the persona'),
-        Column('users', ('users', 'headcount'), 'count',
-               'whole number >= 0',
-               '[users]', 'required',
-               'headcount of the group'),
-        Column('worker', ('worker', 'worker kind', 'worker type'), 'worker',
-               '`information` \\| `frontline`',
-               '[-]', '`information`',
+        Column("group", ("group", "persona", "name"), "text",
+               "name of the persona", REQUIRED, kind="text, unique (ignoring case)"),
+        Column("users", ("users", "headcount"), "count",
+               "headcount of the group", REQUIRED, unit="[users]"),
+        Column("worker", ("worker", "worker kind", "worker type"), "worker",
                "`frontline` = meets the frontline eligibility criteria of the Product Terms "
-               "(F1/F3 allowed)"),
-        Column('devices_per_user', ('devices_per_user', 'devices per user'), 'count',
-               'whole number >= 0',
-               '[devices/user]', '`1`',
-               'work devices each user uses (PCs, tablets, phones)'),
-        Column('primary_device', ('primary_device', 'primary device'), 'primary_device',
-               '`windows_pro` \\| `windows_enterprise` \\| `other` \\| `none`',
-               '[-]', '`windows_pro`',
+               "(F1/F3 allowed)", "information"),
+        Column("devices_per_user", ("devices_per_user", "devices per user"), "count",
+               "work devices each user uses (PCs, tablets, phones)", 1, unit="[devices/user]"),
+        Column("primary_device", ("primary_device", "primary device"), "primary_device",
                "OS licence of the user's primary work device (Windows Enterprise per user needs "
-               "`windows_pro` or `windows_enterprise`)"),
-        Column('needs', ('needs', 'need'), 'needs',
-               "capability or profile ids (see `planner catalog`), separated by commas or "
-               "semicolons",
-               '[-]', 'required',
-               'what every user of the group must be licensed for: need or profile ids separated by '
-               'commas (e.g. m365_e3_equivalent, copilot); at least one'),
-        Column('devices', ('devices', 'total devices', 'shared devices'), 'count',
-               'whole number >= 0',
-               '[devices]', '`users * devices_per_user`',
-               'total work devices of the group when devices are shared'),
-        Column('notes', ('notes', 'note', 'comment'), 'text',
-               'text',
-               '[-]', 'empty',
-               'free text, copied to the plan'),
-        Column('pcs_per_user', ('pcs_per_user', 'pcs per user', 'pcs/macs per user'), 'count',
-               'whole number >= 0',
-               "[devices/user]", 'all of `devices_per_user` when no per-kind column is given, else 0',
+               "`windows_pro` or `windows_enterprise`)", "windows_pro"),
+        Column("needs", ("needs", "need"), "needs",
+               "what every user of the group must be licensed for: need or profile ids separated "
+               "by commas (e.g. m365_e3_equivalent, copilot); at least one", REQUIRED),
+        Column("devices", ("devices", "total devices", "shared devices"), "count",
+               "total work devices of the group when devices are shared",
+               default="`users * devices_per_user`", unit="[devices]"),
+        Column("notes", ("notes", "note", "comment"), "text",
+               "free text, copied to the plan", ""),
+        Column("pcs_per_user", ("pcs_per_user", "pcs per user", "pcs/macs per user"), "count",
                "PCs and Macs each user uses; install rights count per kind (Office apps: 5 "
                "PCs/Macs + 5 tablets + 5 phones; Windows Enterprise: 5 PCs) and only for "
-               "capabilities with install rights", template=False),
-        Column('tablets_per_user', ('tablets_per_user', 'tablets per user'), 'count',
-               'whole number >= 0',
-               '[devices/user]', '0',
-               'tablets each user uses', template=False),
-        Column('phones_per_user', ('phones_per_user', 'phones per user'), 'count',
-               'whole number >= 0',
-               '[devices/user]', '0',
-               'phones each user uses', template=False),
+               "capabilities with install rights",
+               default="all of `devices_per_user` when no per-kind column is given, else 0",
+               unit="[devices/user]", template=False),
+        Column("tablets_per_user", ("tablets_per_user", "tablets per user"), "count",
+               "tablets each user uses", default="0", unit="[devices/user]", template=False),
+        Column("phones_per_user", ("phones_per_user", "phones per user"), "count",
+               "phones each user uses", default="0", unit="[devices/user]", template=False),
     )),
     "holdings": Sheet("holdings", ("Holdings", "Licenses", "Licences"), (
-        Column('product', ('product', 'product id'), 'product',
-               'catalog product id',
-               '[-]', 'required',
-               'what is held (a product id, SKU part number or product name)'),
-        Column('quantity', ('quantity', 'qty'), 'positive',
-               'whole number > 0',
-               '[licences]', 'required',
-               'how many licences are held'),
-        Column('group', ('group', 'persona', 'assigned to'), 'group',
-               'group name or blank',
-               '[-]', 'blank (pool)',
+        Column("product", ("product", "product id"), "product",
+               "what is held (a product id, SKU part number or product name)", REQUIRED),
+        Column("quantity", ("quantity", "qty"), "positive",
+               "how many licences are held", REQUIRED, unit="[licences]"),
+        Column("group", ("group", "persona", "assigned to"), "group",
                "the group they are assigned to (must be on the Groups sheet; case is ignored); "
-               "blank = a pool any group may use"),
-        Column('sa', ('sa', 'software assurance'), 'yes_no',
-               'Y/N',
-               '[-]', '`N`',
-               'Software Assurance active (on-premises licences)'),
-        Column('ends', ('ends', 'end date', 'end'), 'date',
-               'date',
-               '[date]', 'none',
-               'when the subscription or the SA coverage ends'),
-        Column('paid_up', ('paid_up', 'paid up'), 'yes_no',
-               'Y/N',
-               '[-]', '`N`',
-               'perpetual licence fully paid (only SA is still being paid)'),
-        Column('price_list', ('price_list', 'price list', 'priced by'), 'price_list',
-               'catalog price list id',
-               '[-]', "the list in force when the term began (`ends` less the agreement's term)",
+               "blank = a pool any group may use", default="blank (pool)",
+               kind="group name or blank"),
+        Column("sa", ("sa", "software assurance"), "yes_no",
+               "Software Assurance active (on-premises licences)", False),
+        Column("ends", ("ends", "end date", "end"), "date",
+               "when the subscription or the SA coverage ends"),
+        Column("paid_up", ("paid_up", "paid up"), "yes_no",
+               "perpetual licence fully paid (only SA is still being paid)", False),
+        Column("price_list", ("price_list", "price list", "priced by"), "price_list",
                "the price list the line was ordered under; under an EA/EAS added seats of the "
-               "product keep this price until the renewal (price lock)", template=False),
+               "product keep this price until the renewal (price lock)",
+               default="the list in force when the term began (`ends` less the agreement's term)",
+               template=False),
     )),
     "prices": Sheet("prices", ("Prices", "Price overrides"), (
-        Column('product', ('product', 'product id'), 'product',
-               'catalog product id, once per sheet',
-               '[-]', 'required',
-               'the product priced'),
-        Column('unit_price', ('unit_price', 'unit price', 'price'), 'money',
-               'number >= 0',
-               '[currency/unit/month]', 'required',
-               "price per user or device per month, in the workbook's `currency`"),
-        Column('note', ('note', 'notes', 'comment'), 'text',
-               'text',
-               '[-]', 'empty',
-               'where the price comes from'),
-        Column('currency', ('currency',), 'currency',
-               '3-letter code',
-               '[-]', 'blank',
-               "optional check column: when filled it must equal the Organization `currency`", template=False),
+        Column("product", ("product", "product id"), "product",
+               "the product priced", REQUIRED, kind="catalog product id, once per sheet"),
+        Column("unit_price", ("unit_price", "unit price", "price"), "money",
+               "price per user or device per month, in the workbook's `currency`", REQUIRED),
+        Column("note", ("note", "notes", "comment"), "text",
+               "where the price comes from", ""),
+        Column("currency", ("currency",), "currency",
+               "optional check column: when filled it must equal the Organization `currency`",
+               default="blank", template=False),
     )),
     "growth": Sheet("growth", ("Growth", "Headcount growth"), (
-        Column('group', ('group', 'persona'), 'group',
-               'group name',
-               '[-]', 'required',
-               'the group whose headcount changes; must be on the Groups sheet (case is ignored)'),
-        Column('start', ('from', 'start', 'from date', 'since'), 'date',
-               'date',
-               '[date]', 'required',
-               'the day from which `users` holds; one row per group and date'),
-        Column('users', ('users', 'headcount'), 'count',
-               'whole number >= 0',
-               '[users]', 'required',
-               'headcount of the group from that date on'),
+        Column("group", ("group", "persona"), "group",
+               "the group whose headcount changes; must be on the Groups sheet (case is ignored)",
+               REQUIRED),
+        Column("start", ("from", "start", "from date", "since"), "date",
+               "the day from which `users` holds; one row per group and date", REQUIRED),
+        Column("users", ("users", "headcount"), "count",
+               "headcount of the group from that date on", REQUIRED, unit="[users]"),
     )),
 }
 """Internal sheet name -> :class:`Sheet`, in the order the template writes them."""

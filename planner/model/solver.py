@@ -99,7 +99,11 @@ class WarmHiGHS(pulp.HiGHS):
                   np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float))
         cols = np.arange(n, dtype=np.int32)
         h.changeColsCost(n, cols, np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float))
-        starts, index, value, lower, upper = [], [], [], [], []
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        lower: list[float] = []
+        upper: list[float] = []
         for i, row in enumerate(lp._constraints.values()):
             row.index = i
             starts.append(len(index))

@@ -34,7 +34,7 @@ from planner.results import (
     COMPLIANCE_COLUMNS,
     PURCHASE_COLUMNS,
     Plan,
-    products_text,
+    tables_as_text,
 )
 from planner.report.changes import CHANGE_COLUMNS, changes_table
 from planner.report.chart import write_cost_chart
@@ -171,11 +171,9 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame, columns: list[str], money: 
     """Header and rows of ``frame`` in ``columns`` order; returns the last row written."""
     for col, name in enumerate(columns, start=1):
         put(ws, 1, col, name)
-    body = frame.reindex(columns=columns)
+    body = tables_as_text(frame.reindex(columns=columns))
     for row, record in enumerate(body.itertuples(index=False), start=2):
         for col, (name, value) in enumerate(zip(columns, record), start=1):
-            if name == "products":
-                value = products_text(value)
             put(ws, row, col, value, _column_format(name, money))
     return len(body) + 1
 

@@ -19,11 +19,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from support import digest, planner_exe
 from fault_harness import (
     Sandbox,
-    planner_exe,
     assert_clean_exit,
-    digest,
     many_groups,
     no_solver_left,
     opens_as_workbook,

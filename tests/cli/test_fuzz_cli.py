@@ -17,16 +17,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from planner.cli.commands import app
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_bad_inputs as mk  # noqa: E402
 
 sys.path.pop(0)
-from support import error_lines, run_cli  # noqa: E402
+from support import error_lines, invoke, run_cli  # noqa: E402
 
 BASE = mk.base_sheets()
 TOKENS = ["staff", "information", "frontline", "windows_pro", "windows_enterprise", "other",
@@ -92,23 +90,22 @@ def check_outcome(code: int, stderr: str, output: str, folder: Path, data: bytes
         assert all(line.startswith("group '") for line in lines), lines
 
 
+def solve_in_process(data: bytes) -> None:
+    """``planner solve`` of workbook bytes ``data``, in-process; it must solve or explain."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "org.xlsx").write_bytes(data)
+        result = invoke("solve", "org.xlsx", "--no-alternatives", cwd=folder)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            repr(result.exception)
+        check_outcome(result.exit_code, result.stderr, result.output, folder, data)
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(changes=edits())
 def test_fuzzed_cells_solve_or_explain_in_process(changes):
-    data = fuzzed_workbook(changes)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "org.xlsx").write_bytes(data)
-        old = os.getcwd()
-        os.chdir(folder)
-        try:
-            result = CliRunner().invoke(app, ["solve", "org.xlsx", "--no-alternatives"])
-        finally:
-            os.chdir(old)
-        assert result.exception is None or isinstance(result.exception, SystemExit), \
-            repr(result.exception)
-        check_outcome(result.exit_code, result.stderr, result.output, folder, data)
+    solve_in_process(fuzzed_workbook(changes))
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,16 +128,4 @@ def test_damaged_bytes_are_refused_or_read_never_crash(flips):
     data = bytearray(mk.xlsx())
     for pos, xor in flips:
         data[pos % len(data)] ^= xor
-    data = bytes(data)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "org.xlsx").write_bytes(data)
-        old = os.getcwd()
-        os.chdir(folder)
-        try:
-            result = CliRunner().invoke(app, ["solve", "org.xlsx", "--no-alternatives"])
-        finally:
-            os.chdir(old)
-        assert result.exception is None or isinstance(result.exception, SystemExit), \
-            repr(result.exception)
-        check_outcome(result.exit_code, result.stderr, result.output, folder, data)
+    solve_in_process(bytes(data))

@@ -625,3 +625,18 @@ def test_a_bad_discount_rate_is_located_on_its_value_cell(tmp_path, value, fragm
     issue = error_at(tmp_path, "Organization", 9, "value",
                      row("Organization", ["discount rate", value]))
     assert fragment in issue.message
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("Sales\u202e", "Sales\\u202e"),          # right-to-left override
+    ("Sa\u200bles", "Sa\\u200bles"),          # zero-width space
+    ("Sales\u2066x\u2069", "Sales\\u2066x\\u2069"),
+    ("Sales\nteam", "Sales\\nteam"),          # a line break stays one line
+])
+def test_invisible_characters_in_user_text_are_escaped_in_messages(name, shown):
+    groups = pd.DataFrame({"group": [name, name], "users": [1, 2], "needs": ["mailbox"] * 2})
+    with pytest.raises(InputError) as err:
+        org_from_frames(groups)
+    (line,) = err.value.lines()
+    assert f"duplicate group '{shown}'" in line
+    assert line.isprintable()

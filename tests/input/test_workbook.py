@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -158,3 +159,42 @@ def test_the_template_writes_the_specified_columns_and_rules():
     assert list(ORGANIZATION_FIELDS) == [f for f in FIELDS if f.template]
     for c in [*FIELDS, *(c for s in SHEETS.values() for c in s.columns)]:
         assert _allowed(c.rule) and c.description, c.name
+
+
+def test_sheet_rows_follow_the_specification_and_refuse_other_columns():
+    from planner.input.template import sheet_row
+    from planner.input.workbook import SHEETS
+
+    names = [c.name for c in SHEETS["holdings"].columns if c.template]
+    row = sheet_row("Holdings", ends="2027-06-30", product="m365_e3")
+    assert row[names.index("product")] == "m365_e3"
+    assert row[names.index("ends")] == "2027-06-30"
+    assert sum(v is not None for v in row) == 2 and len(row) == len(names)
+    with pytest.raises(KeyError, match="qty"):
+        sheet_row("Holdings", qty=3)
+
+
+def test_example_workbooks_carry_the_specified_headers_in_order(tmp_path):
+    from planner.examples import EXAMPLES, write_definition
+    from planner.input.workbook import SHEETS
+
+    spec = {**EXAMPLES["tiny"],
+            "groups": [{**EXAMPLES["tiny"]["groups"][0], "pcs_per_user": 1}],
+            "prices": [{"product": "m365_e3", "unit_price": 30}],
+            "growth": [{"group": "office", "start": "2027-01-01", "users": 45}]}
+    wb = openpyxl.load_workbook(write_definition(spec, tmp_path / "org.xlsx"))
+    for sheet in SHEETS.values():
+        headers = [c.value for c in wb[sheet.title][1]]
+        written = [c.header for c in sheet.columns if c.template]
+        assert headers[:len(written)] == written, sheet.title
+    assert [c.value for c in wb["Groups"][1]][-1] == "pcs_per_user"
+    assert wb["Growth"]["B1"].value == "from"
+
+
+def test_the_importers_per_kind_columns_are_groups_columns():
+    from planner.importer.feasibility import PER_KIND
+    from planner.importer.writer import PER_KIND_MEANING
+    from planner.input.workbook import HEADER_MAP
+
+    assert set(PER_KIND) == set(PER_KIND_MEANING)
+    assert all(HEADER_MAP["groups"][name][0] == name for name in PER_KIND)

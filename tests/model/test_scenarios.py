@@ -135,7 +135,7 @@ def test_trey_research_at_renewal_takes_the_cheaper_path_and_shows_the_other(sol
     full, addon = {"m365_e3"}, {"m365_e3_addon_sa", "professional_desktop", "core_cal_suite"}
     chosen, other = (full, addon) if full <= products else (addon, full)
     assert chosen <= products
-    shown = [({edition(p) for p in r.alternative.split(" + ")}, r.extra_annual_cost)
+    shown = [({edition(p) for bundle in r.alternative for p in bundle}, r.extra_annual_cost)
              for r in plan.alternatives.itertuples()]
     assert any(other <= alt and extra > 0 for alt, extra in shown), shown
 

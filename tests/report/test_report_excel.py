@@ -48,13 +48,14 @@ def make_plan(**overrides) -> Plan:
         annual_cost=float(purchases["annual_cost"].sum()), baseline_annual_cost=52_000.0,
         committed_annual_cost=34_560.0, gap=0.0, purchases=purchases,
         assignments=pd.DataFrame([
-            dict(group="Office", users=85, products="m365_e3", annual_cost_per_user=432.0,
+            dict(group="Office", users=85, products=("m365_e3",), annual_cost_per_user=432.0,
                  why="cheapest"),
-            dict(group="Security", users=20, products="m365_e5", annual_cost_per_user=684.0,
+            dict(group="Security", users=20, products=("m365_e5",), annual_cost_per_user=684.0,
                  why=LONG),
         ], columns=ASSIGNMENT_COLUMNS),
         alternatives=pd.DataFrame([
-            dict(group="Office", rank=1, chosen="m365_e3", alternative="o365_e3 + ems_e3",
+            dict(group="Office", rank=1, chosen=(("m365_e3",),),
+                 alternative=(("o365_e3", "ems_e3"),),
                  extra_annual_cost=1200.0, extra_annual_cost_per_user=14.12, note=""),
         ], columns=ALTERNATIVE_COLUMNS),
         compliance=pd.DataFrame([
