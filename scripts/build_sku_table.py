@@ -36,8 +36,6 @@ from planner.importer.skus import (  # noqa: E402
 )
 
 TENANT = ROOT / "catalog" / "tenant"
-OUT = TENANT / "sku_aliases.csv"
-VERSION = TENANT / "sku_aliases_version.csv"
 COLUMNS = ("Product_Display_Name", "String_Id", "GUID")
 URL = ("https://download.microsoft.com/download/e/3/e/e3e9faf2-f28b-490a-9ada-c6089a1fc5b0/"
        "Product%20names%20and%20service%20plan%20identifiers%20for%20licensing.csv")
@@ -85,17 +83,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--copy", default="", help="where that copy was taken from")
     parser.add_argument("--version", default=date.today().isoformat(),
                         help="table version (default: today)")
+    parser.add_argument("--tenant-dir", type=Path, default=TENANT,
+                        help="the folder of the tables (default: catalog/tenant)")
     args = parser.parse_args(argv)
+    out = args.tenant_dir / "sku_aliases.csv"
     rows = product_rows(args.csv)
-    kept = hand_rows(OUT)
-    write_csv(OUT, ALIAS_COLUMNS, rows + kept)
+    kept = hand_rows(out)
+    write_csv(out, ALIAS_COLUMNS, rows + kept)
     data = args.csv.read_bytes()
-    write_csv(VERSION, VERSION_COLUMNS, [{
+    write_csv(args.tenant_dir / "sku_aliases_version.csv", VERSION_COLUMNS, [{
         "table_version": args.version, "microsoft_csv_date": args.csv_date.isoformat(),
         "microsoft_csv_products": str(len(rows)), "microsoft_csv_bytes": str(len(data)),
         "microsoft_csv_sha256": hashlib.sha256(data).hexdigest(),
         "microsoft_csv_copy": args.copy, "microsoft_csv_url": URL}])
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} products from {args.csv.name} "
+    print(f"wrote {out}: {len(rows)} products from {args.csv.name} "
           f"and {len(kept)} other rows kept; version {args.version}")
 
 
