@@ -30,10 +30,10 @@ from planner.importer.feasibility import shortfalls
 from planner.importer.findings import Finding, Pricer, build_findings
 from planner.importer.grouping import GROUP_BY, Persona, group
 from planner.importer.holdings import HoldingsResult, build_holdings, renewal_guess
-from planner.importer.licences import load_aliases, resolve_licences
+from planner.importer.licences import NAME_HINT, UNKNOWN_NAME, load_aliases, resolve_licences
 from planner.importer.products import ProductMap
 from planner.importer.readers import Problems, collect
-from planner.importer.skus import SkuTable
+from planner.importer.skus import SkuTable, alias_version
 from planner.importer.tenant import Tenant
 
 DEFAULT_MIN_GROUP = 10
@@ -53,6 +53,7 @@ class UnmappedRow:
     users: int
     source: str
     note: str
+    unknown_name: bool = False
 
 
 @dataclass
@@ -184,11 +185,20 @@ def _infer(tenant: Tenant, table: SkuTable, products: ProductMap, catalog: Any,
                       + (" ..." if len(blocked) > 5 else ""))
     notes = _notes(tenant, inference, devices, holdings, renewal, excluded, members,
                    group_by, min_group_size)
-    unmapped = _unmapped(tenant, table, products, holdings, problems)
+    version = alias_version()
+    unmapped = _unmapped(tenant, table, products, holdings, problems, version["table_version"])
     agreement, minimum = _agreement(personas, catalog)
     notes.insert(1, f"agreement {agreement} is assumed (EA when the Groups reach {minimum} users "
                     "or devices, the EA minimum, else CSP), and so are currency USD and list "
                     "prices: set agreement, discount_pct and negotiated Prices from the agreement.")
+    notes.insert(2, f"Licences identified with planner's SKU alias table version "
+                    f"{version['table_version']} (built from Microsoft's identifier CSV of "
+                    f"{version['microsoft_csv_date']}).")
+    unknown = [u for u in unmapped if u.unknown_name]
+    if unknown:
+        notes.append(f"{len(unknown)} licence name{'s' if len(unknown) != 1 else ''} unknown to that "
+                     "table (see the Unmapped sheet): the users holding them are planned without "
+                     "them; map the names with --aliases and import again.")
     return ImportResult(as_of, tenant.account, agreement, personas, holdings, renewal, findings,
                         unmapped, notes, paths,
                         min_group_size, warnings=problems.final(), tenant=tenant)
@@ -204,9 +214,10 @@ def _agreement(personas: list[Persona], catalog: Any) -> tuple[str, int]:
 
 
 def _unmapped(tenant: Tenant, table: SkuTable, products: ProductMap, holdings: HoldingsResult,
-              problems: Problems) -> list[UnmappedRow]:
-    """Owned SKUs and users' licences that no catalog product stands for; a licence found
-    only on users (no SKU export names it) is also one warning line."""
+              problems: Problems, table_version: str) -> list[UnmappedRow]:
+    """Owned SKUs and users' licences that no catalog product stands for, unknown licence
+    names among them; a licence found only on users (no SKU export names it) is also one
+    warning line."""
     holders: Counter = Counter()
     first: dict[str, Any] = {}
     for user in tenant.users.values():
@@ -224,11 +235,22 @@ def _unmapped(tenant: Tenant, table: SkuTable, products: ProductMap, holdings: H
         if key in seen:
             continue
         known, user = table.skus[key], first[key]
-        problems.warn(f"licence {known.label} ({n} user{'s' if n != 1 else ''}) has no catalog "
-                      "product; left out (see the Unmapped sheet)", user.file, user.row, user.column)
-        rows.append(UnmappedRow(known.part, min(known.guids, default=""), known.name, None, None, n,
-                                "user licences", "assigned to users; not planned (no catalog product)"
-                                + ("" if known.part else "; part number unknown")))
+        users = f"{n} user{'s' if n != 1 else ''}"
+        if known.source == UNKNOWN_NAME:
+            problems.warn(f"unknown licence name '{known.name}' ({users}): not in planner's SKU "
+                          f"alias table; left out (see the Unmapped sheet)", user.file, user.row,
+                          user.column, hint=NAME_HINT)
+            note = (f"unknown licence name: not in planner's SKU alias table (version "
+                    f"{table_version}); its users are planned without it. If it is a "
+                    "localized or renamed product, add it to an aliases file (--aliases, columns "
+                    "name,sku) and import again, or import from Graph (skuIds)")
+        else:
+            problems.warn(f"licence {known.label} ({users}) has no catalog product; left out "
+                          "(see the Unmapped sheet)", user.file, user.row, user.column)
+            note = ("assigned to users; not planned (no catalog product)"
+                    + ("" if known.part else "; part number unknown"))
+        rows.append(UnmappedRow(known.part, min(known.guids, default=""), known.name, None, None,
+                                n, "user licences", note, known.source == UNKNOWN_NAME))
     return rows
 
 

@@ -4,22 +4,22 @@
 ``other``, ``none``): the user's most capable device wins (a physical Windows PC, then a
 Cloud PC or virtual machine, then a Mac or Linux PC, then a phone or tablet), the most
 recently seen first among equals. A Windows edition is read from ``skuNumber`` or the
-``SkuFamily`` text through ``data/windows_editions.csv`` (first matching row wins); an
-unknown edition is taken to be Windows Pro, and that guess is stated. macOS, Linux, iOS,
+``SkuFamily`` text through ``catalog/tenant/windows_editions.csv`` (first matching row
+wins); an unknown edition is taken to be Windows Pro, and that guess is stated. macOS, Linux, iOS,
 iPadOS and Android devices are ``other``: not a qualifying OS for Windows Enterprise per
 user. Screen size is in no export, so the frontline test can only be suggested: a user
 whose every device is a phone or tablet is a frontline *candidate*.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
+from planner.importer.tables import read_table
 from planner.importer.tenant import Device
+
+EDITION_COLUMNS = ("kind", "value", "primary_device", "verified", "source")
 
 MOBILE = ("ios", "ipados", "android", "windows mobile", "windows phone")
 PC_OTHER = ("macos", "mac os", "os x", "linux", "chrome")
@@ -54,10 +54,9 @@ class DeviceSummary:
 
 def load_editions() -> list[Edition]:
     """The Windows edition table shipped with the importer."""
-    text = (resources.files("planner.importer") / "data" / "windows_editions.csv").read_text(
-        encoding="utf-8")
-    return [Edition(r["kind"], r["value"].strip().lower(), r["primary_device"], r["verified"] == "Y")
-            for r in csv.DictReader(io.StringIO(text))]
+    rows = read_table("windows_editions.csv", EDITION_COLUMNS)
+    return [Edition(r["kind"], r["value"].lower(), r["primary_device"], r["verified"] == "Y")
+            for r in rows]
 
 
 def os_class(device: Device) -> str:

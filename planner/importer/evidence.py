@@ -3,9 +3,9 @@
 The principle: a user needs what the current licences give (the union of the catalog
 ``provides`` of the products the SKUs map to), reduced only where evidence shows a
 capability unused, and every decision is recorded as evidence ``(item, value, reason)``.
-The rules and their thresholds are data (``data/evidence_rules.csv``); a rule applies to
-those of its need ids the loaded catalog has, so the rules follow the catalog's
-vocabulary:
+The rules and their thresholds are data (``catalog/tenant/evidence_rules.csv``); a rule
+applies to those of its need ids the loaded catalog has, so the rules follow the
+catalog's vocabulary:
 
 - ``desktop_apps``: no Windows or Mac use of any Office app over a report period of at
   least ``min_days`` (Microsoft 365 Apps report) and no desktop activation -> the desktop
@@ -44,22 +44,21 @@ never asserts frontline, it only marks a user as a frontline candidate.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from planner.input.organization import QUALIFYING_OS
 from planner.importer.devices import DEFAULT_INSTALL_LIMIT, KINDS, DeviceIndex, DeviceSummary
 from planner.importer.plans import ServicePlans
 from planner.importer.products import ProductMap
+from planner.importer.tables import read_table
 from planner.importer.tenant import Tenant, User, user_key
 from planner.importer.usage import SHARED_MAILBOXES, used
 from planner.importer.values import ALL_DAYS
 
 GIB = 2**30
+RULE_COLUMNS = ("rule", "needs", "replacement", "min_days", "limit", "source")
 ONPREM_REASON = ("on-premises use is not visible in a tenant: add the need by hand for users "
                  "of on-premises servers")
 """Why on-premises rights are dropped (said once on the Organization notes, not per group)."""
@@ -80,11 +79,9 @@ class Rule:
 
 def load_rules(catalog: Any) -> dict[str, Rule]:
     """The evidence rules, with need ids the catalog lacks left out."""
-    text = (resources.files("planner.importer") / "data" / "evidence_rules.csv").read_text(
-        encoding="utf-8")
     known = set(catalog.needs.index)
     rules = {}
-    for r in csv.DictReader(io.StringIO(text)):
+    for r in read_table("evidence_rules.csv", RULE_COLUMNS):
         rules[r["rule"]] = Rule(
             r["rule"], tuple(n for n in r["needs"].split(";") if n in known),
             tuple(n for n in r["replacement"].split(";") if n in known),

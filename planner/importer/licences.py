@@ -2,10 +2,13 @@
 
 Runs once every file is read, so that the tenant's own SKUs (``subscribedSkus`` and
 ``directory/subscriptions``) are known first: they add SKUs newer than the shipped table
-and decide between SKUs that share a display name. An identity that cannot be resolved
-(a skuId in no export and not in the table, a licence name that is no known name) is an
+and decide between SKUs that share a display name. A skuId in no export and not in the
+table, or a display name that several SKUs of different catalog products share, is an
 error, reported once per distinct value with its first location and how many users carry
-it.
+it. A licence *name* that is no known name (typically a localized admin-center name the
+alias table lacks) is recorded as a licence without a part number and without a catalog
+product (source :data:`UNKNOWN_NAME`): the import goes on, and the Unmapped sheet lists it
+with the users holding it and how to map it.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from planner.importer.tenant import Tenant, User
 GUID_HINT = "add the subscribedSkus export: it names every SKU the tenant owns"
 NAME_HINT = ("map it in an aliases file (--aliases, columns name,sku) or import from Graph, "
              "which identifies licences by skuId")
+UNKNOWN_NAME = "unknown licence name"
 
 
 @dataclass
@@ -64,8 +68,9 @@ class Resolver:
         found, unknown = self.table.split_names(value)
         keys = {k for alts in found if (k := self._pick(user, self.table.name(min(alts)), alts))}
         for piece in unknown:
-            self._miss(user, f"name:{piece.casefold()}", f"unknown licence name '{piece}'",
-                       NAME_HINT)
+            key = self.table.add_name(piece, "", UNKNOWN_NAME)
+            if key:
+                keys.add(key)
         return keys
 
     def _token(self, user: User, token: str) -> set[str]:

@@ -26,6 +26,12 @@ def tenant_b() -> Path:
 
 
 @pytest.fixture(scope="session")
+def tenant_c() -> Path:
+    """A Polish-language admin center export (BOM, CRLF) with one unknown licence name."""
+    return FIXTURES / "tenant_c"
+
+
+@pytest.fixture(scope="session")
 def result_a(tenant_a):
     """tenant_a imported by department without folding (every persona kept)."""
     return import_tenant([tenant_a], as_of=AS_OF, min_group_size=1)

@@ -4,19 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from tenant_helpers import FIXTURES, fixture_files
+from tenant_helpers import FIXTURES, fixture_files, planner
 
 FIXTURE_MAKER = FIXTURES / "make_tenants.py"
-
-
-def planner(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    exe = shutil.which("planner") or str(Path(sys.executable).with_name("planner"))
-    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
-                          check=False)
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -52,6 +52,7 @@ def test_each_fixture_file_is_recognised_by_content():
         "intune/DevicesWithInventory.csv": "Intune device export",
         "users_12_1_2026 9_00_00 AM.csv": "admin center Active users export",
         "users_english.csv": "admin center Active users export",
+        "users_12_1_2026 10_15_00 AM.csv": "admin center Active users export",
     }
     assert lines == []
 
@@ -159,21 +160,41 @@ def test_bad_values_are_located_by_file_row_and_column(tmp_path):
         "skus.csv, row 2, column ActiveUnits: '-3' is not a whole number >= 0"]
 
 
-def test_unknown_licences_are_one_error_each_with_the_user_count(tmp_path):
+def test_an_unknown_skuid_is_one_error_with_the_user_count(tmp_path):
     lines = errors_of(tmp_path, **{
         "users.csv": "User principal name,Display name,Block credential,Licenses\n"
-                     "a@example.com,A,False,Microsoft 365 E3+Licencia Desconocida\n"
-                     "b@example.com,B,False,Licencia Desconocida\n",
-        "graph.json": json.dumps({"value": [{"userPrincipalName": "c@example.com",
-                                             "assignedLicenses": [
-                                                 {"skuId": "00000000-1111-2222-3333-444444444444"}]}]})})
+                     "a@example.com,A,False,Microsoft 365 E3+Licencia Desconocida\n",
+        "graph.json": json.dumps({"value": [
+            {"userPrincipalName": f"{u}@example.com",
+             "assignedLicenses": [{"skuId": "00000000-1111-2222-3333-444444444444"}]}
+            for u in ("c", "d")]})})
     assert lines == [
         ("graph.json, row 1, column assignedLicenses: unknown skuId "
         "00000000-1111-2222-3333-444444444444: in no SKU export and not in planner's SKU table "
-        "(add the subscribedSkus export: it names every SKU the tenant owns)"),
-        ("users.csv, row 2, column Licenses: unknown licence name 'Licencia Desconocida' (and 1 more "
-        "user) (map it in an aliases file (--aliases, columns name,sku) or import from Graph, which "
-        "identifies licences by skuId)")]
+        "(and 1 more user) (add the subscribedSkus export: it names every SKU the tenant owns)")]
+
+
+def test_an_unknown_licence_name_is_unmapped_with_a_hint_and_its_users_counted(tmp_path, catalog):
+    (tmp_path / "users.csv").write_text(
+        "User principal name,Display name,Block credential,Department,Licenses\n"
+        "a@example.com,A,False,Ops,Microsoft 365 E3+Licencia Desconocida\n"
+        "b@example.com,B,False,Ops,Licencia Desconocida\n"
+        "c@example.com,C,False,Ops,Microsoft 365 E3\n", encoding="utf-8")
+    result = import_tenant([tmp_path], as_of=AS_OF, min_group_size=1)
+    row, = result.unmapped
+    assert (row.sku, row.name, row.users, row.unknown_name) == ("", "Licencia Desconocida", 2, True)
+    assert "--aliases" in row.note and "planned without it" in row.note
+    warning = f"{tmp_path.name}/users.csv, row 2, column Licenses: unknown licence name " \
+              "'Licencia Desconocida' (2 users): not in planner's SKU alias table; left out " \
+              "(see the Unmapped sheet) (map it in an aliases file (--aliases, columns name,sku) " \
+              "or import from Graph, which identifies licences by skuId)"
+    assert warning in [str(w) for w in result.warnings]
+    persona, = result.personas          # a and c; b holds nothing the catalog knows
+    assert persona.users == 2
+    assert {p.products for _, p in persona.members} == {(product_of(catalog, "SPE_E3"),)}
+    notes = " ".join(result.notes)
+    assert "1 (only licences without a catalog product)" in notes
+    assert "1 licence name unknown to that table (see the Unmapped sheet)" in notes
 
 
 def test_an_aliases_file_maps_a_localized_name(tmp_path, catalog):

@@ -1,5 +1,5 @@
 """tenant_a imported end to end: personas, holdings, findings and evidence, counted by hand
-from ``fixtures/make_tenants.py`` (33 users; see the comments there)."""
+from ``tests/data/tenant/make_tenants.py`` (33 users; see the comments there)."""
 from __future__ import annotations
 
 from collections import Counter
