@@ -55,7 +55,7 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
         prod = catalog.product(pid)
         if kind and prod.kind != kind:
             continue
-        estimate = plist.prices.at[pid, "estimate"] == "Y" if pid in plist.prices.index else None
+        estimate = plist.is_estimate(pid)
         rows.append(dict(
             id=pid, name=prod.name, kind=prod.kind, basis=prod.basis, sku=prod.sku,
             unit_price=plist.unit_price(pid), sa_unit_price=plist.sa_price(pid),

@@ -163,6 +163,20 @@ class _PlainFlags:
         _plain_flags([option] if option is not None else [])
         return option
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
+        as_json = "--json" in args
+        try:
+            return super().parse_args(ctx, list(args))
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if not hasattr(exc, "format_message") or getattr(exc, "exit_code", 0) != 2:
+                raise
+            fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE,
+                 as_json)
+            raise  # unreachable: fail() exits
+
 
 class Command(_PlainFlags, TyperCommand):
     """A Typer command with plain help and plain usage errors.
@@ -185,23 +199,30 @@ class Command(_PlainFlags, TyperCommand):
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
 
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
-        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
-        as_json = "--json" in args
-        try:
-            return super().parse_args(ctx, list(args))
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:
-            if not hasattr(exc, "format_message") or getattr(exc, "exit_code", 0) != 2:
-                raise
-            fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE,
-                 as_json)
-            raise  # unreachable: fail() exits
 
 
 class Group(_PlainFlags, TyperGroup):
-    """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+    """The ``planner`` (and ``planner roles``) group, its flags shown without a type.
+
+    An unknown command is one line ``planner: no such command 'solv' (did you mean
+    'solve'?)``, exit 2 (the JSON error object when ``--json`` was given), instead of
+    Typer's error box.
+    """
+
+    def command_names(self, ctx) -> list[str]:
+        """The names a command may be called by (for the did-you-mean of a typo)."""
+        return list(self.list_commands(ctx))
+
+    def resolve_command(self, ctx, args: list[str]):
+        """The command named by ``args[0]``; an unknown name fails with one plain line."""
+        name = args[0] if args else ""
+        if (not args or ctx.resilient_parsing or name.startswith("-")
+                or self.get_command(ctx, name) is not None):
+            return super().resolve_command(ctx, args)
+        fail([Issue(f"{ctx.command_path}: no such command '{name}'",
+                    hint=did_you_mean(name, self.command_names(ctx))
+                    or f"see '{ctx.command_path} --help'")], EXIT_USAGE, "--json" in args)
+        raise AssertionError("unreachable: fail() exits")
 
 
 def reflow(text: str) -> str:
