@@ -167,7 +167,8 @@ class _PlainFlags:
         """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
         as_json = "--json" in args
         try:
-            return super().parse_args(ctx, list(args))
+            # a mixin: the command or group class it is mixed into parses
+            return super().parse_args(ctx, list(args))  # type: ignore[misc]
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
