@@ -9,13 +9,31 @@ Public API (what notebooks and scripts use)::
 """
 from __future__ import annotations
 
-from planner.catalog.load import load_catalog
+from typing import TYPE_CHECKING
+
 from planner.errors import InputError, NoCompliantPlan, PlannerError
 from planner.input.organization import Group, Holding, Organization, OrgInputs, PriceOverride
-from planner.pipeline import plan
-from planner.results import Plan
+
+if TYPE_CHECKING:
+    from planner.catalog.load import load_catalog
+    from planner.pipeline import plan
+    from planner.results import Plan
 
 __version__ = "0.1.0"
+
+# Imported on first use, so that a command importing one submodule (``planner --help``,
+# ``planner validate``) does not pay for PuLP, pandas and the model.
+_LAZY = {"load_catalog": "planner.catalog.load", "plan": "planner.pipeline", "Plan": "planner.results"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
 
 
 def read_org(path, catalog=None) -> OrgInputs:
@@ -25,10 +43,12 @@ def read_org(path, catalog=None) -> OrgInputs:
     return _read_org(path, catalog=catalog)
 
 
-def solve(source, at: str = "now", **kwargs) -> Plan:
+def solve(source, at: str = "now", **kwargs) -> "Plan":
     """Plan from a workbook path or an :class:`OrgInputs`; keyword arguments go to :func:`plan`."""
+    from planner.pipeline import plan as make_plan
+
     inputs = source if isinstance(source, OrgInputs) else read_org(source)
-    return plan(inputs, at=at, **kwargs)
+    return make_plan(inputs, at=at, **kwargs)
 
 
 __all__ = [

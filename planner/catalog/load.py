@@ -122,28 +122,73 @@ class Capability:
     install_kinds: tuple[str, ...]
 
 
+PRICE_NUMBERS = ("unit_price", "sa_unit_price", "band_pct")
+"""The numeric columns of a price list (blank or unreadable is NaN, as in :attr:`PriceList.prices`)."""
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 @dataclass(frozen=True)
 class PriceList:
-    """A dated price snapshot; ``prices`` is indexed by product id."""
+    """A dated price snapshot; ``rows`` are its CSV rows, ``prices`` the same indexed by product id.
+
+    Lookups (:meth:`unit_price`, :meth:`sa_price`, :meth:`band`) read plain dictionaries;
+    the ``prices`` DataFrame is built on first use (notebooks, the views), so planning
+    does not need pandas for the catalog.
+    """
 
     id: str
     effective_date: date
     currency: str
     description: str
-    prices: pd.DataFrame
+    rows: tuple[dict[str, str], ...] = ()
+
+    @functools.cached_property
+    def _numbers(self) -> dict[str, dict[str, float]]:
+        return {r["product"]: {c: _number(r.get(c, "")) for c in PRICE_NUMBERS} for r in self.rows}
+
+    @functools.cached_property
+    def _estimates(self) -> frozenset[str]:
+        return frozenset(r["product"] for r in self.rows if r.get("estimate") == "Y")
+
+    @functools.cached_property
+    def prices(self):
+        """The list as a pandas DataFrame indexed by product (numeric columns as floats)."""
+        import pandas as pd
+
+        if not self.rows:
+            return pd.DataFrame()
+        frame = pd.DataFrame(list(self.rows)).set_index("product")
+        for col in PRICE_NUMBERS:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        return frame
 
     def unit_price(self, product: str) -> float | None:
         """New-purchase price [currency/unit/month], or None if the list lacks it."""
-        if product not in self.prices.index:
-            return None
-        return float(self.prices.at[product, "unit_price"])
+        numbers = self._numbers.get(product)
+        return None if numbers is None else numbers["unit_price"]
 
     def sa_price(self, product: str) -> float | None:
         """SA-only renewal price [currency/unit/month] of an on-premises licence."""
-        if product not in self.prices.index:
+        numbers = self._numbers.get(product)
+        value = None if numbers is None else numbers["sa_unit_price"]
+        return None if value is None or value != value else value
+
+    def is_estimate(self, product: str) -> bool | None:
+        """True when the list's price of ``product`` is an estimate (None if not listed)."""
+        return product in self._estimates if product in self._numbers else None
+
+    def band(self, product: str) -> float | None:
+        """The error band [%] of an estimated price (None if published or not listed)."""
+        if not self.is_estimate(product):
             return None
-        value = self.prices.at[product, "sa_unit_price"]
-        return None if pd.isna(value) else float(value)
+        value = self._numbers[product]["band_pct"]
+        return None if value != value else value
 
 
 @dataclass
@@ -572,15 +617,11 @@ def _load(root: Path) -> Catalog:
             if row.get("estimate") == "Y" and not (row.get("derivation") and row.get("band_pct")):
                 chk.errors.append(f"catalog/prices/{pl['id']}.csv line {n} ({row.get('product')}): "
                                   "an estimate needs its derivation and its band_pct")
-        frame = pd.DataFrame(rows).set_index("product") if rows else pd.DataFrame()
-        if len(frame):
-            for col in ("unit_price", "sa_unit_price", "band_pct"):
-                frame[col] = pd.to_numeric(frame[col], errors="coerce")
         try:
             eff = date.fromisoformat(pl["effective_date"])
         except ValueError:
             continue
-        price_lists[pl["id"]] = PriceList(pl["id"], eff, pl["currency"], pl["description"], frame)
+        price_lists[pl["id"]] = PriceList(pl["id"], eff, pl["currency"], pl["description"], tuple(rows))
     caps = _capabilities(capabilities) if not chk.errors else {}
     items = _resolve_products(products, caps, plan_caps, plans_of_sku, rights) if not chk.errors else {}
     for pid, prod in items.items():

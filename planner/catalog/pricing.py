@@ -190,13 +190,9 @@ class Pricing:
 
     def estimate_band(self, product: str) -> float | None:
         """The error band [%] of an estimated price in this plan's list (None if published)."""
-        frame = self.price_list.prices
-        if product in self.overrides or product not in frame.index:
+        if product in self.overrides:
             return None
-        if frame.at[product, "estimate"] != "Y":
-            return None
-        band = frame.at[product, "band_pct"]
-        return None if band != band else float(band)
+        return self.price_list.band(product)
 
     def running(self, holding: Holding) -> bool:
         """True when the holding is already paid for the planning year."""

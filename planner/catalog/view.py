@@ -4,11 +4,13 @@ from __future__ import annotations
 import difflib
 import textwrap
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("suite", "standalone", "addon", "step_up", "cloud_addon_sa", "onprem_license", "sa_renewal")
 
@@ -41,6 +43,8 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
     InputError
         For an unknown kind or price list (the message lists the valid ones).
     """
+    import pandas as pd
+
     catalog = catalog or load_catalog()
     if kind is not None and kind not in KINDS:
         close = difflib.get_close_matches(kind.lower(), KINDS, n=1, cutoff=0.5)
@@ -55,7 +59,7 @@ def catalog_tables(kind: str | None = None, price_list: str | None = None,
         prod = catalog.product(pid)
         if kind and prod.kind != kind:
             continue
-        estimate = plist.prices.at[pid, "estimate"] == "Y" if pid in plist.prices.index else None
+        estimate = plist.is_estimate(pid)
         rows.append(dict(
             id=pid, name=prod.name, kind=prod.kind, basis=prod.basis, sku=prod.sku,
             unit_price=plist.unit_price(pid), sa_unit_price=plist.sa_price(pid),
@@ -84,6 +88,7 @@ def print_catalog(tables: dict[str, pd.DataFrame], console=None) -> None:
     within the console's width (80 columns when piped), otherwise one block per row
     (``id``, then ``column: value`` lines wrapped between words).
     """
+    import pandas as pd
     from rich.console import Console
 
     console = console or Console()
@@ -103,6 +108,8 @@ def print_catalog(tables: dict[str, pd.DataFrame], console=None) -> None:
 
 
 def _price(r) -> str:
+    import pandas as pd
+
     if pd.isna(r.unit_price):
         return "-"
     return f"{r.unit_price:,.2f}" + ("*" if r.price_is_estimate else "")

@@ -69,6 +69,10 @@ class _LazyGroup(Group):
             self._load(name)
         return super().list_commands(ctx)
 
+    def command_names(self, ctx):
+        """Every command name, without importing the lazy commands' modules."""
+        return list(self.commands) + [n for n in LAZY_COMMANDS if n not in self.commands]
+
 
 app = typer.Typer(
     cls=_LazyGroup,

@@ -155,6 +155,21 @@ def _plain_help(command: TyperCommand | TyperGroup) -> None:
         command.help = reflow(command.help)
 
 
+def _parse_plain(parse, ctx, args: list[str]) -> list[str]:
+    """Run a command's or group's ``parse``, turning a usage error into one plain line (or
+    JSON) and exit code 2."""
+    as_json = "--json" in args
+    try:
+        return parse(ctx, list(args))
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if not hasattr(exc, "format_message") or getattr(exc, "exit_code", 0) != 2:
+            raise
+        fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE, as_json)
+        raise  # unreachable: fail() exits
+
+
 def _plain_option(option):
     """``--help`` without a type after it."""
     _plain_flags([option] if option is not None else [])
@@ -179,6 +194,10 @@ class Command(TyperCommand):
         """``--help`` without a type after it."""
         return _plain_option(super().get_help_option(ctx))
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
+        return _parse_plain(super().parse_args, ctx, args)
+
     def collect_usage_pieces(self, ctx) -> list[str]:
         """``[OPTIONS] ORG.xlsx``: required arguments bare, optional ones in brackets."""
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -190,23 +209,30 @@ class Command(TyperCommand):
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
 
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
-        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
-        as_json = "--json" in args
-        try:
-            return super().parse_args(ctx, list(args))
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:
-            if not hasattr(exc, "format_message") or getattr(exc, "exit_code", 0) != 2:
-                raise
-            fail([Issue(_usage_message(exc), hint=_usage_hint(exc, ctx, args))], EXIT_USAGE,
-                 as_json)
-            raise  # unreachable: fail() exits
 
 
 class Group(TyperGroup):
-    """The ``planner`` (and ``planner roles``) group, its flags shown without a type."""
+    """The ``planner`` (and ``planner roles``) group, its flags shown without a type.
+
+    An unknown command is one line ``planner: no such command 'solv' (did you mean
+    'solve'?)``, exit 2 (the JSON error object when ``--json`` was given), instead of
+    Typer's error box.
+    """
+
+    def command_names(self, ctx) -> list[str]:
+        """The names a command may be called by (for the did-you-mean of a typo)."""
+        return list(self.list_commands(ctx))
+
+    def resolve_command(self, ctx, args: list[str]):
+        """The command named by ``args[0]``; an unknown name fails with one plain line."""
+        name = args[0] if args else ""
+        if (not args or ctx.resilient_parsing or name.startswith("-")
+                or self.get_command(ctx, name) is not None):
+            return super().resolve_command(ctx, args)
+        fail([Issue(f"{ctx.command_path}: no such command '{name}'",
+                    hint=did_you_mean(name, self.command_names(ctx))
+                    or f"see '{ctx.command_path} --help'")], EXIT_USAGE, "--json" in args)
+        raise AssertionError("unreachable: fail() exits")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,6 +241,10 @@ class Group(TyperGroup):
     def get_help_option(self, ctx):
         """``--help`` without a type after it."""
         return _plain_option(super().get_help_option(ctx))
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse, turning a usage error into one plain line (or JSON) and exit code 2."""
+        return _parse_plain(super().parse_args, ctx, args)
 
 
 def reflow(text: str) -> str:
