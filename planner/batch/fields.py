@@ -122,6 +122,14 @@ def failure_values(exc: Exception) -> dict[str, Any]:
     return values
 
 
+def skipped_values(seconds: float) -> dict[str, Any]:
+    """The columns of an item not started because the run's time limit (``seconds``) ran out."""
+    values: dict[str, Any] = {f.column: f.fallback for f in PLAN_FIELDS}
+    values.update(status="skipped", exit_code=EXIT_FEASIBLE, notes=None,
+                  error=f"time limit reached: not planned within the run's {seconds:g} s")
+    return values
+
+
 def lost_values(message: str) -> dict[str, Any]:
     """The columns of an item whose worker process died on every try."""
     values = failure_values(RuntimeError(message))
