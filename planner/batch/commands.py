@@ -67,10 +67,13 @@ def sweep(org: Path, spec: Path, out: Path, *, draws: int, seed: int, at: str, e
     table = monte_carlo(org, spec, draws, seed, engine=engine, workers=workers,
                         address=address, at=at, time_limit=time_limit, progress=True)
     written = write_sweep(table, out, inputs=(org, spec))
-    planned = int(table["exit_code"].isin([0, 3]).sum())
+    skipped = int((table["status"] == "skipped").sum())
+    planned = int((table["exit_code"].isin([0, 3]) & (table["status"] != "skipped")).sum())
     text = f"{draws} draws: {planned} planned"
-    if planned < draws:
-        text += f", {draws - planned} without a plan (see status and error in draws.csv)"
+    if planned + skipped < draws:
+        text += f", {draws - planned - skipped} without a plan (see status and error in draws.csv)"
+    if skipped:
+        text += f", {skipped} skipped (the time limit of {time_limit:g} s ran out)"
     _say(text)
     for column in ("annual_cost", "savings"):
         line = _spread(table, column, table.attrs.get("currency", ""))

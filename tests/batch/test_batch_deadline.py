@@ -52,3 +52,27 @@ def test_the_batch_force_hint_names_the_out_option(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "choose another folder with --out" in result.stderr
     assert "-o)" not in result.stderr and "-o " not in result.stderr
+
+
+def test_the_time_limit_covers_the_whole_sweep_and_counts_the_skipped_draws(tmp_path):
+    """Issue 20, defect 3 for `planner sweep`: draws of chunks not started once the run's
+    time limit is spent are skipped (status, exit code 3, counted on stderr); the table
+    is still written."""
+    from test_batch_sweep import SPEC_YAML
+
+    from planner.examples import write_example
+
+    org = write_example("tiny", tmp_path / "tiny.xlsx")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC_YAML)
+    out = tmp_path / "sweep"
+    result = run_cli("sweep", str(org), str(spec), "--draws", "40", "--seed", "3", "--out", str(out),
+                     "--engine", "serial", "--time-limit", "0.1", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    with open(out / "draws.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 40
+    skipped = [r for r in rows if r["status"] == "skipped"]
+    assert 0 < len(skipped) < 40, result.stderr
+    assert all(r["exit_code"] == "3" and not r["annual_cost"] for r in skipped)
+    assert f"{len(skipped)} skipped (the time limit of 0.1 s ran out)" in result.stderr
