@@ -32,7 +32,8 @@ class Field:
 
 PLAN_FIELDS = (
     Field("status", "status", "", "optimal (proven), feasible (time limit reached; see "
-          "optimality_gap), infeasible (no compliant plan) or error"),
+          "optimality_gap), infeasible (no compliant plan), skipped (the run's time "
+          "limit ran out before it was started) or error"),
     Field("organization", "organization", "", "the organization's name"),
     Field("currency", "currency", "", "currency of every amount"),
     Field("at", "at", "", "planning point"),
