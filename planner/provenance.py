@@ -90,8 +90,12 @@ def _recorded(out: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def replace_refusal(out: str | os.PathLike) -> Issue | None:
-    """Why the existing file at ``out`` must be kept, or None when it may be replaced."""
+def replace_refusal(out: str | os.PathLike,
+                    elsewhere: str = "choose another name with -o") -> Issue | None:
+    """Why the existing file at ``out`` must be kept, or None when it may be replaced.
+
+    ``elsewhere`` is the hint's other way out, naming the command's own output option.
+    """
     out = Path(out)
     try:
         st = out.stat()
@@ -99,7 +103,7 @@ def replace_refusal(out: str | os.PathLike) -> Issue | None:
         return None
     except OSError as exc:
         return Issue(f"cannot check the existing file: {exc.strerror or exc}", out.name)
-    hint = "pass --force to replace it, or choose another name with -o"
+    hint = f"pass --force to replace it, or {elsewhere}"
     record = _recorded(out)
     if record is None:
         return Issue("exists and was not written by planner; kept", out.name, hint=hint)

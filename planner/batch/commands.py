@@ -28,13 +28,17 @@ def batch(inputs: list[Path], out: Path, *, at: str, engine: str, address: str |
 
     table = run(inputs, out, engine=engine, workers=workers, address=address, at=at,
                 time_limit=time_limit, resume=resume, progress=True, force=force)
-    failed = table[table["exit_code"] != 0]
+    skipped = table[table["status"] == "skipped"]
+    failed = table[(table["exit_code"] != 0) & (table["status"] != "skipped")]
     resumed = int(table["resumed"].sum())
-    text = f"planned {len(table) - len(failed)} of {plural(len(table), 'workbook')}"
+    text = f"planned {len(table) - len(failed) - len(skipped)} of {plural(len(table), 'workbook')}"
     if resumed:
         text += f" ({resumed} unchanged since the last run)"
     if len(failed):
         text += f"; {len(failed)} without a proven plan: " + ", ".join(failed["file"])
+    if len(skipped):
+        text += (f"; {len(skipped)} skipped (the time limit of {time_limit:g} s ran out): "
+                 + ", ".join(skipped["file"]))
     _say(text)
     _say(f"wrote {out / SUMMARY_NAME}.xlsx and {out / SUMMARY_NAME}.csv")
     return exit_code(table)
@@ -63,10 +67,13 @@ def sweep(org: Path, spec: Path, out: Path, *, draws: int, seed: int, at: str, e
     table = monte_carlo(org, spec, draws, seed, engine=engine, workers=workers,
                         address=address, at=at, time_limit=time_limit, progress=True)
     written = write_sweep(table, out, inputs=(org, spec))
-    planned = int(table["exit_code"].isin([0, 3]).sum())
+    skipped = int((table["status"] == "skipped").sum())
+    planned = int((table["exit_code"].isin([0, 3]) & (table["status"] != "skipped")).sum())
     text = f"{draws} draws: {planned} planned"
-    if planned < draws:
-        text += f", {draws - planned} without a plan (see status and error in draws.csv)"
+    if planned + skipped < draws:
+        text += f", {draws - planned - skipped} without a plan (see status and error in draws.csv)"
+    if skipped:
+        text += f", {skipped} skipped (the time limit of {time_limit:g} s ran out)"
     _say(text)
     for column in ("annual_cost", "savings"):
         line = _spread(table, column, table.attrs.get("currency", ""))

@@ -32,7 +32,8 @@ class Field:
 
 PLAN_FIELDS = (
     Field("status", "status", "", "optimal (proven), feasible (time limit reached; see "
-          "optimality_gap), infeasible (no compliant plan) or error"),
+          "optimality_gap), infeasible (no compliant plan), skipped (the run's time "
+          "limit ran out before it was started) or error"),
     Field("organization", "organization", "", "the organization's name"),
     Field("currency", "currency", "", "currency of every amount"),
     Field("at", "at", "", "planning point"),
@@ -119,6 +120,14 @@ def failure_values(exc: Exception) -> dict[str, Any]:
     values: dict[str, Any] = {f.column: f.fallback for f in PLAN_FIELDS}
     values.update(status="infeasible" if code == 1 else "error", exit_code=code,
                   error=" | ".join(lines), notes=None)
+    return values
+
+
+def skipped_values(seconds: float) -> dict[str, Any]:
+    """The columns of an item not started because the run's time limit (``seconds``) ran out."""
+    values: dict[str, Any] = {f.column: f.fallback for f in PLAN_FIELDS}
+    values.update(status="skipped", exit_code=EXIT_FEASIBLE, notes=None,
+                  error=f"time limit reached: not planned within the run's {seconds:g} s")
     return values
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,8 @@ from planner.input.organization import OrgInputs
 from planner.model.solver import DEFAULT_SOLVER
 from planner.batch.draws import DRAW_COLUMN, make_draws
 from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
-from planner.batch.fields import PER_ORGANIZATION, PLAN_FIELDS, RUN_COLUMNS, lost_values
+from planner.batch.fields import PER_ORGANIZATION, PLAN_FIELDS, RUN_COLUMNS, lost_values, skipped_values
+from planner.model.deadline import Deadline
 from planner.batch.progress import Reporter
 from planner.batch.spec import SweepSpec, check_spec, parse_spec, read_spec
 from planner.batch.worker import DrawJob, PlanSettings, plan_draws
@@ -61,7 +63,9 @@ def monte_carlo(org: OrgInputs | str | os.PathLike, spec: SweepSpec | Mapping | 
     workers, address
         As for :func:`planner.batch.run`.
     at, solver, time_limit
-        As for :func:`planner.plan` (``time_limit`` per draw [s]); draws are planned
+        As for :func:`planner.plan`; ``time_limit`` [s] covers the whole sweep: each
+        chunk of draws gets what is left of it, and the draws of chunks not started
+        once it is spent get status ``skipped`` (exit code 3, no values); draws are planned
         without per-group alternatives.
     catalog : Catalog, optional
         E.g. from :func:`planner.explore.catalog_without`; the shipped one by default.
@@ -109,9 +113,17 @@ def monte_carlo(org: OrgInputs | str | os.PathLike, spec: SweepSpec | Mapping | 
     values = table.drop(columns=DRAW_COLUMN).to_dict(orient="records")
     settings = PlanSettings(at=at, solver=solver, time_limit=time_limit, alternatives=False)
     results: list[dict[str, Any] | None] = [None] * draws
+    deadline = Deadline(time_limit)
+    skipped: set[int] = set()
 
     def job(chunk: list[int]) -> DrawJob:
-        return DrawJob(inputs, spec, settings, tuple((i, values[i]) for i in chunk), catalog)
+        # Each chunk gets what is left of the run's time limit; once it is spent the
+        # chunk is sent empty and its draws are reported as skipped.
+        if deadline.expired():
+            skipped.update(chunk)
+            return DrawJob(inputs, spec, settings, (), catalog)
+        return DrawJob(inputs, spec, replace(settings, time_limit=deadline.remaining()),
+                       tuple((i, values[i]) for i in chunk), catalog)
 
     with Reporter(draws, "drawing", show=progress) as bar, \
             make_engine(engine, workers, address) as eng:
@@ -119,6 +131,8 @@ def monte_carlo(org: OrgInputs | str | os.PathLike, spec: SweepSpec | Mapping | 
         for index, rows in eng.map(plan_draws, chunks, job):
             if isinstance(rows, WorkerLost):
                 rows = [lost_values(rows.message()) for _ in chunks[index]]
+            if chunks[index][0] in skipped:
+                rows = [skipped_values(float(time_limit or 0)) for _ in chunks[index]]
             for i, row in zip(chunks[index], rows):
                 results[i] = row
             failed = sum(row["exit_code"] != 0 for row in rows)

@@ -13,14 +13,16 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from planner.errors import InputError, Issue
+from planner.model.deadline import Deadline
 from planner.model.solver import DEFAULT_SOLVER
 from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
-from planner.batch.fields import PLAN_FIELDS, RUN_COLUMNS, cell, failure_values, lost_values
+from planner.batch.fields import PLAN_FIELDS, RUN_COLUMNS, cell, failure_values, lost_values, skipped_values
 from planner.batch.progress import Reporter
 from planner.batch.sources import Source, check_outputs, find_sources
 from planner.batch.worker import PlanSettings, WorkbookJob, WorkbookOutcome, plan_workbooks
@@ -96,22 +98,34 @@ def _line(row: dict[str, Any]) -> tuple[str, bool]:
 
 
 class _Jobs:
-    """Turns a chunk of sources into jobs when it is sent (reading each file then)."""
+    """Turns a chunk of sources into jobs when it is sent (reading each file then).
 
-    def __init__(self, settings: PlanSettings):
+    Each job gets what is left of the run's ``deadline`` as its time limit; once it is
+    spent, the chunk's sources are recorded in ``skipped`` and sent empty (the worker
+    fails them at once and the caller reports them as skipped).
+    """
+
+    def __init__(self, settings: PlanSettings, deadline: Deadline):
         self.settings = settings
+        self.deadline = deadline
         self.unreadable: dict[Path, Exception] = {}
+        self.skipped: set[Path] = set()
 
     def __call__(self, chunk: list[Source]) -> list[WorkbookJob]:
         jobs = []
+        spent = self.deadline.expired()
+        settings = replace(self.settings, time_limit=self.deadline.remaining())
         for source in chunk:
-            try:
-                data = source.path.read_bytes()
-            except OSError as exc:
-                self.unreadable[source.path] = exc
-                data = b""  # the worker reports what the CLI would: an empty file
+            data = b""  # the worker reports what the CLI would: an empty file
+            if spent:
+                self.skipped.add(source.path)
+            else:
+                try:
+                    data = source.path.read_bytes()
+                except OSError as exc:
+                    self.unreadable[source.path] = exc
             jobs.append(WorkbookJob(source.path.name, data,
-                                    Path(source.plan_path(Path("."))).name, self.settings))
+                                    Path(source.plan_path(Path("."))).name, settings))
         return jobs
 
 
@@ -136,7 +150,10 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
     address : str, optional
         Ray cluster address (``engine="ray"`` only).
     at, solver, time_limit, alternatives
-        As for :func:`planner.plan` (``time_limit`` per workbook [s]).
+        As for :func:`planner.plan`. ``time_limit`` [s] covers the whole run: each
+        workbook gets what is left of it when its chunk is sent to a worker; once it is
+        spent the workbooks not yet sent are not planned (status ``skipped``, exit
+        code 3); the rows finished before are kept and written.
     resume : bool
         Skip inputs whose JSON result in ``out`` exists and is newer than the input;
         their rows are read back from it.
@@ -187,7 +204,7 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
                            + [out_dir / f"{SUMMARY_NAME}.{ext}" for ext in ("csv", "xlsx")])
     settings = PlanSettings(at=at, solver=solver, time_limit=time_limit,
                             alternatives=alternatives)
-    jobs = _Jobs(settings)
+    jobs = _Jobs(settings, Deadline(time_limit))
     with Reporter(len(sources), "planning", show=progress) as bar:
         if len(todo) < len(sources):
             bar.advance(len(sources) - len(todo), f"{len(sources) - len(todo)} planned "
@@ -201,7 +218,9 @@ def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None
                         outcomes = [WorkbookOutcome(lost_values(outcomes.message()))
                                     for _ in chunks[index]]
                     for i, outcome in zip(chunks[index], outcomes):
-                        if sources[i].path in jobs.unreadable:
+                        if sources[i].path in jobs.skipped:
+                            outcome = WorkbookOutcome(skipped_values(float(time_limit or 0)))
+                        elif sources[i].path in jobs.unreadable:
                             outcome = WorkbookOutcome(failure_values(
                                 jobs.unreadable[sources[i].path]))
                         rows[i] = _store(sources[i], outcome, out_dir)
@@ -217,7 +236,8 @@ def _check_replaceable(targets: list[Path]) -> None:
     """Raise, naming each, when outputs planner may not replace exist (see --force)."""
     from planner.provenance import replace_refusal
 
-    issues = [i for i in map(replace_refusal, targets) if i is not None]
+    issues = [i for i in (replace_refusal(t, "choose another folder with --out") for t in targets)
+              if i is not None]
     if issues:
         raise InputError(issues)
 

@@ -354,7 +354,8 @@ def batch(
     workers: int = typer.Option(None, "--workers", metavar="N", min=1,
                                 help="Worker processes (default: one per core)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose result in DIR is newer than the input."),
-    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per workbook."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
+                                     help="Seconds for the whole run; workbooks not started by then are skipped."),
     force: bool = FORCE,
 ) -> None:
     """Plan many organization workbooks: a plan and a JSON result each, and a summary.
@@ -384,7 +385,8 @@ def sweep(
     address: str = typer.Option(None, "--address", metavar="ADDR", help="Ray cluster to use (with --engine ray)."),
     workers: int = typer.Option(None, "--workers", metavar="N", min=1,
                                 help="Worker processes (default: one per core)."),
-    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1, help="Seconds per draw."),
+    time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
+                                     help="Seconds for the whole sweep; draws not started by then are skipped."),
 ) -> None:
     """Monte Carlo: plan an organization under N random draws of its inputs.
 

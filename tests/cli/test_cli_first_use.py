@@ -366,7 +366,7 @@ def test_batch_keeps_an_edited_output_unless_force(tmp_path):
     assert kept.returncode == 2
     assert error_lines(kept.stderr) == [
         "org-plan.xlsx: was changed since planner wrote it; kept (pass --force to replace "
-        "it, or choose another name with -o)"]
+        "it, or choose another folder with --out)"]  # batch has no -o
     forced = run_cli("batch", "org.xlsx", "--out", "out", "--engine", "serial", "--force",
                      cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
