@@ -41,6 +41,7 @@ class _PulpView:
     """The PuLP objects of a model, made from its matrix on first use."""
 
     problem: pulp.LpProblem
+    variables: list[pulp.LpVariable]
     users: dict[tuple[int, int], pulp.LpVariable]
     keep: dict[int, pulp.LpVariable]
     buy: dict[str, pulp.LpVariable]
@@ -88,7 +89,7 @@ class PlanningModel:
                     var.varValue = value
             pick = lambda cols: {k: variables[c] for k, c in cols.items()}  # noqa: E731
             self._pulp = _PulpView(
-                problem, pick(self.col_users), pick(self.col_keep), pick(self.col_buy),
+                problem, variables, pick(self.col_users), pick(self.col_keep), pick(self.col_buy),
                 pick(self.col_active), pick(self.col_unlicensed),
                 {p: self.matrix.expression(t, variables) for p, t in self.demand_terms.items()})
         return self._pulp
@@ -97,6 +98,11 @@ class PlanningModel:
     def problem(self) -> pulp.LpProblem:
         """The PuLP problem."""
         return self._view().problem
+
+    @property
+    def variables(self) -> list[pulp.LpVariable]:
+        """The PuLP variables, by column."""
+        return self._view().variables
 
     @property
     def users(self) -> dict[tuple[int, int], pulp.LpVariable]:
