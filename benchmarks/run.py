@@ -56,14 +56,12 @@ def _cpu() -> float:
 
 def work_model(users: int, personas: int, holdings: int, seed: int, solver: str, at: str) -> dict:
     """Options, build and solve of one synthetic org in this (fresh) process."""
-    import pulp
-
     from benchmarks.generate import synthetic_org
     from planner.catalog.load import load_catalog
     from planner.model.program import build_model
     from planner.model.options import enumerate_options
     from planner.catalog.pricing import Pricing
-    from planner.model.solver import solve
+    from planner.model.solver import solve_model
 
     catalog = load_catalog()
     inputs = synthetic_org(users, personas, holdings, seed)
@@ -73,13 +71,13 @@ def work_model(users: int, personas: int, holdings: int, seed: int, solver: str,
     t1, c1 = time.perf_counter(), _cpu()
     m = build_model(inputs, options, pricing, catalog)
     t2, c2 = time.perf_counter(), _cpu()
-    outcome = solve(m.problem, solver)
+    outcome = solve_model(m, solver)
     t3, c3 = time.perf_counter(), _cpu()
     return dict(options=t1 - t0, build=t2 - t1, solve=t3 - t2, total=t3 - t0,
                 cpu=dict(options=c1 - c0, build=c2 - c1, solve=c3 - c2, total=c3 - c0), status=outcome.status,
-                solver=outcome.solver, objective=float(pulp.value(m.problem.objective) or 0.0),
-                bundles=sum(len(g.bundles) for g in options.groups), variables=len(m.problem.variables()),
-                constraints=m.problem.numConstraints(), rss=_rss())
+                solver=outcome.solver, objective=m.objective_value(),
+                bundles=sum(len(g.bundles) for g in options.groups), variables=len(m.matrix.col_names),
+                constraints=len(m.matrix.row_names), rss=_rss())
 
 
 def work_pipeline(users: int, personas: int, holdings: int, seed: int, solver: str, at: str) -> dict:

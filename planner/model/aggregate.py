@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner.model.options import GroupOptions, Options
+from planner.model.program import PlanningModel, group_units
 
 
 @dataclass
@@ -42,24 +43,26 @@ class Reduction:
         return len(self.members) < sum(len(m) for m in self.members)
 
 
-def _units(go: GroupOptions, catalog) -> tuple:
-    products = sorted({p for b in go.bundles for p in b.products})
+def _units(go: GroupOptions, catalog, products) -> tuple:
     return tuple((p, go.per_user(catalog, p)) for p in products)
 
 
-def alike_groups(options: Options, catalog, assigned: set[str]) -> Reduction:
-    """Merge alike groups (see the module docstring); ``assigned``: groups with holdings of their own."""
+def alike_groups(m: PlanningModel) -> Reduction:
+    """Merge the alike groups of the built model ``m`` (see the module docstring)."""
+    options, catalog = m.options, m.catalog
+    assigned = {h.group for h in m.inputs.holdings if h.group}
     classes: dict[tuple, list[int]] = {}
     order: list[list[int]] = []
-    keys: dict[int, tuple] = {}  # bundle lists are shared between groups: hash each once
+    lists: dict[tuple, int] = {}  # bundle lists are shared between groups: each gets a number once
+    by_id: dict[int, int] = {}
     for gi, go in enumerate(options.groups):
         if go.group.name in assigned:
             order.append([gi])
             continue
-        bkey = keys.get(id(go.bundles))
-        if bkey is None:
-            bkey = keys[id(go.bundles)] = tuple(go.bundles)
-        key = (bkey, go.qualified, _units(go, catalog), go.org_users)
+        number = by_id.get(id(go.bundles))
+        if number is None:
+            number = by_id[id(go.bundles)] = lists.setdefault(tuple(go.bundles), len(lists))
+        key = (number, go.qualified, tuple(group_units(m, gi).items()), go.org_users)
         if key in classes:
             classes[key].append(gi)
         else:
@@ -67,7 +70,7 @@ def alike_groups(options: Options, catalog, assigned: set[str]) -> Reduction:
             order.append(classes[key])
     groups, members = [], []
     for idx in order:
-        merged = _merged(options, idx, catalog)
+        merged = _merged(options, idx, catalog, tuple(group_units(m, idx[0])))
         if merged is None:  # the summed group would not give the same units per user
             groups += [options.groups[gi] for gi in idx]
             members += [[gi] for gi in idx]
@@ -78,7 +81,7 @@ def alike_groups(options: Options, catalog, assigned: set[str]) -> Reduction:
                              options.platform_agreement), members)
 
 
-def _merged(options: Options, idx: list[int], catalog) -> GroupOptions | None:
+def _merged(options: Options, idx: list[int], catalog, products) -> GroupOptions | None:
     """One group standing for the groups ``idx`` (None if their units per user would change)."""
     first = options.groups[idx[0]]
     if len(idx) == 1:
@@ -88,10 +91,10 @@ def _merged(options: Options, idx: list[int], catalog) -> GroupOptions | None:
     group = replace(first.group, users=sum(g.users for g in parts),
                     devices=sum(g.device_count for g in parts) if shared else None)
     out = GroupOptions(group, first.needs, first.bundles, first.qualified, [], first.org_users)
-    return out if _units(out, catalog) == _units(first, catalog) else None
+    return out if _units(out, catalog, products) == _units(first, catalog, products) else None
 
 
-def spread(x: np.ndarray, reduced, full, reduction: Reduction) -> np.ndarray:
+def spread(x: np.ndarray, reduced: PlanningModel, full: PlanningModel, reduction: Reduction) -> np.ndarray:
     """The full model's solution from the reduced model's integer solution ``x``.
 
     ``reduced`` and ``full`` are :class:`~planner.model.program.PlanningModel` objects;

@@ -84,12 +84,15 @@ class Matrix:
 
     def row(self, name: str, terms: Iterable[tuple[int, float]], sense: int, rhs: float = 0.0) -> int:
         """Add the row ``sum coef * column (sense) rhs``; its index."""
-        merged: dict[int, float] = {}
-        for col, coef in terms:
-            if col in merged:
-                merged[col] += coef
-            elif coef:
-                merged[col] = coef
+        terms = terms if isinstance(terms, list) else list(terms)
+        merged = dict(terms)
+        if len(merged) != len(terms) or 0 in merged.values():  # repeats or zeros: merge one by one
+            merged = {}
+            for col, coef in terms:
+                if col in merged:
+                    merged[col] += coef
+                elif coef:
+                    merged[col] = coef
         self.row_names.append(name)
         self.row_sense.append(sense)
         self.row_rhs.append(rhs)

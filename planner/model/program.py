@@ -73,6 +73,8 @@ class PlanningModel:
     col_unlicensed: dict[int, int] = field(default_factory=dict)
     demand_terms: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    units: dict[int, dict[str, float]] = field(default_factory=dict)
+    products_of: dict[int, tuple[str, ...]] = field(default_factory=dict)
     solution: np.ndarray | None = None
     _pulp: _PulpView | None = None
 
@@ -141,17 +143,24 @@ class PlanningModel:
         return float(sum(c * self.solution[i] for i, c in self.matrix.cost.items()))
 
 
-def _units(m: PlanningModel, gi: int) -> dict[str, float]:
+def group_units(m: PlanningModel, gi: int) -> dict[str, float]:
     """Units of each product in group ``gi``'s bundles that one user needs."""
-    go = m.options.groups[gi]
-    return {p: go.per_user(m.catalog, p) for b in go.bundles for p in b.products}
+    units = m.units.get(gi)
+    if units is None:
+        go = m.options.groups[gi]
+        products = m.products_of.get(id(go.bundles))
+        if products is None:  # groups alike share one bundle list: its products are found once
+            products = m.products_of[id(go.bundles)] = tuple(
+                dict.fromkeys(p for b in go.bundles for p in b.products))
+        units = m.units[gi] = {p: go.per_user(m.catalog, p) for p in products}
+    return units
 
 
 def _demand_terms(m: PlanningModel) -> dict[str, list[tuple[int, float]]]:
     """Per product, the (users column, units per user) of every bundle holding it."""
     terms: dict[str, list] = defaultdict(list)
     for gi, go in enumerate(m.options.groups):
-        units = _units(m, gi)
+        units = group_units(m, gi)
         for bi, b in enumerate(go.bundles):
             col = m.col_users[gi, bi]
             for p in b.products:
@@ -332,7 +341,7 @@ def unlicensed_penalty(m: PlanningModel) -> float:
     """
     prices = [m.pricing.buy_price(p) or 0.0 for p in m.col_buy]
     prices += [m.pricing.renewal_price(m.inputs.holdings[hi]) for hi in m.col_keep]
-    most_units = max([1.0] + [u for gi in range(len(m.options.groups)) for u in _units(m, gi).values()])
+    most_units = max([1.0] + [u for gi in range(len(m.options.groups)) for u in group_units(m, gi).values()])
     return MONTHS * (sum(prices) + 1.0) * most_units * 2
 
 

@@ -523,7 +523,7 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
     from planner.model.program import build_model
 
     deadline = Deadline.of(time_limit)
-    reduction = alike_groups(m.options, m.catalog, {h.group for h in m.inputs.holdings if h.group})
+    reduction = alike_groups(m)
     reduced = build_model(m.inputs, reduction.options, m.pricing, m.catalog) if reduction.merges else m
     found: dict[str, np.ndarray] = {}
 
