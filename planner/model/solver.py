@@ -1,7 +1,9 @@
 """Running a solver: the only module that imports solver back-ends.
 
-CBC (bundled with PuLP) is the default, being the faster in the benchmarks, and HiGHS
-(through highspy) the other. When no solver is named and the default one is missing or
+CBC (bundled with PuLP) is the default and HiGHS (through highspy) the other: on the
+array path (:func:`solve_model`) HiGHS is the faster in 9 of 10 benchmarked cases, but
+the pipeline still solves the PuLP problem (docs/benchmarks.md, Engine pass 2).
+When no solver is named and the default one is missing or
 fails, the other is tried and one warning gives the reason; a solver named explicitly
 is the only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
 
@@ -28,7 +30,7 @@ from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays
 
 SOLVERS = ("highs", "cbc")
-DEFAULT_SOLVER = "cbc"  # faster on every size measured (docs/benchmarks.md, Solvers)
+DEFAULT_SOLVER = "cbc"  # until the pipeline uses solve_model (docs/benchmarks.md, Engine pass 2)
 MIP_REL_GAP = 1e-9
 
 
