@@ -243,7 +243,7 @@ def add_supply(m: PlanningModel) -> None:
     for hi, h in enumerate(m.inputs.holdings):
         if h.group and hi in m.col_keep:
             by_group[h.group, h.product].append(m.col_keep[hi])
-    index = {}
+    index: dict[str, int] = {}
     for i, go in enumerate(m.options.groups):
         index.setdefault(go.group.name, i)
     for (gname, p), keeps in by_group.items():
