@@ -1,7 +1,9 @@
 """Running a solver: the only module that imports solver back-ends.
 
-CBC (bundled with PuLP) is the default, being the faster in the benchmarks, and HiGHS
-(through highspy) the other. When no solver is named and the default one is missing or
+CBC (bundled with PuLP) is the default and HiGHS (through highspy) the other: on the
+array path (:func:`solve_model`) HiGHS is the faster in 9 of 10 benchmarked cases, but
+the pipeline still solves the PuLP problem (docs/benchmarks.md, Engine pass 2).
+When no solver is named and the default one is missing or
 fails, the other is tried and one warning gives the reason; a solver named explicitly
 is the only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
 
@@ -25,9 +27,10 @@ from pulp.apis import coin_api
 from planner.errors import SolverError
 from planner.model.children import guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
+from planner.model.matrix import Arrays
 
 SOLVERS = ("highs", "cbc")
-DEFAULT_SOLVER = "cbc"  # faster on every size measured (docs/benchmarks.md, Solvers)
+DEFAULT_SOLVER = "cbc"  # until the pipeline uses solve_model (docs/benchmarks.md, Engine pass 2)
 MIP_REL_GAP = 1e-9
 
 
@@ -52,7 +55,7 @@ class SolveOutcome:
 # 100 personas, renewal, 0.48 vs 3.4 CPU s; docs/benchmarks.md).
 CBC_OPTIONS: dict = dict(msg=False, gapRel=MIP_REL_GAP)
 HIGHS_OPTIONS: dict = dict(msg=False, gapRel=MIP_REL_GAP)
-HIGHS_RUN_OPTIONS: dict = {"presolve": "off"}
+HIGHS_RUN_OPTIONS: dict = {"presolve": "off", "mip_rel_gap": MIP_REL_GAP}
 INTEGRALITY_TOLERANCE = 1e-9
 FEASIBILITY_TOLERANCE = 1e-7
 
@@ -73,142 +76,265 @@ def _make(name: str, time_limit: float | None):
     return solver
 
 
-class WarmHiGHS(pulp.HiGHS):
-    """HiGHS through highspy: the model passed as arrays, the LP relaxation solved first.
+MAX_ENUMERATED_BINARIES = 4  # 2**4 LPs at most; the platform `active` binaries number 1-3
 
-    An integral LP optimum is the integer optimum (its objective is the bound); it is
-    taken once every row holds at the rounded values. Otherwise the MIP starts from the
-    LP rounded on each partition row (an equality with unit coefficients, an integer
-    right-hand side and integer columns, like ``headcount[g]``: largest remainders keep
-    the row's total), the other columns re-optimised by the LP with those fixed; if that
-    point is integral at the LP bound it is the optimum, else it starts HiGHS's MIP. Without
-    a start, HiGHS's central-rounding heuristic took 39 s on the 2,000-persona benchmark where CBC took 0.7 s.
+
+@dataclass
+class HighsResult:
+    """What the LP-first HiGHS run found: ``status`` as in :class:`SolveOutcome` or ``none``
+    (no plan: the time limit ran out first); ``x`` the values by column."""
+
+    status: str
+    x: np.ndarray | None = None
+    gap: float | None = None
+
+
+def highs_model(arrays: Arrays, h: highspy.Highs | None = None) -> highspy.Highs:
+    """``h`` (a new, quiet HiGHS instance if None) holding ``arrays`` as its LP in one
+    ``passModel`` call (integrality is set by :class:`LpFirst`)."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = arrays.num_cols, arrays.num_rows
+    inf = highspy.kHighsInf
+    lp.col_cost_ = arrays.cost
+    lp.col_lower_ = np.where(np.isinf(arrays.col_lower), -inf, arrays.col_lower)
+    lp.col_upper_ = np.where(np.isinf(arrays.col_upper), inf, arrays.col_upper)
+    lp.row_lower_ = np.where(np.isinf(arrays.row_lower), -inf, arrays.row_lower)
+    lp.row_upper_ = np.where(np.isinf(arrays.row_upper), inf, arrays.row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = arrays.num_cols, arrays.num_rows
+    lp.a_matrix_.start_ = arrays.starts.astype(np.int32)
+    lp.a_matrix_.index_ = arrays.index.astype(np.int32)
+    lp.a_matrix_.value_ = arrays.value
+    if h is None:
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    return h
+
+
+class LpFirst:
+    """HiGHS on a model as arrays: the LP relaxation first, the MIP only when it must.
+
+    1. An integral LP optimum that holds every row is the integer optimum (its objective is
+       the bound).
+    2. With at most :data:`MAX_ENUMERATED_BINARIES` binary columns (the platform families'
+       ``active[F]``), every 0/1 combination is fixed in turn and its LP solved: the integer
+       optimum is the best over the combinations, and each combination's LP bounds it. Each
+       LP is rounded on its partition rows (equalities with unit coefficients, an integer
+       right-hand side and integer columns, like ``headcount[g]``: largest remainders keep the
+       total) and the other columns re-optimised with those fixed; an integral result is a
+       plan. The best plan is proven optimal when no combination's bound is below it (within
+       the relative gap); only the combinations that could still beat it run HiGHS's MIP,
+       binaries fixed, started from their rounded point, cut off at the best plan.
+    3. With more binaries, the MIP runs once from the rounded LP point.
+
+    Without a start, HiGHS's central-rounding heuristic took 39 s on the 2,000-persona
+    benchmark where CBC took 0.7 s; with the binaries free, its MIP at renewal took 5-26x
+    CBC's time (docs/benchmarks.md).
     """
 
-    def buildSolverModel(self, lp):
-        """Hand HiGHS the model as arrays (PuLP's hook)."""
-        inf = highspy.kHighsInf
-        variables = lp.variables()
-        for i, var in enumerate(variables):
-            var.index = i
-        n = len(variables)
-        sign = -1 if lp.sense == pulp.LpMaximize else 1
-        objective = lp.objective
-        h = lp.solverModel
-        h.addVars(n, np.array([-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float),
-                  np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float))
-        cols = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, cols, np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float))
-        starts: list[int] = []
-        index: list[int] = []
-        value: list[float] = []
-        lower: list[float] = []
-        upper: list[float] = []
-        for i, row in enumerate(lp._constraints.values()):
-            row.index = i
-            starts.append(len(index))
-            for var, coef in row.items():
-                if coef != 0:
-                    index.append(var.index)
-                    value.append(coef)
-            lb, ub = row.getLb(), row.getUb()
-            lower.append(-inf if lb is None else lb)
-            upper.append(inf if ub is None else ub)
-        self._rows = (np.array(starts + [len(index)], dtype=np.int64), np.array(index, dtype=np.int32),
-                      np.array(value, dtype=float), np.array(lower), np.array(upper))
-        if lower:
-            h.addRows(len(lower), self._rows[3], self._rows[4], len(index),
-                      self._rows[0][:-1].astype(np.int32), self._rows[1], self._rows[2])
-        self._integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
-        self._integral = None
-        self._no_plan = False
-
-    def callSolver(self, lp):
-        """Solve the LP, try its rounded point, else run the MIP from it (PuLP's hook)."""
-        h = lp.solverModel
+    def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None):
+        self.h, self.a = h, arrays
+        self.limit = time_limit
+        self.integer = np.flatnonzero(arrays.integer).astype(np.int32)
+        binary = arrays.integer & (arrays.col_lower == 0) & (arrays.col_upper == 1)
+        self.binaries = np.flatnonzero(binary).astype(np.int32)
         for key, value in HIGHS_RUN_OPTIONS.items():
             h.setOptionValue(key, value)
-        if not (self.mip and len(self._integer)):
-            h.run()
-            return
-        start = time.perf_counter()
-        h.run()
-        if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
-            self._no_plan = True  # the limit ran out in the LP: no integer point to report
-            return
-        begin = None
-        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            bound = h.getInfo().objective_function_value
-            x = np.asarray(h.getSolution().col_value)
-            if self._take_if_integral(x, bound, bound):
-                return
-            begin = self._partition_start(x)
-            if begin:
-                done = self._completed(h, begin)
-                if done is not None and self._take_if_integral(done[0], done[1], bound):
-                    return
-        h.changeColsIntegrality(len(self._integer), self._integer,
-                                np.full(len(self._integer), highspy.HighsVarType.kInteger))
-        if begin:
-            h.setSolution(len(begin[0]), np.array(begin[0], dtype=np.int32), np.array(begin[1]))
-        if self.timeLimit is not None:
-            left = float(self.timeLimit) - (time.perf_counter() - start)
+        self._start = time.perf_counter()
+        self._set_integrality(False)
+
+    def _left(self) -> float | None:
+        if self.limit is None:
+            return None
+        return float(self.limit) - (time.perf_counter() - self._start)
+
+    def _set_integrality(self, integer: bool) -> None:
+        if len(self.integer):
+            kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+            self.h.changeColsIntegrality(len(self.integer), self.integer, np.full(len(self.integer), kind))
+
+    def _run(self) -> str:
+        """Run HiGHS within the time left: ``optimal``, ``infeasible``, ``limit`` or ``other``."""
+        left = self._left()
+        if left is not None:
             if left <= 0:
-                self._no_plan = True
-                return
-            h.setOptionValue("time_limit", left)
-        h.run()
+                return "limit"
+            self.h.setOptionValue("time_limit", left)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal"
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return "infeasible"
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            return "limit"
+        if status == highspy.HighsModelStatus.kObjectiveBound:
+            return "cutoff"
+        return "other"
 
-    def _take_if_integral(self, x, objective: float, bound: float) -> bool:
-        """Keep ``x`` as the proven optimum if it is integral, holds every row and its
-        objective is within the relative gap of the LP bound."""
-        rounded = x.copy()
-        rounded[self._integer] = np.round(x[self._integer])
-        if (np.abs(rounded - x).max(initial=0.0) <= INTEGRALITY_TOLERANCE and self._rows_hold(rounded)
-                and objective - bound <= MIP_REL_GAP * max(1.0, abs(objective))):
-            self._integral = rounded
-            return True
-        return False
+    def _x(self) -> np.ndarray:
+        return np.asarray(self.h.getSolution().col_value)
 
-    def _completed(self, h, begin):
+    def _objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
+    def relaxation(self) -> HighsResult:
+        """The LP relaxation alone."""
+        status = self._run()
+        if status == "optimal":
+            return HighsResult("optimal", self._x(), 0.0)
+        return HighsResult("infeasible" if status == "infeasible" else "none")
+
+    def solve(self) -> HighsResult:
+        """The integer optimum (or the best plan within the time limit)."""
+        if not len(self.integer):
+            return self.relaxation()
+        if 0 < len(self.binaries) <= MAX_ENUMERATED_BINARIES:
+            return self._by_binaries()
+        status = self._run()
+        if status != "optimal":
+            return HighsResult("infeasible" if status == "infeasible" else "none")
+        bound, x = self._objective(), self._x()
+        if self._integral(x, bound, bound):
+            return HighsResult("optimal", self._rounded(x), 0.0)
+        start = self._partition_start(x)
+        plan = self._completed(start) if start else None
+        if plan is not None and self._integral(plan[0], plan[1], bound):
+            return HighsResult("optimal", self._rounded(plan[0]), 0.0)
+        return self._mip(None, start)
+
+    def _by_binaries(self) -> HighsResult:
+        lp = self.h.getLp()
+        lower, upper = np.asarray(lp.col_lower_)[self.binaries], np.asarray(lp.col_upper_)[self.binaries]
+        n = len(self.binaries)
+        cases = []  # per combination with a plan or an LP optimum: (bound, fixed, plan, start)
+        stopped = False
+        try:
+            for combo in range(2 ** n):
+                fixed = np.array([combo >> i & 1 for i in range(n)], dtype=float)
+                self.h.changeColsBounds(n, self.binaries, fixed, fixed)
+                status = self._run()
+                if status == "limit":
+                    stopped = True
+                    break
+                if status != "optimal":
+                    continue  # this combination has no plan at all
+                bound, x = self._objective(), self._x()
+                plan, start = None, None
+                if self._integral(x, bound, bound):
+                    plan = (self._rounded(x), bound)
+                else:
+                    start = self._partition_start(x)
+                    done = self._completed(start) if start else None
+                    if done is not None and self._integral(done[0], done[1], done[1]):
+                        plan = (self._rounded(done[0]), done[1])
+                cases.append((bound, fixed, plan, start))
+            plans = [c[2] for c in cases if c[2] is not None]
+            best = min(plans, key=lambda p: p[1]) if plans else None
+            unresolved = sorted((c for c in cases if best is None or not self._within(best[1], c[0])),
+                                key=lambda c: c[0])
+            left = []  # bounds of the combinations the time limit left open
+            if unresolved and not stopped:
+                self._set_integrality(True)
+            for k, (bound, fixed, plan, start) in enumerate(unresolved):
+                if stopped:
+                    left += [c[0] for c in unresolved[k:]]
+                    break
+                if best is not None and self._within(best[1], bound):
+                    continue
+                self.h.changeColsBounds(n, self.binaries, fixed, fixed)
+                if best is not None:
+                    self.h.setOptionValue("objective_bound", best[1])
+                result = self._mip(plan[0] if plan is not None else None, start)
+                if result.x is not None:
+                    value = float(self.a.cost @ result.x)
+                    if best is None or value < best[1]:
+                        best = (result.x, value)
+                if result.status not in ("optimal", "infeasible", "cutoff"):
+                    stopped = True
+                    left.append(bound)
+        finally:
+            self.h.setOptionValue("objective_bound", highspy.kHighsInf)
+            self.h.changeColsBounds(n, self.binaries, lower, upper)
+        if best is None:
+            return HighsResult("none" if stopped else "infeasible")
+        if not stopped:
+            return HighsResult("optimal", best[0], 0.0)
+        if len(cases) < 2 ** n and not left:
+            return HighsResult("feasible", best[0], None)
+        low = min(left + [best[1]])
+        return HighsResult("feasible", best[0], (best[1] - low) / max(1.0, abs(best[1])))
+
+    def _mip(self, plan: np.ndarray | None, start) -> HighsResult:
+        """HiGHS's MIP, integrality on, from a whole ``plan`` or a partial ``start``
+        (columns, values); ``cutoff`` when nothing beats the objective bound set."""
+        self._set_integrality(True)
+        if plan is not None:
+            self.h.setSolution(len(plan), np.arange(len(plan), dtype=np.int32), np.asarray(plan, dtype=float))
+        elif start:
+            self.h.setSolution(len(start[0]), np.array(start[0], dtype=np.int32), np.array(start[1], dtype=float))
+        status = self._run()
+        info = self.h.getInfo()
+        has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if status == "optimal":
+            return HighsResult("optimal", self._rounded(self._x()), 0.0)
+        if status in ("infeasible", "cutoff"):
+            return HighsResult(status, self._rounded(self._x()) if has_plan else None)
+        if has_plan:
+            gap = float(info.mip_gap)
+            return HighsResult("feasible", self._rounded(self._x()), gap if gap < 1e30 else None)
+        return HighsResult("none")
+
+    def _within(self, objective: float, bound: float) -> bool:
+        return objective - bound <= MIP_REL_GAP * max(1.0, abs(objective))
+
+    def _rounded(self, x: np.ndarray) -> np.ndarray:
+        out = np.array(x, dtype=float)
+        out[self.integer] = np.round(out[self.integer])
+        return out
+
+    def _integral(self, x, objective: float, bound: float) -> bool:
+        """True if ``x`` is integral, holds every row and is within the gap of ``bound``."""
+        rounded = self._rounded(x)
+        return bool(np.abs(rounded - x).max(initial=0.0) <= INTEGRALITY_TOLERANCE and self._rows_hold(rounded)
+                    and self._within(objective, bound))
+
+    def _completed(self, begin):
         """The LP optimum and its objective with the partition columns fixed at their rounded
         values (None if that LP has none); the column bounds are restored after."""
         cols = np.array(begin[0], dtype=np.int32)
-        lp = h.getLp()
+        lp = self.h.getLp()
         lower, upper = np.asarray(lp.col_lower_)[cols], np.asarray(lp.col_upper_)[cols]
         values = np.array(begin[1], dtype=float)
-        h.changeColsBounds(len(cols), cols, values, values)
-        h.run()
+        self.h.changeColsBounds(len(cols), cols, values, values)
         done = None
-        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            done = np.asarray(h.getSolution().col_value), h.getInfo().objective_function_value
-        h.changeColsBounds(len(cols), cols, lower, upper)
+        if self._run() == "optimal":
+            done = self._x(), self._objective()
+        self.h.changeColsBounds(len(cols), cols, lower, upper)
         return done
 
     def _rows_hold(self, x) -> bool:
         """True when every row holds at ``x`` (within the feasibility tolerance)."""
-        starts, index, value, lower, upper = self._rows
-        if not len(lower):
+        a = self.a
+        if not a.num_rows:
             return True
-        products = value * x[index]
-        activity = np.add.reduceat(products, starts[:-1]) if len(products) else np.zeros(len(lower))
-        activity[starts[:-1] == starts[1:]] = 0.0  # reduceat repeats the next entry for empty rows
-        slack = FEASIBILITY_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(lower), lower, upper)))
-        return bool(np.all(activity >= lower - slack) and np.all(activity <= upper + slack))
+        activity = a.activity(x)
+        slack = FEASIBILITY_TOLERANCE * np.maximum(
+            1.0, np.abs(np.where(np.isfinite(a.row_lower), a.row_lower, a.row_upper)))
+        return bool(np.all(activity >= a.row_lower - slack) and np.all(activity <= a.row_upper + slack))
 
     def _partition_start(self, x) -> tuple[list[int], list[float]] | None:
         """The LP rounded on each partition row (see the class docstring), as a partial start."""
-        starts, index, value, lower, upper = self._rows
-        integer = np.zeros(len(x), dtype=bool)
-        integer[self._integer] = True
+        a = self.a
         cols: list[int] = []
         vals: list[float] = []
-        for r in range(len(lower)):
-            a, b = starts[r], starts[r + 1]
-            total = lower[r]
-            members = index[a:b]
-            if (a == b or total != upper[r] or total != round(total) or not np.all(value[a:b] == 1)
-                    or not integer[members].any()):
+        for r in range(a.num_rows):
+            lo, hi = a.starts[r], a.starts[r + 1]
+            total = a.row_lower[r]
+            members = a.index[lo:hi]
+            if (lo == hi or total != a.row_upper[r] or total != round(total) or not np.all(a.value[lo:hi] == 1)
+                    or not a.integer[members].any()):
                 continue
             share = np.maximum(x[members], 0.0)
             floor = np.floor(share + INTEGRALITY_TOLERANCE)
@@ -220,21 +346,63 @@ class WarmHiGHS(pulp.HiGHS):
             vals += floor.tolist()
         return (cols, vals) if cols else None
 
+
+def _pulp_arrays(lp: pulp.LpProblem) -> Arrays:
+    """The arrays of a PuLP problem (columns in ``lp.variables()`` order, whose ``index`` is set)."""
+    variables = lp.variables()
+    for i, var in enumerate(variables):
+        var.index = i
+    sign = -1 if lp.sense == pulp.LpMaximize else 1
+    objective = lp.objective
+    starts, index, value, lower, upper = [0], [], [], [], []
+    for row in lp._constraints.values():
+        for var, coef in row.items():
+            if coef != 0:
+                index.append(var.index)
+                value.append(coef)
+        starts.append(len(index))
+        lb, ub = row.getLb(), row.getUb()
+        lower.append(-np.inf if lb is None else lb)
+        upper.append(np.inf if ub is None else ub)
+    return Arrays(
+        np.array([-np.inf if v.lowBound is None else v.lowBound for v in variables], dtype=float),
+        np.array([np.inf if v.upBound is None else v.upBound for v in variables], dtype=float),
+        np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float),
+        np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool),
+        np.array(starts, dtype=np.int64), np.array(index, dtype=np.int32), np.array(value, dtype=float),
+        np.array(lower, dtype=float), np.array(upper, dtype=float))
+
+
+class WarmHiGHS(pulp.HiGHS):
+    """HiGHS for a PuLP problem: its arrays passed in one call, solved by :class:`LpFirst`."""
+
+    def buildSolverModel(self, lp):
+        """Hand HiGHS the model as arrays (PuLP's hook)."""
+        self._arrays = _pulp_arrays(lp)
+        highs_model(self._arrays, lp.solverModel)
+        self.result = HighsResult("none")
+
+    def callSolver(self, lp):
+        """Solve the LP-first way (PuLP's hook)."""
+        run = LpFirst(lp.solverModel, self._arrays, self.timeLimit)
+        self.result = run.solve() if self.mip else run.relaxation()
+
     def findSolutionValues(self, lp):
         """Status and values of the solve, or no plan (PuLP's hook)."""
-        if self._no_plan:
-            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
-        if self._integral is None:
-            return super().findSolutionValues(lp)
-        for var in lp.variables():
-            var.varValue = float(self._integral[var.index])
-            var.dj = None
-        return pulp.LpStatusOptimal, pulp.LpSolutionOptimal
+        result = self.result
+        if result.x is not None:
+            for var in lp.variables():
+                var.varValue = float(result.x[var.index])
+                var.dj = None
+        return {"optimal": (pulp.LpStatusOptimal, pulp.LpSolutionOptimal),
+                "feasible": (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible),
+                "infeasible": (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible),
+                }.get(result.status, (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound))
 
 
 def _run(problem: pulp.LpProblem, name: str, time_limit: float | None,
-         relaxed: bool = False) -> float:
-    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took."""
+         relaxed: bool = False) -> tuple[float, object]:
+    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took and the back-end."""
     with ExitStack() as stack:
         stack.enter_context(stdout_to_stderr())
         backend = _make(name, time_limit)
@@ -245,7 +413,7 @@ def _run(problem: pulp.LpProblem, name: str, time_limit: float | None,
             stack.enter_context(guarded_children(coin_api))
         start = time.perf_counter()
         problem.solve(backend)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, backend
 
 
 def _lp_bound(problem: pulp.LpProblem, name: str, deadline: Deadline | None = None) -> float | None:
@@ -267,16 +435,61 @@ def _lp_bound(problem: pulp.LpProblem, name: str, deadline: Deadline | None = No
     return max(0.0, (objective - bound) / abs(objective))
 
 
-def _gap(problem: pulp.LpProblem, name: str, deadline: Deadline | None = None) -> float | None:
+def _gap(problem: pulp.LpProblem, name: str, backend=None, deadline: Deadline | None = None) -> float | None:
     """Relative gap of a plan found before the time limit (HiGHS's own, else vs the LP)."""
-    if name == "highs":
-        try:
-            gap = float(problem.solverModel.getInfo().mip_gap)
-            if gap < 1e30:
-                return gap
-        except Exception:  # older highspy or no MIP info
-            pass
+    gap = getattr(getattr(backend, "result", None), "gap", None)
+    if gap is not None:
+        return gap
     return _lp_bound(problem, name, deadline)
+
+
+@dataclass
+class _Attempt:
+    """One back-end's try: ``status`` as in :class:`SolveOutcome` or ``none`` (no plan)."""
+
+    status: str
+    gap: float | None
+    seconds: float
+    detail: str = ""
+
+
+def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadline: Deadline) -> _Attempt:
+    seconds, backend = _run(problem, name, limit)
+    if problem.sol_status == pulp.LpSolutionOptimal:
+        return _Attempt("optimal", 0.0, seconds)
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        return _Attempt("feasible", _gap(problem, name, backend, deadline), seconds)
+    if problem.status == pulp.LpStatusInfeasible:
+        return _Attempt("infeasible", None, seconds)
+    return _Attempt("none", None, seconds, str(pulp.LpStatus.get(problem.status, problem.status)))
+
+
+def _solve_loop(attempt, solver: str | None, deadline: Deadline) -> SolveOutcome:
+    """Try ``solver`` (``None``: the default, then the other) with ``attempt(name, limit)``."""
+    order = [solver] if solver else [DEFAULT_SOLVER] + [s for s in SOLVERS if s != DEFAULT_SOLVER]
+    failures: list[str] = []
+    for name in order:
+        limit = deadline.limit_for_solve()
+        try:
+            result = attempt(name, limit)
+        except DeadlineReached:
+            raise
+        except SolverError as exc:
+            failures.append(str(exc))
+            continue
+        except Exception as exc:  # a crashing back-end must not lose the run
+            failures.append(f"solver '{name}' failed ({type(exc).__name__}: {exc})")
+            continue
+        used = [f"{failures[-1]}; solved with '{name}' instead"] if failures else []
+        if result.status != "none":
+            return SolveOutcome(result.status, result.gap, name, result.seconds, used)
+        if limit is not None and (result.seconds >= 0.9 * limit or deadline.expired()):
+            raise DeadlineReached(f"no plan found within the time limit of {deadline.seconds:g} s")
+        failures.append(f"solver '{name}' ended without a plan ({result.detail or 'not solved'})")
+    if solver:
+        raise SolverError(f"{'; '.join(failures)} (no other solver is tried when one is "
+                          "chosen with --solver)")
+    raise SolverError("no solver could solve the model: " + "; ".join(failures))
 
 
 def solve(problem: pulp.LpProblem, solver: str | None = None,
@@ -294,32 +507,47 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
         When no solver could run (an explicitly named one is the only one tried).
     """
     deadline = Deadline.of(time_limit)
-    order = [solver] if solver else [DEFAULT_SOLVER] + [s for s in SOLVERS if s != DEFAULT_SOLVER]
-    failures: list[str] = []
-    for name in order:
-        limit = deadline.limit_for_solve()
-        try:
-            seconds = _run(problem, name, limit)
-        except DeadlineReached:
-            raise
-        except SolverError as exc:
-            failures.append(str(exc))
-            continue
-        except Exception as exc:  # a crashing back-end must not lose the run
-            failures.append(f"solver '{name}' failed ({type(exc).__name__}: {exc})")
-            continue
-        used = [f"{failures[-1]}; solved with '{name}' instead"] if failures else []
-        if problem.sol_status == pulp.LpSolutionOptimal:
-            return SolveOutcome("optimal", 0.0, name, seconds, used)
-        if problem.sol_status == pulp.LpSolutionIntegerFeasible:
-            return SolveOutcome("feasible", _gap(problem, name, deadline), name, seconds, used)
-        if problem.status == pulp.LpStatusInfeasible:
-            return SolveOutcome("infeasible", None, name, seconds, used)
-        if limit is not None and (seconds >= 0.9 * limit or deadline.expired()):
-            raise DeadlineReached(f"no plan found within the time limit of {deadline.seconds:g} s")
-        failures.append(f"solver '{name}' ended without a plan "
-                        f"({pulp.LpStatus.get(problem.status, problem.status)})")
-    if solver:
-        raise SolverError(f"{'; '.join(failures)} (no other solver is tried when one is "
-                          "chosen with --solver)")
-    raise SolverError("no solver could solve the model: " + "; ".join(failures))
+    return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
+
+
+def solve_model(m, solver: str | None = None, time_limit: Deadline | float | None = None) -> SolveOutcome:
+    """Solve the :class:`~planner.model.program.PlanningModel` ``m`` from its arrays.
+
+    Alike groups are solved as one (:mod:`planner.model.aggregate`, exact); HiGHS gets the
+    arrays in one call and runs :class:`LpFirst`, CBC gets the (reduced) PuLP problem. The
+    values land in ``m.solution`` (PuLP variables made later carry them). Once ``m``'s PuLP
+    objects exist they are the model (bounds or objective may have been edited), and this
+    is :func:`solve` of ``m.problem``. Same arguments and errors as :func:`solve`.
+    """
+    if m.materialised:
+        return solve(m.problem, solver, time_limit)
+    from planner.model.aggregate import alike_groups, spread
+    from planner.model.program import build_model
+
+    deadline = Deadline.of(time_limit)
+    reduction = alike_groups(m)
+    reduced = build_model(m.inputs, reduction.options, m.pricing, m.catalog) if reduction.merges else m
+    found: dict[str, np.ndarray] = {}
+
+    def attempt(name: str, limit: float | None) -> _Attempt:
+        if name == "highs":
+            _make(name, limit)  # the same availability check as the PuLP path
+            with stdout_to_stderr():
+                start = time.perf_counter()
+                arrays = reduced.matrix.arrays()
+                result = LpFirst(highs_model(arrays), arrays, limit).solve()
+                seconds = time.perf_counter() - start
+            if result.x is not None:
+                found["x"] = result.x
+            return _Attempt(result.status, result.gap, seconds, "not solved")
+        problem = reduced.problem
+        out = _pulp_attempt(problem, name, limit, deadline)
+        if out.status in ("optimal", "feasible"):
+            found["x"] = np.array([v.varValue or 0.0 for v in reduced.variables], dtype=float)
+        return out
+
+    outcome = _solve_loop(attempt, solver, deadline)
+    if "x" in found and outcome.status in ("optimal", "feasible"):
+        x = found["x"]
+        m.solution = spread(x, reduced, m, reduction) if reduction.merges else x
+    return outcome

@@ -74,3 +74,20 @@ def test_highs_proves_cbcs_optimum_where_its_lp_is_fractional(at):
         assert outcome.status == "optimal" and outcome.solver == name
         found[name] = pulp.value(m.problem.objective)
     assert found["highs"] == pytest.approx(found["cbc"], rel=1e-9)
+
+
+@pytest.mark.parametrize("name", SOLVERS)
+def test_a_fractional_platform_binary_is_settled_by_enumeration(name):
+    """LP optimum a = 1/3 (6.33); fixing a = 0 is infeasible and a = 1 gives the integral
+    LP optimum 7, which both solvers must prove."""
+    p = pulp.LpProblem("t", pulp.LpMinimize)
+    a = p.add_variable("active", 0, 1, "Binary")
+    x = p.add_variable("x", 0, 3, "Integer")
+    y = p.add_variable("y", 0, 3, "Integer")
+    p += x + 2 * y + 4 * a
+    p += (x + y == 3, "headcount")
+    p += (x <= 3 * a, "family_in_use")
+    p += (x >= 1, "needs_family")
+    outcome = solve(p, name)
+    assert outcome.status == "optimal" and outcome.gap == 0
+    assert (a.value(), x.value(), y.value()) == (1.0, 3.0, 0.0) and pulp.value(p.objective) == 7.0
