@@ -103,23 +103,23 @@ def _user_valid(cat, group, subset, agreement):
     return True
 
 
-def _needless(cat, group, subset, held, agreement):
+def _needless(cat, group, subset, held, agreement, inputs, running_sa_fams):
     """True when a product can be dropped without effect on any rule but its own cost.
 
-    Sound pruning: a product that is not held (so never sunk), not a platform licence
-    and not one that can make its user qualified for, or stand in for, a platform family
-    (an Enterprise Online Service, a per-user platform licence, or a capability of
-    rules/platform_cover.csv) only adds
-    cost when the rest is already valid.
+    Sound pruning: a product that is not held (so never sunk) and not a platform licence
+    only adds cost when the rest is already valid and leaves no platform family owed and
+    uncovered that the whole set covers.
     """
-    stand_in = {c for ways in cat.platform_cover.values() for w in ways for c in w}
+    fams = {cat.items[h.product].family for h in inputs.holdings} - {""}
     for p in subset:
         prod = cat.items[p]
-        if (p in held or prod.family or cat.enterprise_online_service(p)
-                or cat.rule_product(p).user_platform or _rights(cat, p, agreement) & stand_in):
+        if p in held or prod.family:
             continue
         rest = tuple(q for q in subset if q != p)
-        if rest and _user_valid(cat, group, rest, agreement):
+        if rest and _user_valid(cat, group, rest, agreement) and not any(
+                _owes_uncovered(cat, group, rest, f, inputs, running_sa_fams, agreement)
+                and not _owes_uncovered(cat, group, subset, f, inputs, running_sa_fams, agreement)
+                for f in fams):
             return True
     return False
 
@@ -174,7 +174,8 @@ def brute_force(inputs, at, cat=CATALOG, universe=UNIVERSE, max_products=4):
     for g in inputs.groups:
         subsets = [s for k in range(1, max_products + 1) for s in itertools.combinations(usable, k)
                    if _user_valid(cat, g, s, agreement)]
-        subsets = [s for s in subsets if not _needless(cat, g, s, held, agreement)]
+        subsets = [s for s in subsets
+                   if not _needless(cat, g, s, held, agreement, inputs, running_sa_fams)]
         if "desktop_platform" in running_sa_fams and g.primary_device == "windows_enterprise":
             subsets = [s for s in subsets if not any(cat.items[p].kind == "suite"
                                                      and cat.items[p].user_platform for p in s)]
