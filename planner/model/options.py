@@ -594,16 +594,16 @@ class _Swaps:
 
     def cheapest_pure(self, sets: list[int], held: int) -> list[int]:
         """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
-        model only in cost: for each impure part (and, under a platform commitment, each
-        pair of covered families and Enterprise Online Service flag) keep the cheapest
+        model only in cost: for each impure part and per-user-platform flag (and, under a
+        platform commitment, covered families and Enterprise Online Service flag) keep the cheapest
         (ties: catalog order). Exact: any plan using another of them costs no less."""
         pure_bits = self.pure & ~held
         enum = self.enum
         best: dict[tuple, tuple] = {}
         for s in sets:
             pure = s & pure_bits
-            group = ((s & ~pure, enum.covers(s), bool(s & enum.eos)) if self.commitment
-                     else (s & ~pure,))
+            group = (s & ~pure, bool(s & enum.user_platform),
+                     (enum.covers(s), bool(s & enum.eos)) if self.commitment else ())
             key = (round(sum(self.price[b] for b in _bits(pure)), 6), _indices(s))
             if group not in best or key < best[group][0]:
                 best[group] = (key, s)
