@@ -112,6 +112,26 @@ def highs_model(arrays: Arrays, h: highspy.Highs | None = None) -> highspy.Highs
     return h
 
 
+def run_interruptibly(h: highspy.Highs, poll: float = 0.05) -> None:
+    """``h.run()`` that a signal stops: HiGHS is asked to stop, and the signal's exception raised.
+
+    Python runs signal handlers only between bytecodes, so during a plain ``h.run()`` a
+    Ctrl-C or SIGTERM would wait until HiGHS finished. Here HiGHS runs in highspy's worker
+    thread while this thread waits in short slices; on an exception (``KeyboardInterrupt``,
+    :class:`planner.cli.signals.Interrupted`) HiGHS's interrupt callback stops the run at its
+    next check, this waits for the thread to end, and the exception propagates.
+    """
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    try:
+        while not h.wait(poll)[0]:
+            pass
+    except BaseException:
+        h.cancelSolve()
+        h.wait()
+        raise
+
+
 class LpFirst:
     """HiGHS on a model as arrays: the LP relaxation first, the MIP only when it must.
 
@@ -161,7 +181,7 @@ class LpFirst:
             if left <= 0:
                 return "limit"
             self.h.setOptionValue("time_limit", left)
-        self.h.run()
+        run_interruptibly(self.h)
         status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             return "optimal"

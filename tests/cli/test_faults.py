@@ -209,6 +209,26 @@ def test_a_signal_during_a_solve_stops_everything_cleanly(box, big, sig, code):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_an_in_process_highs_solve_stops_it_at_once(box, big, sig, code):
+    """Issue 20: with ``--solver highs`` a signal used to wait for HiGHS's C call to return."""
+    (box.folder / "plan.xlsx").write_bytes(mk.xlsx())
+    old, before = digest(box.folder / "plan.xlsx"), digest(big)
+    proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force",
+                     "--solver", "highs")
+    time.sleep(4)  # past the imports and the options: solving, or re-solving alternatives
+    assert proc.poll() is None, "the run ended before the signal"
+    sent = time.monotonic()
+    os.kill(proc.pid, sig)
+    result = _finish(proc)
+    assert time.monotonic() - sent < 10, "the run kept going after the signal"
+    assert result.returncode == code, result.stderr
+    assert result.stderr.splitlines()[-1] == "interrupted; nothing was written"
+    assert digest(big) == before and digest(box.folder / "plan.xlsx") == old
+    check_after(box, digest(org_of(box)), {"org.xlsx", "big.xlsx", "plan.xlsx"}, result)
+
+
+@pytest.mark.slow
 def test_the_solver_child_dies_with_a_killed_planner_and_its_folder_goes_next_run(box, big):
     """kill -9 runs no cleanup: PR_SET_PDEATHSIG stops CBC, the next solve removes its folder."""
     proc = _start_long_solve(box)
