@@ -17,7 +17,7 @@ from planner.catalog.pricing import Pricing
 from planner.model.robustness import check_robustness
 from planner.results import ALTERNATIVE_COLUMNS, Plan
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.solver import SolveOutcome, solve
+from planner.model.solver import SolveOutcome, solve, solve_model
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -175,7 +175,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     deadline = Deadline(time_limit)
     if progress:
         progress("solving", 1, 1)
-    outcome: SolveOutcome = solve(m.problem, solver, deadline)
+    outcome: SolveOutcome = solve_model(m, solver, deadline)
     if outcome.status == "infeasible":
         raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
     _raise_if_unlicensed(m)

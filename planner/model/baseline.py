@@ -22,11 +22,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import pulp
-
 from planner.model.program import MONTHS, PlanningModel
 from planner.model.deadline import Deadline
-from planner.model.solver import solve
+from planner.model.solver import solve_edited
 
 
 @dataclass
@@ -134,40 +132,29 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
 
 
 def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | float | None") -> StatusQuo:
-    """Solve the status quo on the plan's model, then restore the model as it was."""
+    """Solve the status quo on the plan's model (edited for this solve; ``m`` is unchanged)."""
     current = current_run_rate(m)
     allowed = status_quo_bundles(m)
-    saved_ub = {k: v.upBound for k, v in m.users.items()}
-    saved_objective = m.problem.objective
-    try:
-        for (gi, bi), var in m.users.items():
-            if bi not in allowed[gi]:
-                var.upBound = 0
-        buys = pulp.lpSum(MONTHS * (m.pricing.buy_price(p) or 0.0) * var for p, var in m.buy.items())
-        penalty = 1e3 * MONTHS * (1 + max([m.pricing.buy_price(p) or 0.0 for p in m.buy] + [0.0]))
-        m.problem.setObjective(buys + pulp.lpSum(penalty * v for v in m.unlicensed.values()))
-        outcome = solve(m.problem, solver, time_limit)
-        unlicensed = sum(v.value() or 0 for v in m.unlicensed.values())
-        if outcome.status not in ("optimal", "feasible") or unlicensed > 1e-6:
-            return StatusQuo(current, None, ComplianceGap(),
-                             "no compliant status quo: the groups' current product sets cannot "
-                             "cover every user within the organization-wide rules")
-        bought = {p: int(round(var.value() or 0)) for p, var in m.buy.items()}
-        chosen = {k: int(round(v.value() or 0)) for k, v in m.users.items() if (v.value() or 0) > 0.5}
-        # Only priced products have buy variables.
-        price = {p: m.pricing.buy_price(p) or 0.0 for p in bought}
-        cure: list[dict[str, Any]] = [
-            dict(product=p, quantity=q, unit_price=round(price[p], 4),
-                 annual_cost=round(q * price[p] * MONTHS, 2))
-            for p, q in sorted(bought.items()) if q]
-        cure_cost = sum(r["annual_cost"] for r in cure)
-        groups, users = _gap_groups(m, chosen)
-        gap = ComplianceGap(users=users, annual_cost=cure_cost, groups=groups, cure=cure)
-        return StatusQuo(current, current + cure_cost, gap)
-    finally:
-        for k, ub in saved_ub.items():
-            m.users[k].upBound = ub
-        m.problem.setObjective(saved_objective)
+    upper = {col: 0.0 for (gi, bi), col in m.col_users.items() if bi not in allowed[gi]}
+    prices = {p: m.pricing.buy_price(p) or 0.0 for p in m.col_buy}
+    penalty = 1e3 * MONTHS * (1 + max([*prices.values(), 0.0]))
+    cost = {col: MONTHS * prices[p] for p, col in m.col_buy.items()}
+    cost.update({col: penalty for col in m.col_unlicensed.values()})
+    outcome, x = solve_edited(m, solver, time_limit, upper, cost)
+    if x is None or sum(x[c] for c in m.col_unlicensed.values()) > 1e-6:
+        return StatusQuo(current, None, ComplianceGap(),
+                         "no compliant status quo: the groups' current product sets cannot "
+                         "cover every user within the organization-wide rules")
+    bought = {p: int(round(x[c])) for p, c in m.col_buy.items()}
+    chosen = {k: int(round(x[c])) for k, c in m.col_users.items() if x[c] > 0.5}
+    cure: list[dict[str, Any]] = [
+        dict(product=p, quantity=q, unit_price=round(prices[p], 4),
+             annual_cost=round(q * prices[p] * MONTHS, 2))
+        for p, q in sorted(bought.items()) if q]
+    cure_cost = sum(r["annual_cost"] for r in cure)
+    groups, users = _gap_groups(m, chosen)
+    gap = ComplianceGap(users=users, annual_cost=cure_cost, groups=groups, cure=cure)
+    return StatusQuo(current, current + cure_cost, gap)
 
 
 def attach_status_quo(result, m: PlanningModel, solver: str, deadline) -> None:

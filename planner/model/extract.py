@@ -16,8 +16,8 @@ EPS = 1e-6
 def chosen_bundles(m: PlanningModel) -> dict[tuple[int, int], int]:
     """``(group index, bundle index) -> users`` for every bundle in use."""
     out = {}
-    for key, var in m.users.items():
-        value = int(round(var.value() or 0))
+    for key, x in m.values(m.col_users).items():
+        value = int(round(x))
         if value > 0:
             out[key] = value
     return out
@@ -25,7 +25,7 @@ def chosen_bundles(m: PlanningModel) -> dict[tuple[int, int], int]:
 
 def unlicensed_users(m: PlanningModel) -> dict[int, float]:
     """Group index -> users left unlicensed (non-empty only without a compliant plan)."""
-    return {gi: var.value() for gi, var in m.unlicensed.items() if (var.value() or 0) > EPS}
+    return {gi: x for gi, x in m.values(m.col_unlicensed).items() if x > EPS}
 
 
 def _units_needed(m: PlanningModel, chosen) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
@@ -55,9 +55,9 @@ def settle_ties(m: PlanningModel, needed_by_group: dict[tuple[str, str], int] | 
     assigned to a group keeps at most what that group uses of the product
     (``needed_by_group``: (group, product) -> units).
     """
-    kept = {hi: int(round(var.value() or 0)) for hi, var in m.keep.items()
+    kept = {hi: int(round(x)) for hi, x in m.values(m.col_keep).items()
             if not m.pricing.running(m.inputs.holdings[hi])}
-    bought = {p: int(round(v.value() or 0)) for p, v in m.buy.items()}
+    bought = {p: int(round(x)) for p, x in m.values(m.col_buy).items()}
     room = dict(needed_by_group or {})
     for hi, k in kept.items():
         h = m.inputs.holdings[hi]

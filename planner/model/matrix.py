@@ -8,6 +8,7 @@ gives compressed sparse rows for HiGHS (one ``passModel`` call, no PuLP object).
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from typing import Iterable
@@ -107,6 +108,19 @@ class Matrix:
                 self.cost[col] += coef
             elif coef:
                 self.cost[col] = coef
+
+    def edited(self, upper: dict[int, float] | None = None,
+               cost: dict[int, float] | None = None) -> "Matrix":
+        """A copy with the upper bounds of the columns in ``upper`` and, if given, the whole
+        objective replaced by ``cost``; the rows are shared, this matrix is unchanged."""
+        out = copy.copy(self)
+        if upper:
+            out.col_upper = list(self.col_upper)
+            for col, bound in upper.items():
+                out.col_upper[col] = bound
+        if cost is not None:
+            out.cost = {col: coef for col, coef in cost.items() if coef}
+        return out
 
     def arrays(self) -> Arrays:
         """The program as :class:`Arrays` (rows in creation order)."""

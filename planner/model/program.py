@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Hashable, TypeVar
 
 import numpy as np
 import pulp
@@ -30,6 +31,7 @@ from planner.model.options import Options
 from planner.catalog.pricing import Pricing
 
 MONTHS = 12
+K = TypeVar("K", bound=Hashable)
 
 
 def _slug(text: str) -> str:
@@ -135,6 +137,27 @@ class PlanningModel:
     def demand(self) -> dict[str, pulp.LpAffineExpression]:
         """Per product, the units its users need, as a PuLP expression."""
         return self._view().demand
+
+    def set_solution(self, x: np.ndarray) -> None:
+        """Store the solved values by column (in the PuLP variables too, if they exist)."""
+        self.solution = x
+        if self._pulp is not None:
+            for var, value in zip(self._pulp.variables, x.tolist()):
+                var.varValue = value
+
+    def values(self, cols: dict[K, int]) -> dict[K, float]:
+        """The solved value of each column of ``cols`` (e.g. ``m.values(m.col_users)``).
+
+        Read from ``solution`` while the model is arrays only, from the PuLP variables once
+        they exist (so bounds or objectives edited there are honoured); 0 before a solve.
+        """
+        if self._pulp is not None:
+            variables = self._pulp.variables
+            return {k: variables[c].varValue or 0.0 for k, c in cols.items()}
+        if self.solution is None:
+            return dict.fromkeys(cols, 0.0)
+        x = self.solution
+        return {k: float(x[c]) for k, c in cols.items()}
 
     def objective_value(self) -> float:
         """The objective at ``solution`` (or at the PuLP values once materialised)."""

@@ -19,7 +19,7 @@ from planner.input.organization import OrgInputs
 from planner.model.program import build_model
 from planner.model.options import enumerate_options
 from planner.catalog.pricing import Pricing
-from planner.model.solver import solve
+from planner.model.solver import solve_model
 
 ROBUSTNESS_COLUMNS = ["group", "robust", "flips_product", "flips_at", "flips_to"]
 BISECTION_STEPS = 6
@@ -35,12 +35,12 @@ def choices_with_scale(inputs: OrgInputs, catalog: Catalog, at: str, solver: str
     if any(go.shortfalls for go in options.groups):
         return None
     m = build_model(inputs, options, pricing, catalog)
-    outcome = solve(m.problem, solver, time_limit)
+    outcome = solve_model(m, solver, time_limit)
     if outcome.status not in ("optimal", "feasible"):
         return None
     out: dict[str, set[tuple[str, ...]]] = {go.group.name: set() for go in options.groups}
-    for (gi, bi), var in m.users.items():
-        if (var.value() or 0) > 0.5:
+    for (gi, bi), users in m.values(m.col_users).items():
+        if users > 0.5:
             go = options.groups[gi]
             out[go.group.name].add(go.bundles[bi].products)
     return {g: frozenset(b) for g, b in out.items()}

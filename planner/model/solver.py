@@ -1,8 +1,8 @@
 """Running a solver: the only module that imports solver back-ends.
 
-CBC (bundled with PuLP) is the default and HiGHS (through highspy) the other: on the
-array path (:func:`solve_model`) HiGHS is the faster in 9 of 10 benchmarked cases, but
-the pipeline still solves the PuLP problem (docs/benchmarks.md, Engine pass 2).
+CBC (bundled with PuLP) is the default and HiGHS (through highspy) the other. The plan's
+main solve and its baseline run on the model's arrays (:func:`solve_model`,
+:func:`solve_edited`); alternatives and the timeline solve PuLP problems (:func:`solve`).
 When no solver is named and the default one is missing or
 fails, the other is tried and one warning gives the reason; a solver named explicitly
 is the only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
@@ -530,6 +530,18 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
     return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
 
 
+def _highs_attempt(arrays: Arrays, limit: float | None, found: dict[str, np.ndarray]) -> _Attempt:
+    """HiGHS on ``arrays`` the :class:`LpFirst` way; its values go to ``found["x"]``."""
+    backend = _make("highs", limit)  # the same availability check and limit as the PuLP path
+    with stdout_to_stderr():
+        start = time.perf_counter()
+        result = LpFirst(highs_model(arrays), arrays, backend.timeLimit).solve()
+        seconds = time.perf_counter() - start
+    if result.x is not None:
+        found["x"] = result.x
+    return _Attempt(result.status, result.gap, seconds, "not solved")
+
+
 def solve_model(m, solver: str | None = None, time_limit: Deadline | float | None = None) -> SolveOutcome:
     """Solve the :class:`~planner.model.program.PlanningModel` ``m`` from its arrays.
 
@@ -551,15 +563,7 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
 
     def attempt(name: str, limit: float | None) -> _Attempt:
         if name == "highs":
-            _make(name, limit)  # the same availability check as the PuLP path
-            with stdout_to_stderr():
-                start = time.perf_counter()
-                arrays = reduced.matrix.arrays()
-                result = LpFirst(highs_model(arrays), arrays, limit).solve()
-                seconds = time.perf_counter() - start
-            if result.x is not None:
-                found["x"] = result.x
-            return _Attempt(result.status, result.gap, seconds, "not solved")
+            return _highs_attempt(reduced.matrix.arrays(), limit, found)
         problem = reduced.problem
         out = _pulp_attempt(problem, name, limit, deadline)
         if out.status in ("optimal", "feasible"):
@@ -569,5 +573,50 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
     outcome = _solve_loop(attempt, solver, deadline)
     if "x" in found and outcome.status in ("optimal", "feasible"):
         x = found["x"]
-        m.solution = spread(x, reduced, m, reduction) if reduction.merges else x
+        m.set_solution(spread(x, reduced, m, reduction) if reduction.merges else x)
     return outcome
+
+
+def solve_edited(m, solver: str | None, time_limit: Deadline | float | None,
+                 upper: dict[int, float], cost: dict[int, float]
+                 ) -> tuple[SolveOutcome, np.ndarray | None]:
+    """Solve ``m`` with the columns in ``upper`` bounded above and the objective ``cost``.
+
+    ``m`` is left as it was (bounds, objective, ``solution`` and PuLP values); the values
+    of this solve come back by column (``None`` without a plan). While ``m`` is arrays only,
+    the edited copy is solved as arrays (HiGHS) or as a PuLP problem of its own (CBC); once
+    ``m``'s PuLP objects exist, they are edited and restored. Alike groups are not merged
+    here. Same arguments and errors as :func:`solve`.
+    """
+    if m.materialised:
+        variables = m.variables
+        saved = [(v.upBound, v.varValue) for v in variables]
+        objective = m.problem.objective
+        try:
+            for col, bound in upper.items():
+                variables[col].upBound = bound
+            m.problem.setObjective(pulp.LpAffineExpression(
+                [(variables[col], coef) for col, coef in cost.items() if coef]))
+            outcome = solve(m.problem, solver, time_limit)
+            x = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+        finally:
+            for v, (bound, value) in zip(variables, saved):
+                v.upBound, v.varValue = bound, value
+            m.problem.setObjective(objective)
+        return outcome, x if outcome.status in ("optimal", "feasible") else None
+
+    deadline = Deadline.of(time_limit)
+    edited = m.matrix.edited(upper, cost)
+    found: dict[str, np.ndarray] = {}
+
+    def attempt(name: str, limit: float | None) -> _Attempt:
+        if name == "highs":
+            return _highs_attempt(edited.arrays(), limit, found)
+        problem, variables, _ = edited.to_pulp()
+        out = _pulp_attempt(problem, name, limit, deadline)
+        if out.status in ("optimal", "feasible"):
+            found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+        return out
+
+    outcome = _solve_loop(attempt, solver, deadline)
+    return outcome, found.get("x") if outcome.status in ("optimal", "feasible") else None

@@ -190,9 +190,9 @@ def add_price_locks(tm: TimelineModel) -> None:
                           and x.unit_price < price - 1e-9]:
                 key = (first.period, p)
                 if key not in ordered:
-                    ordered[key] = pulp.LpVariable(f"t{first.period}_ordered[{p}]", cat="Binary")
+                    ordered[key] = tm.problem.add_variable(f"t{first.period}_ordered[{p}]", 0, 1, cat="Binary")
                     tm.problem += (ordered[key] <= first.var, f"t{first.period}_ordered_if_bought[{p}]")
-                var = pulp.LpVariable(f"t{t}_buy_locked[{p},{first.period}]", 0, None, cat="Integer")
+                var = tm.problem.add_variable(f"t{t}_buy_locked[{p},{first.period}]", 0, None, cat="Integer")
                 tm.problem += (var <= big * ordered[key], f"t{t}_locked_if_ordered[{p},{first.period}]")
                 line = Line("purchase", p, t, first.covers[first.covers.index(t):], first.unit_price,
                             var, locked_by=first.period)

@@ -23,6 +23,7 @@ import pytest
 # The modules themselves (the package exports functions of the same names).
 solve_module = importlib.import_module("planner.model.solver")
 pipeline_module = importlib.import_module("planner.pipeline")
+aggregate_module = importlib.import_module("planner.model.aggregate")
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -64,6 +65,10 @@ def test_time_limit_stop_reports_gap_or_says_no_plan(tmp_path, monkeypatch):
     path = tmp_path / "big.xlsx"
     path.write_bytes(mk.xlsx(many_groups()))
     _with_time_limit(monkeypatch, 0.001)
+    # Merged alike groups make this model small enough to solve within any limit; unmerged,
+    # it is large enough for the limit to bite.
+    monkeypatch.setattr(aggregate_module, "alike_groups", lambda m: aggregate_module.Reduction(
+        m.options, [[gi] for gi in range(len(m.options.groups))]))
     result = invoke("solve", path.name, "--no-alternatives", "--time-limit", "0.1", cwd=tmp_path)
     assert "Traceback" not in result.output
     if result.exit_code == 3:
@@ -83,15 +88,14 @@ def test_time_limit_with_a_feasible_plan_exits_3_with_gap(org, monkeypatch):
     HiGHS finishes small models before any limit it accepts, so the stop is simulated at
     the one place the solver outcome is read: its solution status and gap.
     """
-    real = solve_module.solve
+    real = solve_module.solve_model
 
-    def stopped(problem, solver="highs", time_limit=None):
-        outcome = real(problem, solver, time_limit)
-        problem.sol_status = pulp.LpSolutionIntegerFeasible
+    def stopped(m, solver="highs", time_limit=None):
+        outcome = real(m, solver, time_limit)
         outcome.status, outcome.gap = "feasible", 0.0421
         return outcome
 
-    monkeypatch.setattr(pipeline_module, "solve", stopped)
+    monkeypatch.setattr(pipeline_module, "solve_model", stopped)
     result = invoke("solve", org.name, "--no-alternatives", "--time-limit", "5", "--json",
                     cwd=org.parent)
     assert result.exit_code == 3, result.output
@@ -150,7 +154,7 @@ def test_an_explicit_solver_never_falls_back(org, monkeypatch, chosen):
 
 
 def test_crashing_cbc_by_default_falls_back_to_highs(org, monkeypatch):
-    def boom(self, lp):
+    def boom(self, *args):
         raise OSError("cbc binary missing")
 
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
@@ -161,10 +165,10 @@ def test_crashing_cbc_by_default_falls_back_to_highs(org, monkeypatch):
 
 
 def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
-    def boom(self, lp):
+    def boom(self, *args):
         raise RuntimeError("segfault simulated")
 
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
+    monkeypatch.setattr(solve_module.LpFirst, "solve", boom)  # both HiGHS paths run it
     result = invoke("solve", org.name, "--no-alternatives", "--solver", "highs", "--json",
                     cwd=org.parent)
     assert result.exit_code == 2, result.output
@@ -177,10 +181,10 @@ def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
 
 
 def test_every_solver_failing_is_one_clear_line(org, monkeypatch):
-    def boom(self, lp):
+    def boom(self, *args):
         raise RuntimeError("no licence")
 
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", boom)
+    monkeypatch.setattr(solve_module.LpFirst, "solve", boom)  # both HiGHS paths run it
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
     before = digest(org)
     result = invoke("solve", org.name, "--no-alternatives", cwd=org.parent)
@@ -336,7 +340,7 @@ def test_a_roles_plan_fallback_is_one_warning(tmp_path, monkeypatch):
         wb.active.append(row)
     wb.save(tmp_path / "people.xlsx")
 
-    def boom(self, lp):
+    def boom(self, *args):
         raise OSError("cbc binary missing")
 
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
