@@ -260,6 +260,8 @@ class LpFirst:
                     stopped = True
                     break
                 if status != "optimal":
+                    if status != "infeasible" and not self.mip:
+                        raise _Unproven  # an LP that ended otherwise proves nothing about its combination
                     continue  # this combination has no plan at all
                 bound, x = self._objective(), self._x()
                 plan, start = None, None
