@@ -102,6 +102,15 @@ class Separable:
     penalty: float
 
 
+def column_bounds(m: PlanningModel) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bound of each column: the PuLP variables' once they exist (they are
+    then the model, bounds may have been edited), else the matrix's."""
+    if not m.materialised:
+        return np.array(m.matrix.col_lower, dtype=float), np.array(m.matrix.col_upper, dtype=float)
+    return (np.array([-np.inf if v.lowBound is None else v.lowBound for v in m.variables], dtype=float),
+            np.array([np.inf if v.upBound is None else v.upBound for v in m.variables], dtype=float))
+
+
 def _whole(a: float) -> bool:
     return float(a).is_integer()
 
@@ -161,11 +170,8 @@ def separable_groups(m: PlanningModel) -> dict[int, Separable]:
     Bounds are read from the PuLP variables once they exist (they are then the model).
     """
     mx = m.matrix
-    if m.materialised:
-        lower = [v.lowBound if v.lowBound is not None else -np.inf for v in m.variables]
-        upper = [v.upBound if v.upBound is not None else np.inf for v in m.variables]
-    else:
-        lower, upper = list(mx.col_lower), list(mx.col_upper)
+    low, up = column_bounds(m)
+    lower, upper = low.tolist(), up.tolist()
     rows_of: list[list[int]] = [[] for _ in mx.col_names]
     for r, terms in enumerate(mx.row_terms):
         for j in terms:
@@ -266,12 +272,8 @@ class _Resolver:
     """
 
     def __init__(self, m: PlanningModel, solver: str):
-        arrays = m.matrix.arrays()
-        if m.materialised:  # the PuLP objects are the model: their bounds count
-            arrays = replace(arrays, col_lower=np.array([-np.inf if v.lowBound is None else v.lowBound
-                                                         for v in m.variables], dtype=float),
-                             col_upper=np.array([np.inf if v.upBound is None else v.upBound
-                                                 for v in m.variables], dtype=float))
+        lower, upper = column_bounds(m)
+        arrays = replace(m.matrix.arrays(), col_lower=lower, col_upper=upper)
         self.a, self.solver = arrays, solver
         self._cbc: CbcArrays | None = None
         with stdout_to_stderr():
