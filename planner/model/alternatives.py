@@ -74,7 +74,7 @@ from planner.model.deadline import MIN_SOLVE_SECONDS, Deadline, DeadlineReached
 from planner.model.extract import chosen_bundles
 from planner.model.matrix import EQ, GE, LE, Matrix
 from planner.model.program import PlanningModel
-from planner.model.solver import CbcArrays, HighsResult, LpFirst, highs_model
+from planner.model.solver import CbcArrays, HighsResult, LpFirst, highs_model, quiet_highs
 from planner.results import ALTERNATIVE_COLUMNS
 
 TIE_BUDGET = 0.004
@@ -276,8 +276,7 @@ class _Resolver:
         arrays = replace(m.matrix.arrays(), col_lower=lower, col_upper=upper)
         self.a, self.solver = arrays, solver
         self._cbc: CbcArrays | None = None
-        with stdout_to_stderr():
-            self.h = highs_model(arrays)
+        self.h = highs_model(arrays, quiet_highs())
         for option in ("dual_feasibility_tolerance", "primal_feasibility_tolerance"):
             self.h.setOptionValue(option, TOLERANCE)
         self._upper, self._cost = arrays.col_upper.copy(), arrays.cost.copy()

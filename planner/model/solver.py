@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 import types
 import warnings
@@ -28,7 +29,7 @@ import pulp
 from pulp.apis import coin_api
 
 from planner.errors import SolverError
-from planner.model.children import guarded_children, private_tmpdir, stdout_to_stderr
+from planner.model.children import _LIBC, guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays
 
@@ -90,6 +91,33 @@ class HighsResult:
     status: str
     x: np.ndarray | None = None
     gap: float | None = None
+
+
+def quiet_highs() -> highspy.Highs:
+    """A new HiGHS instance with its output off; the banner highspy prints when a process
+    makes its first one goes to the null device, not to the user's terminal or log.
+
+    Call it where no other thread writes to file descriptor 1 (it is pointed away briefly).
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no real fd 1: nothing to keep clean
+        saved = -1
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        if saved >= 0:
+            os.dup2(null, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if _LIBC is not None:
+            _LIBC.fflush(None)  # the banner leaves the C buffers while fd 1 is still the null device
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 1)
+            os.close(saved)
+        os.close(null)
+    return h
 
 
 def highs_model(arrays: Arrays, h: highspy.Highs | None = None) -> highspy.Highs:

@@ -279,3 +279,13 @@ def test_progress_is_told_of_every_group_in_order(scenario_path):
     alternatives(m, base, "cbc", None, 1, [], lambda phase, k, n: seen.append((phase, k, n)))
     n = len(m.options.groups)
     assert seen == [("alternatives", k, n) for k in range(1, n + 1)]
+
+
+def test_a_default_run_shows_no_solver_banner(scenario_path):
+    """The in-process re-solves make a HiGHS instance; its banner reaches neither stream."""
+    import subprocess
+
+    code = ("import planner; r = planner.plan(planner.read_org(%r), robustness=False); "
+            "assert len(r.alternatives)" % str(scenario_path("contoso")))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "" and "HiGHS" not in done.stderr
