@@ -183,6 +183,10 @@ class LpFirst:
        binaries fixed, started from their rounded point, cut off at the best plan.
     3. With more binaries, the MIP runs once from the rounded LP point.
 
+    With ``mip=False`` (the alternatives' re-solves) the MIP never runs: where it would, or
+    where an LP ends neither optimal nor infeasible, :meth:`solve` returns ``unproven`` and
+    the caller solves otherwise; the LPs then run in the calling thread.
+
     Without a start, HiGHS's central-rounding heuristic took 39 s on the 2,000-persona
     benchmark where CBC took 0.7 s; with the binaries free, its MIP at renewal took 5-26x
     CBC's time (docs/benchmarks.md).
