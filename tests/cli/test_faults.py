@@ -425,9 +425,12 @@ def test_the_time_limit_bounds_the_whole_run_and_names_what_it_skipped(box, big)
     took = time.monotonic() - start
     assert result.returncode in (0, 3), result.stderr
     strict_json(result.stdout)
-    skipped = [m for m in result.stderr.splitlines()
-               if m.startswith("warning: time limit reached: alternatives skipped for ")]
-    assert len(skipped) == 1, result.stderr
+    # Since issue 15 the 120 groups' alternatives take under a second: what the limit cuts
+    # may be them or the robustness re-solves after them; each is named once.
+    skipped = [m for m in result.stderr.splitlines() if m.startswith("warning: time limit reached: ")]
+    named = [m for m in skipped if m.startswith("warning: time limit reached: alternatives skipped for ")
+             or m == "warning: time limit reached: the robustness check was skipped"]
+    assert skipped and named == skipped and len(set(named)) == len(named), result.stderr
     assert opens_as_workbook(box.folder / "plan.xlsx")
     # 120 re-solves would take minutes; the limit adds at most its 3 s (and some slack)
     assert took < 2 * without + 3 + 15, f"{took:.0f} s with the limit, {without:.0f} s without"
