@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pulp
 
 from planner.audit.checks import audit, compliance_table
 from planner.model.baseline import attach_status_quo
@@ -15,9 +14,10 @@ from planner.model.dump import dump_model
 from planner.model.options import enumerate_options
 from planner.catalog.pricing import Pricing
 from planner.model.robustness import check_robustness
-from planner.results import ALTERNATIVE_COLUMNS, Plan
+from planner.model.alternatives import alternatives as find_alternatives
+from planner.results import Plan
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.solver import SolveOutcome, solve, solve_model
+from planner.model.solver import SolveOutcome, solve_model
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -27,67 +27,6 @@ class AuditFailed(PlannerError):
     """The optimizer returned a plan the independent audit rejects (a bug; exit 2)."""
 
     exit_code = 2
-
-
-def _objective(m: PlanningModel) -> float:
-    return float(pulp.value(m.problem.objective) or 0.0)
-
-
-def _alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int,
-                  skipped: list[str] | None = None, progress=None) -> pd.DataFrame:
-    """Per group, the next ``per_group`` cheapest compliant choices and their extra cost.
-
-    Each is found by forbidding the group's chosen bundles (and the alternatives already
-    found) and re-solving the whole plan, so holdings and platform rules are respected.
-    When the run's deadline (``time_limit``) runs out, the groups not done are appended
-    to ``skipped``; ``progress(phase, k, n)`` is told of each group.
-    """
-    chosen = chosen_bundles(m)
-    rows = []
-    for gi, go in enumerate(m.options.groups):
-        if progress:
-            progress("alternatives", gi + 1, len(m.options.groups))
-        picks = [bi for (g, bi) in chosen if g == gi]
-        if not picks:
-            continue
-        if skipped:  # the deadline ran out on an earlier group
-            skipped.append(go.group.name)
-            continue
-        chosen_products = tuple(go.bundles[bi].products for bi in picks)
-        forbidden = list(picks)
-        saved = {bi: m.users[gi, bi].upBound for bi in range(len(go.bundles))}
-        try:
-            for rank in range(1, per_group + 1):
-                for bi in forbidden:
-                    m.users[gi, bi].upBound = 0
-                try:
-                    outcome = solve(m.problem, solver, time_limit)
-                except DeadlineReached:
-                    if skipped is None:
-                        raise
-                    if rank == 1:
-                        skipped.append(go.group.name)
-                    break
-                ok = outcome.status in ("optimal", "feasible") and not unlicensed_users(m)
-                if not ok:
-                    if rank == 1:
-                        rows.append(dict(group=go.group.name, rank=1, chosen=chosen_products, alternative=(),
-                                         extra_annual_cost=None, extra_annual_cost_per_user=None,
-                                         note="no other compliant choice for this group"))
-                    break
-                alt = [bi for (g, bi) in chosen_bundles(m) if g == gi]
-                extra = _objective(m) - base
-                rows.append(dict(group=go.group.name, rank=rank, chosen=chosen_products,
-                                 alternative=tuple(go.bundles[bi].products for bi in alt),
-                                 extra_annual_cost=round(extra, 2),
-                                 extra_annual_cost_per_user=round(extra / go.group.users,
-                                                                  2) if go.group.users else None,
-                                 note="whole plan re-solved with the better choices forbidden for this group"))
-                forbidden += alt
-        finally:
-            for bi, ub in saved.items():
-                m.users[gi, bi].upBound = ub
-    return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
 
 
 def _raise_if_infeasible(options) -> None:
@@ -185,7 +124,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if alternatives or (alternatives is None and small):
         skipped: list[str] = []
         # the baseline solve comes after and needs about as long as the main one did
-        result.alternatives = _alternatives(m, _objective(m), outcome.solver,
+        result.alternatives = find_alternatives(m, m.objective_value(), outcome.solver,
                                             deadline.sooner(outcome.seconds),
                                             ALTERNATIVES_PER_GROUP, skipped, progress)
         _annotate_why(result)

@@ -134,8 +134,9 @@ def opens_as_workbook(path: Path) -> bool:
 def many_groups(n: int = 120) -> dict[str, list[list]]:
     """An organization of ``n`` groups with mixed needs sharing pooled holdings.
 
-    Large enough that ``planner solve --alternatives`` runs for minutes (one re-solve
-    per group), so signals and deadlines meet a solver child at work.
+    Large enough that ``planner solve --alternatives`` runs for seconds (its robustness
+    re-solves are CBC children; its alternatives, in process since issue 15, take under
+    one), so signals and deadlines meet a solver child at work.
     """
     import random
 

@@ -14,7 +14,11 @@ by every solve of a run (a plain number of seconds is one for this solve alone).
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+import types
 import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -25,7 +29,7 @@ import pulp
 from pulp.apis import coin_api
 
 from planner.errors import SolverError
-from planner.model.children import guarded_children, private_tmpdir, stdout_to_stderr
+from planner.model.children import _LIBC, guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays
 
@@ -89,6 +93,33 @@ class HighsResult:
     gap: float | None = None
 
 
+def quiet_highs() -> highspy.Highs:
+    """A new HiGHS instance with its output off; the banner highspy prints when a process
+    makes its first one goes to the null device, not to the user's terminal or log.
+
+    Call it where no other thread writes to file descriptor 1 (it is pointed away briefly).
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no real fd 1: nothing to keep clean
+        saved = -1
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        if saved >= 0:
+            os.dup2(null, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if _LIBC is not None:
+            _LIBC.fflush(None)  # the banner leaves the C buffers while fd 1 is still the null device
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 1)
+            os.close(saved)
+        os.close(null)
+    return h
+
+
 def highs_model(arrays: Arrays, h: highspy.Highs | None = None) -> highspy.Highs:
     """``h`` (a new, quiet HiGHS instance if None) holding ``arrays`` as its LP in one
     ``passModel`` call (integrality is set by :class:`LpFirst`)."""
@@ -132,6 +163,10 @@ def run_interruptibly(h: highspy.Highs, poll: float = 0.05) -> None:
         raise
 
 
+class _Unproven(Exception):
+    """The LPs proved no optimum and HiGHS's MIP is not to run."""
+
+
 class LpFirst:
     """HiGHS on a model as arrays: the LP relaxation first, the MIP only when it must.
 
@@ -148,19 +183,27 @@ class LpFirst:
        binaries fixed, started from their rounded point, cut off at the best plan.
     3. With more binaries, the MIP runs once from the rounded LP point.
 
+    With ``mip=False`` (the alternatives' re-solves) the MIP never runs: where it would, or
+    where an LP ends neither optimal nor infeasible, :meth:`solve` returns ``unproven`` and
+    the caller solves otherwise; the LPs then run in the calling thread.
+
     Without a start, HiGHS's central-rounding heuristic took 39 s on the 2,000-persona
     benchmark where CBC took 0.7 s; with the binaries free, its MIP at renewal took 5-26x
     CBC's time (docs/benchmarks.md).
     """
 
-    def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None):
+    def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None,
+                 gap: float = MIP_REL_GAP, mip: bool = True):
         self.h, self.a = h, arrays
         self.limit = time_limit
+        self.gap = gap
+        self.mip = mip  # False: where HiGHS's MIP would run, return status ``unproven`` instead
         self.integer = np.flatnonzero(arrays.integer).astype(np.int32)
         binary = arrays.integer & (arrays.col_lower == 0) & (arrays.col_upper == 1)
         self.binaries = np.flatnonzero(binary).astype(np.int32)
         for key, value in HIGHS_RUN_OPTIONS.items():
             h.setOptionValue(key, value)
+        h.setOptionValue("mip_rel_gap", gap)
         self._start = time.perf_counter()
         self._set_integrality(False)
 
@@ -181,7 +224,10 @@ class LpFirst:
             if left <= 0:
                 return "limit"
             self.h.setOptionValue("time_limit", left)
-        run_interruptibly(self.h)
+        if self.mip:
+            run_interruptibly(self.h)
+        else:  # LPs only, of milliseconds each: a signal waits for one at most; a thread would cost more
+            self.h.run()
         status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             return "optimal"
@@ -207,7 +253,14 @@ class LpFirst:
         return HighsResult("infeasible" if status == "infeasible" else "none")
 
     def solve(self) -> HighsResult:
-        """The integer optimum (or the best plan within the time limit)."""
+        """The integer optimum (or the best plan within the time limit); status ``unproven``
+        when the LPs did not prove one and HiGHS's MIP is not to run (``mip=False``)."""
+        try:
+            return self._solve()
+        except _Unproven:
+            return HighsResult("unproven")
+
+    def _solve(self) -> HighsResult:
         if not len(self.integer):
             return self.relaxation()
         if 0 < len(self.binaries) <= MAX_ENUMERATED_BINARIES:
@@ -239,6 +292,8 @@ class LpFirst:
                     stopped = True
                     break
                 if status != "optimal":
+                    if status != "infeasible" and not self.mip:
+                        raise _Unproven  # an LP that ended otherwise proves nothing about its combination
                     continue  # this combination has no plan at all
                 bound, x = self._objective(), self._x()
                 plan, start = None, None
@@ -289,6 +344,8 @@ class LpFirst:
     def _mip(self, plan: np.ndarray | None, start) -> HighsResult:
         """HiGHS's MIP, integrality on, from a whole ``plan`` or a partial ``start``
         (columns, values); ``cutoff`` when nothing beats the objective bound set."""
+        if not self.mip:
+            raise _Unproven
         self._set_integrality(True)
         if plan is not None:
             self.h.setSolution(len(plan), np.arange(len(plan), dtype=np.int32), np.asarray(plan, dtype=float))
@@ -307,7 +364,7 @@ class LpFirst:
         return HighsResult("none")
 
     def _within(self, objective: float, bound: float) -> bool:
-        return objective - bound <= MIP_REL_GAP * max(1.0, abs(objective))
+        return objective - bound <= self.gap * max(1.0, abs(objective))
 
     def _rounded(self, x: np.ndarray) -> np.ndarray:
         out = np.array(x, dtype=float)
@@ -620,3 +677,111 @@ def solve_edited(m, solver: str | None, time_limit: Deadline | float | None,
 
     outcome = _solve_loop(attempt, solver, deadline)
     return outcome, found.get("x") if outcome.status in ("optimal", "feasible") else None
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+class CbcArrays:
+    """CBC on a model as arrays, for many solves that differ in column bounds and costs.
+
+    The MPS text of the rows is rendered once; each :meth:`solve` writes it with the
+    bounds and costs given (columns ``C<j>``, rows ``R<i>``), runs the CBC binary PuLP
+    bundles as a guarded child (:mod:`planner.model.children`) in a private folder, and
+    reads its solution file. Several threads may solve at once (CBC runs in its own
+    process), one :class:`CbcArrays` each or shared: it holds no state between solves.
+    """
+
+    def __init__(self, arrays: Arrays):
+        self.a = arrays
+        n = arrays.num_cols
+        rows = np.repeat(np.arange(arrays.num_rows), np.diff(arrays.starts))
+        order = np.argsort(arrays.index, kind="stable")
+        cols, rows, values = arrays.index[order], rows[order], arrays.value[order]
+        ends = np.searchsorted(cols, np.arange(n + 1))
+        self._terms = ["".join(f"    C{j}  R{r}  {_num(v)}\n" for r, v in
+                               zip(rows[ends[j]:ends[j + 1]].tolist(), values[ends[j]:ends[j + 1]].tolist()))
+                       for j in range(n)]
+        kinds = []
+        for lo, hi in zip(arrays.row_lower.tolist(), arrays.row_upper.tolist()):
+            kinds.append("E" if lo == hi else ("L" if lo == -np.inf else "G"))
+        self._kinds = kinds
+        self._head = "NAME MODEL\nROWS\n N  OBJ\n" + "".join(f" {k}  R{i}\n" for i, k in enumerate(kinds))
+        # a Matrix row is <=, >= or = (never ranged): its one finite side is the right-hand side
+        self._rhs = "".join(f"    RHS  R{i}  {_num(hi if k == 'L' else lo)}\n"
+                            for i, (k, lo, hi) in enumerate(zip(kinds, arrays.row_lower.tolist(),
+                                                                 arrays.row_upper.tolist())))
+
+    def mps(self, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray) -> str:
+        """The MPS text of the model with these column bounds and costs."""
+        integer = self.a.integer.tolist()
+        out = [self._head, "COLUMNS\n"]
+        for j, (terms, c, intg) in enumerate(zip(self._terms, cost.tolist(), integer)):
+            if intg:
+                out.append("    MARK  'MARKER'  'INTORG'\n")
+            out.append(terms)
+            if c:
+                out.append(f"    C{j}  OBJ  {_num(c)}\n")
+            if intg:
+                out.append("    MARK  'MARKER'  'INTEND'\n")
+        out += ["RHS\n", self._rhs, "BOUNDS\n"]
+        for j, (lo, hi) in enumerate(zip(lower.tolist(), upper.tolist())):
+            if lo == hi:
+                out.append(f" FX BND  C{j}  {_num(lo)}\n")
+                continue
+            out.append(f" LO BND  C{j}  {_num(lo)}\n" if lo != -np.inf else f" MI BND  C{j}\n")
+            if hi != np.inf:
+                out.append(f" UP BND  C{j}  {_num(hi)}\n")
+        out.append("ENDATA\n")
+        return "".join(out)
+
+    def solve(self, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray, time_limit: float | None = None,
+              gap_rel: float = MIP_REL_GAP, gap_abs: float | None = None,
+              options: tuple[str, ...] = ()) -> HighsResult:
+        """Solve with these bounds and costs: status as in :class:`HighsResult`, values by column."""
+        path = _make("cbc", None).path
+        with ExitStack() as stack:
+            folder = stack.enter_context(private_tmpdir())
+            runner = types.SimpleNamespace(subprocess=subprocess)
+            stack.enter_context(guarded_children(runner))
+            model, solution = os.path.join(folder, "m.mps"), os.path.join(folder, "m.sol")
+            with open(model, "w") as f:
+                f.write(self.mps(lower, upper, cost))
+            args = [path, model]
+            if time_limit is not None:
+                args += ["-sec", _num(time_limit)]
+            args += ["-ratio", _num(gap_rel)]
+            if gap_abs is not None:
+                args += ["-allow", _num(gap_abs)]
+            for option in options:
+                args += ["-" + option]
+            args += ["-solve", "-printingOptions", "all", "-solution", solution]
+            sub = runner.subprocess
+            proc = sub.Popen(args, stdout=sub.DEVNULL, stderr=sub.DEVNULL, stdin=sub.DEVNULL)
+            if proc.wait() != 0 or not os.path.exists(solution):
+                raise SolverError("solver 'cbc' failed on a re-solve")
+            return self._read(solution)
+
+    def _read(self, solution: str) -> HighsResult:
+        x = np.zeros(self.a.num_cols)
+        with open(solution) as f:
+            words = f.readline().split()
+            for line in f:
+                parts = line.split()
+                if parts and parts[0] == "**":
+                    parts = parts[1:]
+                if len(parts) >= 3 and parts[1].startswith("C"):
+                    x[int(parts[1][1:])] = float(parts[2])
+        head = words[0] if words else ""
+        if head == "Optimal":
+            status = "optimal"
+        elif head in ("Infeasible", "Integer"):
+            return HighsResult("infeasible")
+        elif head == "Stopped" and len(words) >= 5 and words[4] == "objective":
+            status = "feasible"
+        else:
+            return HighsResult("none")
+        out = x.copy()
+        out[self.a.integer] = np.round(out[self.a.integer])
+        return HighsResult(status, out, 0.0 if status == "optimal" else None)

@@ -182,6 +182,14 @@ def big(box) -> Path:
     return path
 
 
+@pytest.fixture
+def huge(box) -> Path:
+    """A 1,000-group organization: its alternatives keep the solver busy for well over 10 s."""
+    path = box.folder / "big.xlsx"
+    path.write_bytes(mk.xlsx(many_groups(1000)))
+    return path
+
+
 def _start_long_solve(box: Sandbox):
     proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force")
     box.wait_for_solver(timeout=120)
@@ -210,8 +218,14 @@ def test_a_signal_during_a_solve_stops_everything_cleanly(box, big, sig, code):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_during_an_in_process_highs_solve_stops_it_at_once(box, big, sig, code):
-    """Issue 20: with ``--solver highs`` a signal used to wait for HiGHS's C call to return."""
+def test_a_signal_during_an_in_process_highs_solve_stops_it_at_once(box, huge, sig, code):
+    """Issue 20: with ``--solver highs`` a signal used to wait for HiGHS's C call to return.
+
+    The 1,000 groups' alternatives keep HiGHS busy in process (each group's re-solves are
+    short, so the signal may also land between two of them; the market-split test in
+    tests/model/test_highs_interrupt.py lands it inside one).
+    """
+    big = huge
     (box.folder / "plan.xlsx").write_bytes(mk.xlsx())
     old, before = digest(box.folder / "plan.xlsx"), digest(big)
     proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force",
@@ -412,8 +426,13 @@ def test_an_implausible_count_is_planned_with_a_warning(box, column, value):
 # ------------------------------------------------------------------ one deadline per run
 
 @pytest.mark.slow
-def test_the_time_limit_bounds_the_whole_run_and_names_what_it_skipped(box, big):
-    """Issue 20 defect 3: each alternative re-solve got the full limit (60 groups, 2 s: > 60 s)."""
+def test_the_time_limit_bounds_the_whole_run_and_names_what_it_skipped(box, huge):
+    """Issue 20 defect 3: each alternative re-solve got the full limit (60 groups, 2 s: > 60 s).
+
+    Since issue 15 a 120-group organization's alternatives take under a second, so the
+    organization has 1,000 groups: their alternatives take well over the 3 s limit.
+    """
+    big = huge
     before = digest(big)
     start = time.monotonic()
     plain = box.run("solve", "big.xlsx", "-o", "plan.xlsx", "--no-alternatives", timeout=300)
@@ -425,11 +444,14 @@ def test_the_time_limit_bounds_the_whole_run_and_names_what_it_skipped(box, big)
     took = time.monotonic() - start
     assert result.returncode in (0, 3), result.stderr
     strict_json(result.stdout)
-    skipped = [m for m in result.stderr.splitlines()
-               if m.startswith("warning: time limit reached: alternatives skipped for ")]
-    assert len(skipped) == 1, result.stderr
+    # What the limit cuts may be the alternatives or the robustness re-solves after them;
+    # each is named once.
+    skipped = [m for m in result.stderr.splitlines() if m.startswith("warning: time limit reached: ")]
+    named = [m for m in skipped if m.startswith("warning: time limit reached: alternatives skipped for ")
+             or m == "warning: time limit reached: the robustness check was skipped"]
+    assert skipped and named == skipped and len(set(named)) == len(named), result.stderr
     assert opens_as_workbook(box.folder / "plan.xlsx")
-    # 120 re-solves would take minutes; the limit adds at most its 3 s (and some slack)
+    # the re-solves would take far longer; the limit adds at most its 3 s (and some slack)
     assert took < 2 * without + 3 + 15, f"{took:.0f} s with the limit, {without:.0f} s without"
     assert digest(big) == before
     check_after(box, digest(org_of(box)), {"org.xlsx", "big.xlsx", "plan.xlsx"}, result)
