@@ -735,7 +735,8 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, swaps: _Swaps, needs, ca
     return bundles
 
 
-def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> Options:
+def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing,
+                      cover_variants: bool = False) -> Options:
     """Compliant, minimal bundles for every group (see module docstring).
 
     Parameters
@@ -746,6 +747,12 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
         Products and rules.
     pricing : Pricing
         Tells which products can be bought or are held and running at the planning date.
+    cover_variants : bool
+        Under a platform agreement, keep the bundles that differ only in the platform
+        families they cover even when no platform is held (the prunings then distinguish
+        them as under a commitment, which only keeps more bundles). The timeline's periods
+        are planned with every platform as a possible holding, so a period's choice, when
+        rebuilt for the organization as it stands then, may be one of these.
     """
     agreement = inputs.org.agreement
     platform_agreement = agreement in catalog.platform_rules["platform_agreements"].split(";")
@@ -753,7 +760,7 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing) -> 
     held_families = frozenset(catalog.product(h.product).family for h in inputs.holdings) - {""}
     user_families = frozenset(catalog.product(h.product).family for h in inputs.holdings
                               if catalog.product(h.product).basis == "user") - {""}
-    commitment = platform_agreement and bool(held_families)
+    commitment = platform_agreement and (bool(held_families) or cover_variants)
     committed = frozenset(
         catalog.product(h.product).family for h in inputs.holdings
         if catalog.product(h.product).family and h.sa and pricing.running(h))

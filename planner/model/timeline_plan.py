@@ -186,7 +186,8 @@ def realized_model(tm: TimelineModel, d: Decisions, t: int) -> tuple[OrgInputs, 
     holdings, deciding = realized_holdings(tm, d, t)
     inputs = period_inputs(tm.inputs, period, holdings)
     pricing = Pricing.for_plan(inputs, tm.catalog, period.at)
-    m = build_model(inputs, enumerate_options(inputs, tm.catalog, pricing), pricing, tm.catalog)
+    options = enumerate_options(inputs, tm.catalog, pricing, cover_variants=True)
+    m = build_model(inputs, options, pricing, tm.catalog)
     want = dict(d.chosen[t])
     for (gi, bi), var in m.users.items():
         go = m.options.groups[gi]

@@ -169,6 +169,19 @@ def test_generated_timelines_pass_every_audit_and_beat_the_chain(inputs):
     assert all(table["passed"].all() for table in tl.compliance)
 
 
+def test_a_tie_kept_for_a_possible_platform_is_realized_in_its_period():
+    """Hypothesis found it: under an EA the renewal period is planned with every platform as
+    a possible holding, so M365 F3 and F1 + Windows Enterprise E3 (the same price) are both
+    options; the timeline took F3, which the rebuilt period had pruned as a tie."""
+    org = Organization(name="gen", agreement="EA", as_of=date(2026, 11, 23),
+                       renewal_date=date(2027, 6, 30))
+    group = Group("g0", 1, worker="frontline", primary_device="windows_pro",
+                  needs=("teams", "windows_enterprise"))
+    result = planner.plan(OrgInputs(org, (group,)), at="timeline")
+    assert all(table["passed"].all() for table in result.timeline.compliance)
+    assert result.timeline.total_cost <= result.timeline.chained_total_cost + 0.01
+
+
 def test_seats_added_mid_term_keep_the_price_of_the_first_order():
     """EA price lock: seats added after the July 2026 increase keep June's price."""
     org = Organization(name="Lock", agreement="EA", as_of=date(2026, 6, 1),
