@@ -137,8 +137,7 @@ def highs_model(arrays: Arrays, h: highspy.Highs | None = None) -> highspy.Highs
     lp.a_matrix_.index_ = arrays.index.astype(np.int32)
     lp.a_matrix_.value_ = arrays.value
     if h is None:
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = quiet_highs()
     h.passModel(lp)
     return h
 
