@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 import warnings
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -27,7 +27,7 @@ from pulp.apis import coin_api
 from planner.errors import SolverError
 from planner.model.children import guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.matrix import Arrays
+from planner.model.matrix import Arrays, Matrix
 
 SOLVERS = ("highs", "cbc")
 DEFAULT_SOLVER = "cbc"  # until the pipeline uses solve_model (docs/benchmarks.md, Engine pass 2)
@@ -421,11 +421,14 @@ class WarmHiGHS(pulp.HiGHS):
 
 
 def _run(problem: pulp.LpProblem, name: str, time_limit: float | None,
-         relaxed: bool = False) -> tuple[float, object]:
-    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took and the back-end."""
+         relaxed: bool = False, warm_start: bool = False) -> tuple[float, object]:
+    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took and the
+    back-end. ``warm_start``: CBC starts from the variables' current values."""
     with ExitStack() as stack:
         stack.enter_context(stdout_to_stderr())
         backend = _make(name, time_limit)
+        if warm_start and isinstance(backend, pulp.PULP_CBC_CMD):
+            backend.optionsDict["warmStart"] = True  # what PULP_CBC_CMD(warmStart=True) sets
         if relaxed:
             backend.mip = False
         if hasattr(backend, "tmpDir"):  # a command-line solver: files and a child process
@@ -473,8 +476,9 @@ class _Attempt:
     detail: str = ""
 
 
-def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadline: Deadline) -> _Attempt:
-    seconds, backend = _run(problem, name, limit)
+def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadline: Deadline,
+                  warm_start: bool = False) -> _Attempt:
+    seconds, backend = _run(problem, name, limit, warm_start=warm_start)
     if problem.sol_status == pulp.LpSolutionOptimal:
         return _Attempt("optimal", 0.0, seconds)
     if problem.sol_status == pulp.LpSolutionIntegerFeasible:
@@ -571,3 +575,65 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
         x = found["x"]
         m.solution = spread(x, reduced, m, reduction) if reduction.merges else x
     return outcome
+
+
+class Resolver:
+    """One integer program solved again and again with new costs (a price sweep).
+
+    Its back-end model is made once: HiGHS keeps the arrays, and a cost change keeps its
+    basis, so each LP of :class:`LpFirst` starts from the last one's; CBC gets one PuLP
+    problem whose variables keep the last solution, handed to CBC as its start
+    (``warmStart``). ``upper`` overrides some column upper bounds (a restricted model).
+    """
+
+    def __init__(self, matrix: Matrix, upper: dict[int, float] | None = None):
+        self.matrix = matrix
+        self.arrays = matrix.arrays()
+        for col, bound in (upper or {}).items():
+            self.arrays.col_upper[col] = bound
+        self._highs: highspy.Highs | None = None
+        self._pulp: tuple[pulp.LpProblem, list[pulp.LpVariable]] | None = None
+
+    def _problem(self) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        if self._pulp is None:
+            problem, variables, _ = self.matrix.to_pulp()
+            for var, bound in zip(variables, self.arrays.col_upper.tolist()):
+                var.upBound = None if bound == np.inf else bound
+            self._pulp = problem, variables
+        return self._pulp
+
+    def solve(self, cost: np.ndarray, solver: str | None = None,
+              time_limit: Deadline | float | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
+        """Minimise ``cost`` (by column) over the model: the outcome and the values by column
+        (None without a plan). Same arguments and errors as :func:`solve`."""
+        deadline = Deadline.of(time_limit)
+        arrays = replace(self.arrays, cost=np.asarray(cost, dtype=float))
+        found: dict[str, np.ndarray] = {}
+
+        def attempt(name: str, limit: float | None) -> _Attempt:
+            if name == "highs":
+                _make(name, limit)  # the same availability check as the PuLP path
+                with stdout_to_stderr():
+                    start = time.perf_counter()
+                    if self._highs is None:
+                        self._highs = highs_model(arrays)
+                    else:
+                        cols = np.arange(arrays.num_cols, dtype=np.int32)
+                        self._highs.changeColsCost(arrays.num_cols, cols, arrays.cost)
+                    result = LpFirst(self._highs, arrays, limit).solve()
+                    seconds = time.perf_counter() - start
+                if result.x is not None:
+                    found["x"] = result.x
+                return _Attempt(result.status, result.gap, seconds, "not solved")
+            problem, variables = self._problem()
+            problem.setObjective(pulp.LpAffineExpression(
+                [(variables[c], float(arrays.cost[c])) for c in np.flatnonzero(arrays.cost).tolist()]))
+            warm = any(v.varValue is not None for v in variables)
+            out = _pulp_attempt(problem, name, limit, deadline, warm_start=warm)
+            if out.status in ("optimal", "feasible"):
+                found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+            return out
+
+        outcome = _solve_loop(attempt, solver, deadline)
+        ok = outcome.status in ("optimal", "feasible")
+        return outcome, found.get("x") if ok else None
