@@ -534,6 +534,20 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
     return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
 
 
+def _highs_attempt(name: str, limit: float | None, model, found: dict[str, np.ndarray]) -> _Attempt:
+    """One :class:`LpFirst` run on ``model()`` (the HiGHS instance holding the arrays, and the
+    arrays); the values land in ``found["x"]``."""
+    _make(name, limit)  # the same availability check as the PuLP path
+    with stdout_to_stderr():
+        start = time.perf_counter()
+        h, arrays = model()
+        result = LpFirst(h, arrays, limit).solve()
+        seconds = time.perf_counter() - start
+    if result.x is not None:
+        found["x"] = result.x
+    return _Attempt(result.status, result.gap, seconds, "not solved")
+
+
 def solve_model(m, solver: str | None = None, time_limit: Deadline | float | None = None) -> SolveOutcome:
     """Solve the :class:`~planner.model.program.PlanningModel` ``m`` from its arrays.
 
@@ -553,17 +567,13 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
     reduced = build_model(m.inputs, reduction.options, m.pricing, m.catalog) if reduction.merges else m
     found: dict[str, np.ndarray] = {}
 
+    def fresh() -> tuple[highspy.Highs, Arrays]:
+        arrays = reduced.matrix.arrays()
+        return highs_model(arrays), arrays
+
     def attempt(name: str, limit: float | None) -> _Attempt:
         if name == "highs":
-            _make(name, limit)  # the same availability check as the PuLP path
-            with stdout_to_stderr():
-                start = time.perf_counter()
-                arrays = reduced.matrix.arrays()
-                result = LpFirst(highs_model(arrays), arrays, limit).solve()
-                seconds = time.perf_counter() - start
-            if result.x is not None:
-                found["x"] = result.x
-            return _Attempt(result.status, result.gap, seconds, "not solved")
+            return _highs_attempt(name, limit, fresh, found)
         problem = reduced.problem
         out = _pulp_attempt(problem, name, limit, deadline)
         if out.status in ("optimal", "feasible"):
@@ -584,6 +594,10 @@ class Resolver:
     basis, so each LP of :class:`LpFirst` starts from the last one's; CBC gets one PuLP
     problem whose variables keep the last solution, handed to CBC as its start
     (``warmStart``). ``upper`` overrides some column upper bounds (a restricted model).
+
+    No solve is needed when the last optimum stays one: every column is non-negative, no
+    cost went down and none changed where the last solution is non-zero. Then no plan got
+    cheaper and the last one costs the same, so it is still optimal (within the same gap).
     """
 
     def __init__(self, matrix: Matrix, upper: dict[int, float] | None = None):
@@ -593,6 +607,19 @@ class Resolver:
             self.arrays.col_upper[col] = bound
         self._highs: highspy.Highs | None = None
         self._pulp: tuple[pulp.LpProblem, list[pulp.LpVariable]] | None = None
+        self._last: tuple[np.ndarray, SolveOutcome, np.ndarray, str | None] | None = None
+        self.reused = 0
+        """Solves answered by the last optimum."""
+
+    def _still_optimal(self, cost: np.ndarray, solver: str | None) -> tuple[SolveOutcome, np.ndarray] | None:
+        if self._last is None:
+            return None
+        last_cost, outcome, x, last_solver = self._last
+        if (last_solver != solver or outcome.status != "optimal" or np.any(self.arrays.col_lower < 0)
+                or np.any(cost < last_cost) or np.any(cost[x != 0] != last_cost[x != 0])):
+            return None
+        self.reused += 1
+        return replace(outcome, seconds=0.0, messages=list(outcome.messages)), x
 
     def _problem(self) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
         if self._pulp is None:
@@ -608,23 +635,22 @@ class Resolver:
         (None without a plan). Same arguments and errors as :func:`solve`."""
         deadline = Deadline.of(time_limit)
         arrays = replace(self.arrays, cost=np.asarray(cost, dtype=float))
+        same = self._still_optimal(arrays.cost, solver)
+        if same is not None:
+            return same
         found: dict[str, np.ndarray] = {}
+
+        def kept() -> tuple[highspy.Highs, Arrays]:
+            if self._highs is None:
+                self._highs = highs_model(arrays)
+            else:
+                cols = np.arange(arrays.num_cols, dtype=np.int32)
+                self._highs.changeColsCost(arrays.num_cols, cols, arrays.cost)
+            return self._highs, arrays
 
         def attempt(name: str, limit: float | None) -> _Attempt:
             if name == "highs":
-                _make(name, limit)  # the same availability check as the PuLP path
-                with stdout_to_stderr():
-                    start = time.perf_counter()
-                    if self._highs is None:
-                        self._highs = highs_model(arrays)
-                    else:
-                        cols = np.arange(arrays.num_cols, dtype=np.int32)
-                        self._highs.changeColsCost(arrays.num_cols, cols, arrays.cost)
-                    result = LpFirst(self._highs, arrays, limit).solve()
-                    seconds = time.perf_counter() - start
-                if result.x is not None:
-                    found["x"] = result.x
-                return _Attempt(result.status, result.gap, seconds, "not solved")
+                return _highs_attempt(name, limit, kept, found)
             problem, variables = self._problem()
             problem.setObjective(pulp.LpAffineExpression(
                 [(variables[c], float(arrays.cost[c])) for c in np.flatnonzero(arrays.cost).tolist()]))
@@ -635,5 +661,6 @@ class Resolver:
             return out
 
         outcome = _solve_loop(attempt, solver, deadline)
-        ok = outcome.status in ("optimal", "feasible")
-        return outcome, found.get("x") if ok else None
+        x = found.get("x") if outcome.status in ("optimal", "feasible") else None
+        self._last = (arrays.cost, outcome, x, solver) if x is not None else None
+        return outcome, x

@@ -170,3 +170,21 @@ def test_the_points_must_agree_on_what_can_be_bought(catalog):
         with pytest.raises(ValueError, match="price points"):
             other = Pricing.for_plan(with_changes(org, price_list=p, catalog=catalog), catalog, "now")
             enumerate_options(org, catalog, base, also=[other])
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_a_dearer_unused_product_needs_no_new_solve(catalog, solver):
+    """Raising the price of a product the plan does not use keeps the last optimum (no
+    solve); lowering it solves again. Both give what planner.plan gives."""
+    from planner.pipeline import plan
+
+    org = tiny_org()
+    points = [with_changes(org, prices={"m365_e7": v}, catalog=catalog) for v in (95.0, 120.0, 100.0, 50.0)]
+    shared = reprice.PriceSweep(points, catalog, "renewal")
+    results = [shared.plan(k, solver) for k in range(len(points))]
+    assert [r.purchases["product"].eq("m365_e7").any() for r in results] == [False, False, False, True]
+    assert shared._plans.reused == 2  # 120 and 100 after 95; 50 is cheaper: solved
+    for inputs, result in zip(points, results):
+        today = plan(inputs, at="renewal", catalog=catalog, solver=solver, alternatives=False)
+        assert (result.annual_cost, result.baseline_annual_cost) == (today.annual_cost, today.baseline_annual_cost)
+        assert result.purchases[["action", "product", "quantity"]].equals(today.purchases[["action", "product", "quantity"]])
