@@ -153,9 +153,11 @@ class LpFirst:
     CBC's time (docs/benchmarks.md).
     """
 
-    def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None):
+    def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None,
+                 incumbent: np.ndarray | None = None):
         self.h, self.a = h, arrays
         self.limit = time_limit
+        self.incumbent = incumbent  # a plan of the same rows and bounds (another cost): a start
         self.integer = np.flatnonzero(arrays.integer).astype(np.int32)
         binary = arrays.integer & (arrays.col_lower == 0) & (arrays.col_upper == 1)
         self.binaries = np.flatnonzero(binary).astype(np.int32)
@@ -163,6 +165,17 @@ class LpFirst:
             h.setOptionValue(key, value)
         self._start = time.perf_counter()
         self._set_integrality(False)
+
+    def _known(self) -> tuple[np.ndarray, float] | None:
+        """The incumbent and its cost, if it is a plan of this model."""
+        if self.incumbent is None or len(self.incumbent) != self.a.num_cols:
+            return None
+        x = self._rounded(self.incumbent)
+        slack = FEASIBILITY_TOLERANCE
+        if not (np.all(x >= self.a.col_lower - slack) and np.all(x <= self.a.col_upper + slack)
+                and self._rows_hold(x)):
+            return None
+        return x, float(self.a.cost @ x)
 
     def _left(self) -> float | None:
         if self.limit is None:
@@ -222,7 +235,8 @@ class LpFirst:
         plan = self._completed(start) if start else None
         if plan is not None and self._integral(plan[0], plan[1], bound):
             return HighsResult("optimal", self._rounded(plan[0]), 0.0)
-        return self._mip(None, start)
+        known = self._known()
+        return self._mip(known[0] if known is not None else None, start)
 
     def _by_binaries(self) -> HighsResult:
         lp = self.h.getLp()
@@ -250,7 +264,8 @@ class LpFirst:
                     if done is not None and self._integral(done[0], done[1], done[1]):
                         plan = (self._rounded(done[0]), done[1])
                 cases.append((bound, fixed, plan, start))
-            plans = [c[2] for c in cases if c[2] is not None]
+            known = self._known()
+            plans = [c[2] for c in cases if c[2] is not None] + ([known] if known is not None else [])
             best = min(plans, key=lambda p: p[1]) if plans else None
             unresolved = sorted((c for c in cases if best is None or not self._within(best[1], c[0])),
                                 key=lambda c: c[0])
@@ -266,6 +281,8 @@ class LpFirst:
                 self.h.changeColsBounds(n, self.binaries, fixed, fixed)
                 if best is not None:
                     self.h.setOptionValue("objective_bound", best[1])
+                if plan is None and known is not None and np.array_equal(known[0][self.binaries], fixed):
+                    plan = known
                 result = self._mip(plan[0] if plan is not None else None, start)
                 if result.x is not None:
                     value = float(self.a.cost @ result.x)
@@ -534,14 +551,15 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
     return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
 
 
-def _highs_attempt(name: str, limit: float | None, model, found: dict[str, np.ndarray]) -> _Attempt:
+def _highs_attempt(name: str, limit: float | None, model, found: dict[str, np.ndarray],
+                   incumbent: np.ndarray | None = None) -> _Attempt:
     """One :class:`LpFirst` run on ``model()`` (the HiGHS instance holding the arrays, and the
-    arrays); the values land in ``found["x"]``."""
+    arrays), from ``incumbent`` if given; the values land in ``found["x"]``."""
     _make(name, limit)  # the same availability check as the PuLP path
     with stdout_to_stderr():
         start = time.perf_counter()
         h, arrays = model()
-        result = LpFirst(h, arrays, limit).solve()
+        result = LpFirst(h, arrays, limit, incumbent).solve()
         seconds = time.perf_counter() - start
     if result.x is not None:
         found["x"] = result.x
@@ -608,6 +626,7 @@ class Resolver:
         self._highs: highspy.Highs | None = None
         self._pulp: tuple[pulp.LpProblem, list[pulp.LpVariable]] | None = None
         self._last: tuple[np.ndarray, SolveOutcome, np.ndarray, str | None] | None = None
+        self._x: np.ndarray | None = None  # the last plan: HiGHS's start
         self.reused = 0
         """Solves answered by the last optimum."""
 
@@ -650,7 +669,7 @@ class Resolver:
 
         def attempt(name: str, limit: float | None) -> _Attempt:
             if name == "highs":
-                return _highs_attempt(name, limit, kept, found)
+                return _highs_attempt(name, limit, kept, found, self._x)
             problem, variables = self._problem()
             problem.setObjective(pulp.LpAffineExpression(
                 [(variables[c], float(arrays.cost[c])) for c in np.flatnonzero(arrays.cost).tolist()]))
@@ -663,4 +682,6 @@ class Resolver:
         outcome = _solve_loop(attempt, solver, deadline)
         x = found.get("x") if outcome.status in ("optimal", "feasible") else None
         self._last = (arrays.cost, outcome, x, solver) if x is not None else None
+        if x is not None:
+            self._x = x
         return outcome, x
