@@ -53,6 +53,8 @@ from planner.input.dates import optional_date, to_date
 from planner.errors import NoCompliantPlan
 from planner.input.organization import PLAN_AT, Group, Holding, OrgInputs, PriceOverride
 from planner.pipeline import plan
+from planner.catalog.pricing import Pricing
+from planner.model.reprice import PriceSweep, price_signature
 from planner.model.solver import DEFAULT_SOLVER
 from planner.results import Plan
 
@@ -571,11 +573,42 @@ def _apply(inputs: OrgInputs, point: dict[str, Any], change: Callable[..., OrgIn
     return inputs, at
 
 
+PRICE_PARAMETERS = ("discount_pct", "price_list")
+"""Scalar sweep keys that change only prices (with ``prices.<product>``)."""
+
+
+def _price_only(point: Mapping[str, Any]) -> bool:
+    return all(k in PRICE_PARAMETERS or k.startswith("prices.") for k in point)
+
+
+def _price_sweeps(points: list[dict[str, Any]], applied: list[tuple[OrgInputs, str | None]],
+                  change: Callable[..., OrgInputs] | None, at: str,
+                  catalog: Catalog) -> dict[int, tuple[PriceSweep, int]]:
+    """Point index -> (shared model, its index there) for the points planned from one model:
+    those changing only prices, grouped by :func:`~planner.model.reprice.price_signature`
+    (at least two a group; a group with a shortfall is left to :func:`planner.plan`)."""
+    if change is not None:
+        return {}
+    classes: dict[tuple, list[int]] = {}
+    for i, point in enumerate(points):
+        if _price_only(point):
+            signature = price_signature(Pricing.for_plan(applied[i][0], catalog, at))
+            classes.setdefault(signature, []).append(i)
+    out: dict[int, tuple[PriceSweep, int]] = {}
+    for members in classes.values():
+        if len(members) < 2:
+            continue
+        shared = PriceSweep([applied[i][0] for i in members], catalog, at)
+        if shared.feasible:
+            out.update({i: (shared, k) for k, i in enumerate(members)})
+    return out
+
+
 def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str, Any]],
           change: Callable[..., OrgInputs] | None = None, *, at: str = "now",
           values: str = "quantity", catalog: Catalog | None = None, solver: str = DEFAULT_SOLVER,
           time_limit: float | None = None, progress: bool | None = None,
-          errors: str = "record") -> pd.DataFrame:
+          errors: str = "record", reuse_model: bool = True) -> pd.DataFrame:
     """Solve the organization at every point of a parameter grid: a tidy table of results.
 
     Parameters
@@ -607,6 +640,13 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
     errors : {"record", "raise"}
         A point with no compliant plan is recorded with status ``infeasible``, NaN costs
         and the reason in ``message`` (default), or raises :class:`NoCompliantPlan`.
+    reuse_model : bool
+        Plan the points that change only prices (``prices.<product>``, ``discount_pct``,
+        ``price_list``; no ``change``, no swept ``at``) from one model per set of points
+        that agree on which products can be bought (:mod:`planner.model.reprice`: options
+        enumerated once, only the objective changed, each solve started from the last;
+        the same tables, baseline and audit as :func:`planner.plan`). False plans every
+        point from scratch.
 
     Returns
     -------
@@ -626,7 +666,9 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
     Notes
     -----
     Plans are solved without per-group alternatives (``alternatives=False``), which keeps
-    a point to a few hundredths of a second for organizations of a few groups.
+    a point to a few hundredths of a second for organizations of a few groups. A price
+    sweep of a large organization reuses one model (``reuse_model``; docs/benchmarks.md,
+    Price sweeps).
 
     Examples
     --------
@@ -652,16 +694,22 @@ def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str
     if clash:
         msg = f"sweep parameter name(s) {clash} clash with result columns; rename them"
         raise ValueError(msg)
+    applied = [_apply(inputs, point, change, catalog) for point in points]
+    fast = _price_sweeps(points, applied, change, at, catalog) if reuse_model else {}
     bar = _progress(len(points), "sweep", progress)
     rows: list[dict[str, Any]] = []
     used: list[Any] = []
     try:
-        for point in points:
-            changed, point_at = _apply(inputs, point, change, catalog)
+        for i, point in enumerate(points):
+            changed, point_at = applied[i]
             row: dict[str, Any] = {**point, "at": point_at or at}
             try:
-                result = plan(changed, at=row["at"], solver=solver, time_limit=time_limit,
-                              catalog=catalog, alternatives=False)
+                if i in fast:
+                    shared, k = fast[i]
+                    result = shared.plan(k, solver, time_limit)
+                else:
+                    result = plan(changed, at=row["at"], solver=solver, time_limit=time_limit,
+                                  catalog=catalog, alternatives=False)
             except NoCompliantPlan as exc:
                 if errors == "raise":
                     raise

@@ -115,10 +115,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if progress:
         progress("solving", 1, 1)
     outcome: SolveOutcome = solve_model(m, solver, deadline)
-    if outcome.status == "infeasible":
-        raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
-    _raise_if_unlicensed(m)
-    result = extract_plan(m, outcome)
+    result = plan_of(m, outcome)
     base_choice = chosen_choice(m)
     small = len(inputs.groups) <= ALTERNATIVES_LIMIT
     if alternatives or (alternatives is None and small):
@@ -147,12 +144,37 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
             _annotate_robustness(result)
         except DeadlineReached:
             result.messages.append("time limit reached: the robustness check was skipped")
+    audit_plan(inputs, catalog, at, result)
+    return result
+
+
+def plan_of(m: PlanningModel, outcome: SolveOutcome) -> Plan:
+    """The plan tables of the solved model ``m`` (no alternatives, baseline or compliance yet).
+
+    Raises
+    ------
+    NoCompliantPlan
+        When the solver proved ``m`` infeasible or left users unlicensed.
+    """
+    if outcome.status == "infeasible":
+        raise NoCompliantPlan([Shortfall("(organization)", "-", "the solver proved the model infeasible")])
+    _raise_if_unlicensed(m)
+    return extract_plan(m, outcome)
+
+
+def audit_plan(inputs: OrgInputs, catalog: Catalog, at: str, result: Plan) -> None:
+    """Fill ``result.compliance`` from the independent audit of its purchases and assignments.
+
+    Raises
+    ------
+    AuditFailed
+        When the audit finds a violation.
+    """
     violations = audit(inputs, catalog, result.purchases, result.assignments, at, result.annual_cost)
     result.compliance = compliance_table(violations)
     if violations:
         raise AuditFailed("the optimizer's plan failed the independent audit (please report): "
                           + "; ".join(str(v) for v in violations[:5]))
-    return result
 
 
 def chosen_choice(m: PlanningModel) -> dict[str, frozenset[tuple[str, ...]]]:

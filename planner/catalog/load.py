@@ -233,6 +233,7 @@ class Catalog:
     fixes: dict[tuple[str, str], "Fix"] = field(default_factory=dict)
     platform_cover: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
+    _expanded: dict[tuple, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def product(self, product_id: str) -> Product:
         """The resolved :class:`Product` called ``product_id``."""
@@ -320,15 +321,19 @@ class Catalog:
         KeyError
             For a token that is neither a need nor a profile (message has a suggestion).
         """
+        key = tuple(tokens)
+        if key in self._expanded:  # the audit asks again for every group of every plan
+            return self._expanded[key]
         wanted: set[str] = set()
-        for token in tokens:
+        for token in key:
             if token in self.needs.index:
                 wanted.add(token)
             elif token in self.profiles:
                 wanted.update(self.profiles[token])
             else:
                 raise KeyError(token)
-        return tuple(n for n in self.needs.index if n in wanted)
+        self._expanded[key] = tuple(n for n in self.needs.index if n in wanted)
+        return self._expanded[key]
 
     def suggest(self, token: str, kind: str = "need") -> str | None:
         """The closest known id to ``token`` ("did you mean"), or None.

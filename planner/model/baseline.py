@@ -100,15 +100,16 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
         else:
             supply[h.product] = supply.get(h.product, 0) + h.quantity
     held_any = {h.product for h in m.inputs.holdings}
+    have = set().union(*(m.catalog.provides(p, m.inputs.org.agreement) for p in held_any)) \
+        if held_any else set()
+    by_group: dict[int, list[tuple[int, int]]] = {}
+    for (g, bi), users in sorted(chosen.items()):
+        by_group.setdefault(g, []).append((bi, users))
     rows, total = [], 0
     for gi, go in enumerate(m.options.groups):
         name = go.group.name
-        have = set().union(*(m.catalog.provides(p, m.inputs.org.agreement) for p in held_any)) \
-            if held_any else set()
         uncovered_users = 0
-        for (g, bi), users in sorted(chosen.items()):
-            if g != gi:
-                continue
+        for bi, users in by_group.get(gi, ()):
             for p in go.bundles[bi].products:
                 per_user = go.per_user(m.catalog, p)
                 need = users * per_user
@@ -131,25 +132,28 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
     return rows, total
 
 
-def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | float | None") -> StatusQuo:
-    """Solve the status quo on the plan's model (edited for this solve; ``m`` is unchanged)."""
+def status_quo_costs(m: PlanningModel) -> tuple[dict[str, float], float]:
+    """The status quo's objective at ``m.pricing``: cost per unit bought of each product with a
+    buy column [currency/year], and the penalty per unlicensed user (holdings are free)."""
+    buys = {p: MONTHS * (m.pricing.buy_price(p) or 0.0) for p in m.col_buy}
+    penalty = 1e3 * MONTHS * (1 + max([m.pricing.buy_price(p) or 0.0 for p in m.col_buy] + [0.0]))
+    return buys, penalty
+
+
+def status_quo_of(m: PlanningModel, solved: bool, bought: dict[str, int],
+                  chosen: dict[tuple[int, int], int]) -> StatusQuo:
+    """The :class:`StatusQuo` from a status-quo solve of ``m`` (``solved``: a plan with every
+    user licensed), the units it buys and the users of each (group, bundle) it uses."""
     current = current_run_rate(m)
-    allowed = status_quo_bundles(m)
-    upper = {col: 0.0 for (gi, bi), col in m.col_users.items() if bi not in allowed[gi]}
-    prices = {p: m.pricing.buy_price(p) or 0.0 for p in m.col_buy}
-    penalty = 1e3 * MONTHS * (1 + max([*prices.values(), 0.0]))
-    cost = {col: MONTHS * prices[p] for p, col in m.col_buy.items()}
-    cost.update({col: penalty for col in m.col_unlicensed.values()})
-    outcome, x = solve_edited(m, solver, time_limit, upper, cost)
-    if x is None or sum(x[c] for c in m.col_unlicensed.values()) > 1e-6:
+    if not solved:
         return StatusQuo(current, None, ComplianceGap(),
                          "no compliant status quo: the groups' current product sets cannot "
                          "cover every user within the organization-wide rules")
-    bought = {p: int(round(x[c])) for p, c in m.col_buy.items()}
-    chosen = {k: int(round(x[c])) for k, c in m.col_users.items() if x[c] > 0.5}
+    # Only priced products have buy variables.
+    price = {p: m.pricing.buy_price(p) or 0.0 for p in bought}
     cure: list[dict[str, Any]] = [
-        dict(product=p, quantity=q, unit_price=round(prices[p], 4),
-             annual_cost=round(q * prices[p] * MONTHS, 2))
+        dict(product=p, quantity=q, unit_price=round(price[p], 4),
+             annual_cost=round(q * price[p] * MONTHS, 2))
         for p, q in sorted(bought.items()) if q]
     cure_cost = sum(r["annual_cost"] for r in cure)
     groups, users = _gap_groups(m, chosen)
@@ -157,15 +161,33 @@ def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | 
     return StatusQuo(current, current + cure_cost, gap)
 
 
-def attach_status_quo(result, m: PlanningModel, solver: str, deadline) -> None:
+def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | float | None") -> StatusQuo:
+    """Solve the status quo on the plan's model (edited for this solve; ``m`` is unchanged)."""
+    allowed = status_quo_bundles(m)
+    upper = {col: 0.0 for (gi, bi), col in m.col_users.items() if bi not in allowed[gi]}
+    costs, penalty = status_quo_costs(m)
+    cost = {col: costs[p] for p, col in m.col_buy.items()}
+    cost.update({col: penalty for col in m.col_unlicensed.values()})
+    outcome, x = solve_edited(m, solver, time_limit, upper, cost)
+    if x is None:
+        return status_quo_of(m, False, {}, {})
+    solved = sum(x[c] for c in m.col_unlicensed.values()) <= 1e-6
+    bought = {p: int(round(x[c])) for p, c in m.col_buy.items()}
+    chosen = {k: int(round(x[c])) for k, c in m.col_users.items() if x[c] > 0.5}
+    return status_quo_of(m, solved, bought, chosen)
+
+
+def attach_status_quo(result, m: PlanningModel, solver: str, deadline, solve_quo=None) -> None:
     """Fill ``result``'s current cost, compliance gap and baseline from ``m``'s status quo.
 
-    When the run's deadline is spent first, the baseline stays empty and a message says so.
+    ``solve_quo``: a callable ``solve_quo(m, solver, deadline) -> StatusQuo``
+    (:func:`compliant_status_quo` by default). When the run's deadline is spent first, the
+    baseline stays empty and a message says so.
     """
     from planner.model.deadline import DeadlineReached
 
     try:
-        quo = compliant_status_quo(m, solver, deadline)
+        quo = (solve_quo or compliant_status_quo)(m, solver, deadline)
     except DeadlineReached:
         quo = StatusQuo(current_run_rate(m), None, ComplianceGap(),
                         "time limit reached: the compliant status quo (baseline) was not computed")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product as cartesian
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from planner.catalog.load import FAMILIES, Catalog, Product
@@ -85,17 +86,30 @@ class Options:
 
 
 class _Prices:
-    """``pricing.buy_price`` memoised per product (a pandas lookup each time otherwise)."""
+    """``pricing.buy_price`` memoised per product (a pandas lookup each time otherwise).
 
-    def __init__(self, pricing: Pricing):
+    ``also``: further price points (a price sweep) the options must be exact for;
+    :meth:`points` gives a product's buy price at every point, this one first.
+    """
+
+    def __init__(self, pricing: Pricing, also: Sequence[Pricing] = ()):
         self.pricing = pricing
         self.price_list = pricing.price_list
+        self.also = tuple(also)
         self._buy: dict[str, float | None] = {}
+        self._points: dict[str, tuple[float | None, ...]] = {}
 
     def buy_price(self, product: str) -> float | None:
         if product not in self._buy:
             self._buy[product] = self.pricing.buy_price(product)
         return self._buy[product]
+
+    def points(self, product: str) -> tuple[float | None, ...]:
+        """The buy price of ``product`` at every price point (None where it cannot be bought)."""
+        if product not in self._points:
+            self._points[product] = (self.buy_price(product),) + tuple(p.buy_price(product)
+                                                                        for p in self.also)
+        return self._points[product]
 
     def running(self, holding) -> bool:
         return self.pricing.running(holding)
@@ -512,25 +526,38 @@ def prune_candidates(catalog: Catalog, cands: tuple[str, ...], needs: tuple[str,
         info[p] = (_structure(prod, catalog, commitment) + (prod.max_seats, prod.eligibility, prod.requires_products,
                                        prod.requires_needs),
                    catalog.provides(p, agreement) & relevant, roles.get(p, frozenset()),
-                   prices.buy_price(p))
+                   _price_points(prices, p))
     kept = []
     for q in cands:
         shape_q, cover_q, roles_q, price_q = info[q]
         prod_q = catalog.product(q)
         dominated = False
-        if q not in held and price_q is not None and not prod_q.is_step_up:
+        if q not in held and price_q[0] is not None and not prod_q.is_step_up:
             for p in cands:
                 if p == q:
                     continue
                 shape_p, cover_p, roles_p, price_p = info[p]
-                if (shape_p == shape_q and price_p is not None
-                        and (price_p < price_q or (price_p == price_q and order[p] < order[q]))
+                if (shape_p == shape_q and _cheaper_everywhere(price_p, price_q, order[p] < order[q])
                         and cover_p >= cover_q and roles_p >= roles_q):
                     dominated = True
                     break
         if not dominated:
             kept.append(q)
     return tuple(kept)
+
+
+def _price_points(prices, product: str) -> tuple[float | None, ...]:
+    """``product``'s buy price at every price point of ``prices`` (a Pricing is one point)."""
+    points = getattr(prices, "points", None)
+    return points(product) if points is not None else (prices.buy_price(product),)
+
+
+def _cheaper_everywhere(price_p: tuple[float | None, ...], price_q: tuple[float | None, ...],
+                        first: bool) -> bool:
+    """True when p costs less than q at every price point (ties: ``first``, p earlier in the
+    catalog); a swap that holds at every point of a sweep is exact at each of them."""
+    return all(a is not None and b is not None and (a < b or (a == b and first))
+               for a, b in zip(price_p, price_q))
 
 
 def _structure(prod: Product, catalog: Catalog, commitment: bool) -> tuple:
@@ -547,14 +574,17 @@ def _cover_capabilities(catalog: Catalog) -> frozenset[str]:
 
 
 class _Swaps:
-    """What the bundle pruning needs of prices, per product bit, for one planning point."""
+    """What the bundle pruning needs of prices, per product bit, for one planning point (or
+    for every point of a price sweep: a swap then holds at every point, see
+    :func:`enumerate_options`)."""
 
     def __init__(self, catalog: Catalog, enum: _Enumerator, prices, commitment: bool = False):
         self.enum = enum
         self.commitment = commitment
         ids = catalog.product_ids
-        price = {p: prices.buy_price(p) for p in ids}
-        self.price = {enum.bit[p]: price[p] for p in ids}
+        points = {p: _price_points(prices, p) for p in ids}
+        price = {p: points[p][0] for p in ids}
+        self.price = {enum.bit[p]: points[p] for p in ids}
         # Under a commitment a swap also keeps the capabilities that cover a family.
         cover = _cover_capabilities(catalog) if commitment else frozenset()
         shape = {p: (_structure(catalog.product(p), catalog, commitment),
@@ -567,8 +597,7 @@ class _Swaps:
                 continue
             self.cheaper[enum.bit[p]] = [
                 enum.bit[q] for j, q in enumerate(ids)
-                if q != p and shape[q] == shape[p] and price[q] is not None
-                and (price[q] < price[p] or (price[q] == price[p] and j < i))]
+                if q != p and shape[q] == shape[p] and _cheaper_everywhere(points[q], points[p], j < i)]
         self.pure = enum.mask(p for p in ids if _is_pure(catalog.product(p), price[p]))
 
     def drop_dominated(self, sets: list[int], held: int) -> list[int]:
@@ -596,18 +625,21 @@ class _Swaps:
         """Sets that differ only in their pure products (see :func:`_is_pure`) differ in the
         model only in cost: for each impure part and per-user-platform flag (and, under a
         platform commitment, covered families and Enterprise Online Service flag) keep the cheapest
-        (ties: catalog order). Exact: any plan using another of them costs no less."""
+        (ties: catalog order). Exact: any plan using another of them costs no less. Over
+        several price points, the cheapest at each point is kept."""
         pure_bits = self.pure & ~held
         enum = self.enum
-        best: dict[tuple, tuple] = {}
+        points = len(next(iter(self.price.values()), ()))
+        best: list[dict[tuple, tuple]] = [{} for _ in range(points)]
         for s in sets:
             pure = s & pure_bits
             group = (s & ~pure, bool(s & enum.user_platform),
                      (enum.covers(s), bool(s & enum.eos)) if self.commitment else ())
-            key = (round(sum(self.price[b] for b in _bits(pure)), 6), _indices(s))
-            if group not in best or key < best[group][0]:
-                best[group] = (key, s)
-        return [s for _, s in best.values()]
+            for k, chosen in enumerate(best):
+                key = (round(sum(self.price[b][k] or 0.0 for b in _bits(pure)), 6), _indices(s))
+                if group not in chosen or key < chosen[group][0]:
+                    chosen[group] = (key, s)
+        return list(dict.fromkeys(s for chosen in best for _, s in chosen.values()))
 
 
 def _bits(mask: int) -> list[int]:
@@ -736,7 +768,7 @@ def _group_bundles(catalog: Catalog, enum: _Enumerator, swaps: _Swaps, needs, ca
 
 
 def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing,
-                      cover_variants: bool = False) -> Options:
+                      also: Sequence[Pricing] = (), cover_variants: bool = False) -> Options:
     """Compliant, minimal bundles for every group (see module docstring).
 
     Parameters
@@ -747,12 +779,29 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing,
         Products and rules.
     pricing : Pricing
         Tells which products can be bought or are held and running at the planning date.
+    also : sequence of Pricing, optional
+        Further price points (a price sweep, :mod:`planner.model.reprice`) at which the
+        options must be exact too. Three prunings read prices: ``prune_candidates`` and
+        ``drop_dominated`` drop a product or bundle when a same-structure swap is no dearer,
+        ``cheapest_pure`` keeps the cheapest pure variant. Over several points a swap counts
+        only when it is no dearer at *every* point, and the cheapest pure variant of *each*
+        point is kept. So at each point every bundle left out is left out by a rule that
+        holds at that point, which is the single-point argument: the optimum, and the
+        status quo (no held product is ever swapped away), are those of that point's own
+        options. Everything else read from prices is whether a product can be bought at
+        all, so the points must agree on that.
     cover_variants : bool
         Under a platform agreement, keep the bundles that differ only in the platform
         families they cover even when no platform is held (the prunings then distinguish
         them as under a commitment, which only keeps more bundles). The timeline's periods
         are planned with every platform as a possible holding, so a period's choice, when
         rebuilt for the organization as it stands then, may be one of these.
+
+    Raises
+    ------
+    ValueError
+        When the points of ``also`` differ from ``pricing`` in planning date or in which
+        products can be bought.
     """
     agreement = inputs.org.agreement
     platform_agreement = agreement in catalog.platform_rules["platform_agreements"].split(";")
@@ -765,7 +814,10 @@ def enumerate_options(inputs: OrgInputs, catalog: Catalog, pricing: Pricing,
         catalog.product(h.product).family for h in inputs.holdings
         if catalog.product(h.product).family and h.sa and pricing.running(h))
     enum = _Enumerator(catalog, agreement, family_members)
-    prices = _Prices(pricing)
+    prices = _Prices(pricing, also)
+    if also and not all(p.on == pricing.on and p.at == pricing.at for p in also) or any(
+            None in (pts := prices.points(p)) and any(x is not None for x in pts) for p in catalog.product_ids):
+        raise ValueError("the price points must share the planning date and the products that can be bought")
     swaps = _Swaps(catalog, enum, prices, commitment)
     running = [pricing.running(h) for h in inputs.holdings]
     pooled = [hi for hi, h in enumerate(inputs.holdings) if h.group in (None, "")]

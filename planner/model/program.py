@@ -375,6 +375,12 @@ def add_objective(m: PlanningModel) -> None:
 
     (see :func:`unlicensed_penalty`).
     """
+    m.matrix.objective(objective_terms(m))
+
+
+def objective_terms(m: PlanningModel) -> list[tuple[int, float]]:
+    """The (column, cost) terms of :func:`add_objective` at ``m.pricing`` (the only part of
+    the program that reads prices, apart from which products have a buy column)."""
     terms = []
     for hi, col in m.col_keep.items():
         h = m.inputs.holdings[hi]
@@ -384,7 +390,7 @@ def add_objective(m: PlanningModel) -> None:
     terms += [(col, MONTHS * (m.pricing.buy_price(p) or 0.0)) for p, col in m.col_buy.items()]
     penalty = unlicensed_penalty(m)
     terms += [(col, penalty) for col in m.col_unlicensed.values()]
-    m.matrix.objective(terms)
+    return terms
 
 
 def build_model(inputs: OrgInputs, options: Options, pricing: Pricing, catalog: Catalog) -> PlanningModel:

@@ -21,7 +21,7 @@ import time
 import types
 import warnings
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -31,7 +31,7 @@ from pulp.apis import coin_api
 from planner.errors import SolverError
 from planner.model.children import _LIBC, guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.matrix import Arrays
+from planner.model.matrix import Arrays, Matrix
 
 SOLVERS = ("highs", "cbc")
 DEFAULT_SOLVER = "cbc"  # until the pipeline uses solve_model (docs/benchmarks.md, Engine pass 2)
@@ -192,11 +192,12 @@ class LpFirst:
     """
 
     def __init__(self, h: highspy.Highs, arrays: Arrays, time_limit: float | None = None,
-                 gap: float = MIP_REL_GAP, mip: bool = True):
+                 gap: float = MIP_REL_GAP, mip: bool = True, incumbent: np.ndarray | None = None):
         self.h, self.a = h, arrays
         self.limit = time_limit
         self.gap = gap
         self.mip = mip  # False: where HiGHS's MIP would run, return status ``unproven`` instead
+        self.incumbent = incumbent  # a plan of the same rows and bounds (another cost): a start
         self.integer = np.flatnonzero(arrays.integer).astype(np.int32)
         binary = arrays.integer & (arrays.col_lower == 0) & (arrays.col_upper == 1)
         self.binaries = np.flatnonzero(binary).astype(np.int32)
@@ -205,6 +206,17 @@ class LpFirst:
         h.setOptionValue("mip_rel_gap", gap)
         self._start = time.perf_counter()
         self._set_integrality(False)
+
+    def _known(self) -> tuple[np.ndarray, float] | None:
+        """The incumbent and its cost, if it is a plan of this model."""
+        if self.incumbent is None or len(self.incumbent) != self.a.num_cols:
+            return None
+        x = self._rounded(self.incumbent)
+        slack = FEASIBILITY_TOLERANCE
+        if not (np.all(x >= self.a.col_lower - slack) and np.all(x <= self.a.col_upper + slack)
+                and self._rows_hold(x)):
+            return None
+        return x, float(self.a.cost @ x)
 
     def _left(self) -> float | None:
         if self.limit is None:
@@ -274,7 +286,8 @@ class LpFirst:
         plan = self._completed(start) if start else None
         if plan is not None and self._integral(plan[0], plan[1], bound):
             return HighsResult("optimal", self._rounded(plan[0]), 0.0)
-        return self._mip(None, start)
+        known = self._known()
+        return self._mip(known[0] if known is not None else None, start)
 
     def _by_binaries(self) -> HighsResult:
         lp = self.h.getLp()
@@ -304,7 +317,8 @@ class LpFirst:
                     if done is not None and self._integral(done[0], done[1], done[1]):
                         plan = (self._rounded(done[0]), done[1])
                 cases.append((bound, fixed, plan, start))
-            plans = [c[2] for c in cases if c[2] is not None]
+            known = self._known()
+            plans = [c[2] for c in cases if c[2] is not None] + ([known] if known is not None else [])
             best = min(plans, key=lambda p: p[1]) if plans else None
             unresolved = sorted((c for c in cases if best is None or not self._within(best[1], c[0])),
                                 key=lambda c: c[0])
@@ -320,6 +334,8 @@ class LpFirst:
                 self.h.changeColsBounds(n, self.binaries, fixed, fixed)
                 if best is not None:
                     self.h.setOptionValue("objective_bound", best[1])
+                if plan is None and known is not None and np.array_equal(known[0][self.binaries], fixed):
+                    plan = known
                 result = self._mip(plan[0] if plan is not None else None, start)
                 if result.x is not None:
                     value = float(self.a.cost @ result.x)
@@ -477,11 +493,14 @@ class WarmHiGHS(pulp.HiGHS):
 
 
 def _run(problem: pulp.LpProblem, name: str, time_limit: float | None,
-         relaxed: bool = False) -> tuple[float, object]:
-    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took and the back-end."""
+         relaxed: bool = False, warm_start: bool = False) -> tuple[float, object]:
+    """Solve ``problem`` once with back-end ``name``, guarded; the seconds it took and the
+    back-end. ``warm_start``: CBC starts from the variables' current values."""
     with ExitStack() as stack:
         stack.enter_context(stdout_to_stderr())
         backend = _make(name, time_limit)
+        if warm_start and isinstance(backend, pulp.PULP_CBC_CMD):
+            backend.optionsDict["warmStart"] = True  # what PULP_CBC_CMD(warmStart=True) sets
         if relaxed:
             backend.mip = False
         if hasattr(backend, "tmpDir"):  # a command-line solver: files and a child process
@@ -529,8 +548,9 @@ class _Attempt:
     detail: str = ""
 
 
-def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadline: Deadline) -> _Attempt:
-    seconds, backend = _run(problem, name, limit)
+def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadline: Deadline,
+                  warm_start: bool = False) -> _Attempt:
+    seconds, backend = _run(problem, name, limit, warm_start=warm_start)
     if problem.sol_status == pulp.LpSolutionOptimal:
         return _Attempt("optimal", 0.0, seconds)
     if problem.sol_status == pulp.LpSolutionIntegerFeasible:
@@ -586,16 +606,25 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
     return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
 
 
-def _highs_attempt(arrays: Arrays, limit: float | None, found: dict[str, np.ndarray]) -> _Attempt:
-    """HiGHS on ``arrays`` the :class:`LpFirst` way; its values go to ``found["x"]``."""
-    backend = _make("highs", limit)  # the same availability check and limit as the PuLP path
+def _highs_attempt(name: str, limit: float | None, model, found: dict[str, np.ndarray],
+                   incumbent: np.ndarray | None = None) -> _Attempt:
+    """One :class:`LpFirst` run on ``model()`` (the HiGHS instance holding the arrays, and the
+    arrays), from ``incumbent`` if given; the values land in ``found["x"]``."""
+    backend = _make(name, limit)  # the same availability check and limit as the PuLP path
     with stdout_to_stderr():
         start = time.perf_counter()
-        result = LpFirst(highs_model(arrays), arrays, backend.timeLimit).solve()
+        h, arrays = model()
+        result = LpFirst(h, arrays, backend.timeLimit, incumbent=incumbent).solve()
         seconds = time.perf_counter() - start
     if result.x is not None:
         found["x"] = result.x
     return _Attempt(result.status, result.gap, seconds, "not solved")
+
+
+def _fresh_highs(matrix: Matrix) -> tuple[highspy.Highs, Arrays]:
+    """A new HiGHS instance holding ``matrix``, and its arrays."""
+    arrays = matrix.arrays()
+    return highs_model(arrays), arrays
 
 
 def solve_model(m, solver: str | None = None, time_limit: Deadline | float | None = None) -> SolveOutcome:
@@ -619,7 +648,7 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
 
     def attempt(name: str, limit: float | None) -> _Attempt:
         if name == "highs":
-            return _highs_attempt(reduced.matrix.arrays(), limit, found)
+            return _highs_attempt(name, limit, lambda: _fresh_highs(reduced.matrix), found)
         problem = reduced.problem
         out = _pulp_attempt(problem, name, limit, deadline)
         if out.status in ("optimal", "feasible"):
@@ -667,7 +696,7 @@ def solve_edited(m, solver: str | None, time_limit: Deadline | float | None,
 
     def attempt(name: str, limit: float | None) -> _Attempt:
         if name == "highs":
-            return _highs_attempt(edited.arrays(), limit, found)
+            return _highs_attempt(name, limit, lambda: _fresh_highs(edited), found)
         problem, variables, _ = edited.to_pulp()
         out = _pulp_attempt(problem, name, limit, deadline)
         if out.status in ("optimal", "feasible"):
@@ -784,3 +813,85 @@ class CbcArrays:
         out = x.copy()
         out[self.a.integer] = np.round(out[self.a.integer])
         return HighsResult(status, out, 0.0 if status == "optimal" else None)
+
+
+class Resolver:
+    """One integer program solved again and again with new costs (a price sweep).
+
+    Its back-end model is made once: HiGHS keeps the arrays, and a cost change keeps its
+    basis, so each LP of :class:`LpFirst` starts from the last one's; CBC gets one PuLP
+    problem whose variables keep the last solution, handed to CBC as its start
+    (``warmStart``). ``upper`` overrides some column upper bounds (a restricted model).
+
+    No solve is needed when the last optimum stays one: every column is non-negative, no
+    cost went down and none changed where the last solution is non-zero. Then no plan got
+    cheaper and the last one costs the same, so it is still optimal (within the same gap).
+    """
+
+    def __init__(self, matrix: Matrix, upper: dict[int, float] | None = None):
+        self.matrix = matrix
+        self.arrays = matrix.arrays()
+        for col, bound in (upper or {}).items():
+            self.arrays.col_upper[col] = bound
+        self._highs: highspy.Highs | None = None
+        self._pulp: tuple[pulp.LpProblem, list[pulp.LpVariable]] | None = None
+        self._last: tuple[np.ndarray, SolveOutcome, np.ndarray, str | None] | None = None
+        self._x: np.ndarray | None = None  # the last plan: HiGHS's start
+        self.reused = 0
+        """Solves answered by the last optimum."""
+
+    def _still_optimal(self, cost: np.ndarray, solver: str | None) -> tuple[SolveOutcome, np.ndarray] | None:
+        if self._last is None:
+            return None
+        last_cost, outcome, x, last_solver = self._last
+        if (last_solver != solver or outcome.status != "optimal" or np.any(self.arrays.col_lower < 0)
+                or np.any(cost < last_cost) or np.any(cost[x != 0] != last_cost[x != 0])):
+            return None
+        self.reused += 1
+        return replace(outcome, seconds=0.0, messages=list(outcome.messages)), x
+
+    def _problem(self) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        if self._pulp is None:
+            problem, variables, _ = self.matrix.to_pulp()
+            for var, bound in zip(variables, self.arrays.col_upper.tolist()):
+                var.upBound = None if bound == np.inf else bound
+            self._pulp = problem, variables
+        return self._pulp
+
+    def solve(self, cost: np.ndarray, solver: str | None = None,
+              time_limit: Deadline | float | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
+        """Minimise ``cost`` (by column) over the model: the outcome and the values by column
+        (None without a plan). Same arguments and errors as :func:`solve`."""
+        deadline = Deadline.of(time_limit)
+        arrays = replace(self.arrays, cost=np.asarray(cost, dtype=float))
+        same = self._still_optimal(arrays.cost, solver)
+        if same is not None:
+            return same
+        found: dict[str, np.ndarray] = {}
+
+        def kept() -> tuple[highspy.Highs, Arrays]:
+            if self._highs is None:
+                self._highs = highs_model(arrays)
+            else:
+                cols = np.arange(arrays.num_cols, dtype=np.int32)
+                self._highs.changeColsCost(arrays.num_cols, cols, arrays.cost)
+            return self._highs, arrays
+
+        def attempt(name: str, limit: float | None) -> _Attempt:
+            if name == "highs":
+                return _highs_attempt(name, limit, kept, found, self._x)
+            problem, variables = self._problem()
+            problem.setObjective(pulp.LpAffineExpression(
+                [(variables[c], float(arrays.cost[c])) for c in np.flatnonzero(arrays.cost).tolist()]))
+            warm = any(v.varValue is not None for v in variables)
+            out = _pulp_attempt(problem, name, limit, deadline, warm_start=warm)
+            if out.status in ("optimal", "feasible"):
+                found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+            return out
+
+        outcome = _solve_loop(attempt, solver, deadline)
+        x = found.get("x") if outcome.status in ("optimal", "feasible") else None
+        self._last = (arrays.cost, outcome, x, solver) if x is not None else None
+        if x is not None:
+            self._x = x
+        return outcome, x
