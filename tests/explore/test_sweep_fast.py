@@ -20,10 +20,11 @@ from planner.catalog.load import load_catalog
 from planner.catalog.pricing import Pricing
 from planner.examples import tiny_org
 from planner.explore import sweep, with_changes
-from planner.input.organization import Group, Holding, Organization, OrgInputs
+from planner.input.organization import Holding, Organization, OrgInputs
 from planner.input.validate import read_org
 from planner.model import reprice
 from planner.model.options import enumerate_options
+from org_builders import draw_groups
 
 CORE = ["status", "annual_cost", "baseline_annual_cost", "committed_annual_cost", "savings", "price_list",
         "message"]
@@ -86,14 +87,7 @@ def assert_same_table(org, grid, at, solver, catalog, reused, exact_products=Fal
 
 @st.composite
 def organizations(draw):
-    groups = []
-    for i in range(draw(st.integers(1, 3))):
-        groups.append(Group(
-            name=f"g{i}", users=draw(st.integers(1, 30)),
-            worker=draw(st.sampled_from(["information", "information", "frontline"])),
-            devices_per_user=draw(st.integers(1, 2)),
-            primary_device=draw(st.sampled_from(["windows_pro", "windows_enterprise", "other"])),
-            needs=tuple(draw(st.lists(st.sampled_from(NEEDS), min_size=1, max_size=3, unique=True)))))
+    groups = draw_groups(draw, NEEDS, max_groups=3, max_users=30)
     holdings = []
     for product in draw(st.lists(st.sampled_from(HOLD), max_size=3, unique=True)):
         onprem = product in ("professional_desktop", "core_cal_suite")

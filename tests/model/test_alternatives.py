@@ -33,6 +33,7 @@ from planner.model.extract import unlicensed_users
 from planner.model.options import enumerate_options
 from planner.model.program import build_model
 from planner.model.solver import solve
+from org_builders import draw_groups
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -54,14 +55,7 @@ SCENARIOS = [("contoso", "now"), ("alpine_ski_house", "now"), ("alpine_ski_house
 
 @st.composite
 def organizations(draw):
-    groups = []
-    for i in range(draw(st.integers(1, 5))):
-        groups.append(Group(
-            name=f"g{i}", users=draw(st.integers(1, 40)),
-            worker=draw(st.sampled_from(["information", "information", "frontline"])),
-            devices_per_user=draw(st.integers(1, 2)),
-            primary_device=draw(st.sampled_from(["windows_pro", "windows_enterprise", "other"])),
-            needs=tuple(draw(st.lists(st.sampled_from(NEEDS), min_size=1, max_size=3, unique=True)))))
+    groups = draw_groups(draw, NEEDS, max_groups=5, max_users=40)
     holdings = []
     for product in draw(st.lists(st.sampled_from(HOLD), max_size=2, unique=True)):
         owner = draw(st.sampled_from([None, groups[0].name]))
