@@ -552,8 +552,9 @@ def _sales_rules(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
              else any(h.product in products for h in plan.inputs.holdings))
     if holds:
         return
+    held = {h.product for h in plan.inputs.holdings}  # seats added to a suite held stay allowed
     for p in plan.quantities(["buy"]):
-        if p in products:
+        if p in products and p not in held:
             yield p, ("a with-Teams suite bought by an organization that holds none (since "
                       f"{since.isoformat()} new customers buy the no-Teams suite and Teams "
                       "Enterprise)")

@@ -6,12 +6,13 @@ plan breaks exactly the one rule it was made to break and passes every other che
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 import pytest
 
+import planner
 from planner.audit.checks import CHECKS, audit, compliance_table
 from planner.catalog.load import load_catalog
 from planner.catalog.pricing import Pricing
@@ -218,3 +219,13 @@ def test_products_may_be_given_as_lists_or_as_workbook_text():
     plan = holding_groups()
     as_text = plan.assignments.assign(products=[" + ".join(p) for p in plan.assignments.products])
     assert audit(plan.inputs, CATALOG, plan.purchases, as_text) == plan.violations()
+
+
+def test_seats_added_to_a_held_with_teams_suite_pass_the_sales_rule():
+    """The options let an organization add seats of a with-Teams suite it holds, whatever
+    Organization ``holds_with_teams_suite`` says; the audit used to reject that plan."""
+    org = replace(small_org(holds_with_teams_suite=False), holdings=(Holding("m365_e3", 5),))
+    result = planner.plan(org, alternatives=False)
+    bought = result.purchases.query("action == 'buy' and product == 'm365_e3'")
+    assert int(bought["quantity"].sum()) == 5
+    assert result.compliance["passed"].all()
