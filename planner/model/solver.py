@@ -34,7 +34,7 @@ from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays, Matrix
 
 SOLVERS = ("highs", "cbc")
-DEFAULT_SOLVER = "cbc"  # until the pipeline uses solve_model (docs/benchmarks.md, Engine pass 2)
+DEFAULT_SOLVER = "cbc"  # HiGHS is the faster main solve; CBC the faster alternatives and timeline (docs/benchmarks.md)
 MIP_REL_GAP = 1e-9
 
 
@@ -606,6 +606,17 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
     return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
 
 
+def _pulp_columns_attempt(problem: pulp.LpProblem, variables: list[pulp.LpVariable], name: str,
+                          limit: float | None, deadline: Deadline, found: dict[str, np.ndarray],
+                          warm_start: bool = False) -> _Attempt:
+    """:func:`_pulp_attempt` on ``problem``; with a plan, its values by column (``variables``
+    in column order) go to ``found["x"]``."""
+    out = _pulp_attempt(problem, name, limit, deadline, warm_start=warm_start)
+    if out.status in ("optimal", "feasible"):
+        found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+    return out
+
+
 def _highs_attempt(name: str, limit: float | None, model, found: dict[str, np.ndarray],
                    incumbent: np.ndarray | None = None) -> _Attempt:
     """One :class:`LpFirst` run on ``model()`` (the HiGHS instance holding the arrays, and the
@@ -649,11 +660,7 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
     def attempt(name: str, limit: float | None) -> _Attempt:
         if name == "highs":
             return _highs_attempt(name, limit, lambda: _fresh_highs(reduced.matrix), found)
-        problem = reduced.problem
-        out = _pulp_attempt(problem, name, limit, deadline)
-        if out.status in ("optimal", "feasible"):
-            found["x"] = np.array([v.varValue or 0.0 for v in reduced.variables], dtype=float)
-        return out
+        return _pulp_columns_attempt(reduced.problem, reduced.variables, name, limit, deadline, found)
 
     outcome = _solve_loop(attempt, solver, deadline)
     if "x" in found and outcome.status in ("optimal", "feasible"):
@@ -698,10 +705,7 @@ def solve_edited(m, solver: str | None, time_limit: Deadline | float | None,
         if name == "highs":
             return _highs_attempt(name, limit, lambda: _fresh_highs(edited), found)
         problem, variables, _ = edited.to_pulp()
-        out = _pulp_attempt(problem, name, limit, deadline)
-        if out.status in ("optimal", "feasible"):
-            found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
-        return out
+        return _pulp_columns_attempt(problem, variables, name, limit, deadline, found)
 
     outcome = _solve_loop(attempt, solver, deadline)
     return outcome, found.get("x") if outcome.status in ("optimal", "feasible") else None
@@ -734,7 +738,6 @@ class CbcArrays:
         kinds = []
         for lo, hi in zip(arrays.row_lower.tolist(), arrays.row_upper.tolist()):
             kinds.append("E" if lo == hi else ("L" if lo == -np.inf else "G"))
-        self._kinds = kinds
         self._head = "NAME MODEL\nROWS\n N  OBJ\n" + "".join(f" {k}  R{i}\n" for i, k in enumerate(kinds))
         # a Matrix row is <=, >= or = (never ranged): its one finite side is the right-hand side
         self._rhs = "".join(f"    RHS  R{i}  {_num(hi if k == 'L' else lo)}\n"
@@ -884,10 +887,7 @@ class Resolver:
             problem.setObjective(pulp.LpAffineExpression(
                 [(variables[c], float(arrays.cost[c])) for c in np.flatnonzero(arrays.cost).tolist()]))
             warm = any(v.varValue is not None for v in variables)
-            out = _pulp_attempt(problem, name, limit, deadline, warm_start=warm)
-            if out.status in ("optimal", "feasible"):
-                found["x"] = np.array([v.varValue or 0.0 for v in variables], dtype=float)
-            return out
+            return _pulp_columns_attempt(problem, variables, name, limit, deadline, found, warm_start=warm)
 
         outcome = _solve_loop(attempt, solver, deadline)
         x = found.get("x") if outcome.status in ("optimal", "feasible") else None
