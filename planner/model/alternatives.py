@@ -71,7 +71,7 @@ import pandas as pd
 from planner.errors import SolverError
 from planner.model.children import stdout_to_stderr
 from planner.model.deadline import MIN_SOLVE_SECONDS, Deadline, DeadlineReached
-from planner.model.extract import chosen_bundles
+from planner.model.extract import EPS, chosen_bundles
 from planner.model.matrix import EQ, GE, LE, Matrix
 from planner.model.program import PlanningModel
 from planner.model.solver import CbcArrays, HighsResult, LpFirst, highs_model, quiet_highs
@@ -85,7 +85,6 @@ WORKERS = 2
 """CBC re-solves run at once (each a child process; the machines have 2 cores)."""
 TOLERANCE = 1e-10
 """HiGHS's feasibility tolerances in re-solves: below the tie-break's cost per user (default 1e-7)."""
-EPS = 1e-6
 _HIGHS = threading.Lock()  # highspy's run-in-a-thread locks are class attributes: one HiGHS solve at a time
 NO_OTHER = "no other compliant choice for this group"
 RESOLVED = "whole plan re-solved with the better choices forbidden for this group"

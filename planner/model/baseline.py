@@ -22,6 +22,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from planner.model.extract import EPS
 from planner.model.program import MONTHS, PlanningModel
 from planner.model.deadline import Deadline
 from planner.model.solver import solve_edited
@@ -132,24 +135,26 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
     return rows, total
 
 
-def status_quo_costs(m: PlanningModel) -> tuple[dict[str, float], float]:
-    """The status quo's objective at ``m.pricing``: cost per unit bought of each product with a
-    buy column [currency/year], and the penalty per unlicensed user (holdings are free)."""
-    buys = {p: MONTHS * (m.pricing.buy_price(p) or 0.0) for p in m.col_buy}
-    penalty = 1e3 * MONTHS * (1 + max([m.pricing.buy_price(p) or 0.0 for p in m.col_buy] + [0.0]))
-    return buys, penalty
+def status_quo_terms(m: PlanningModel) -> list[tuple[int, float]]:
+    """The status quo's objective at ``m.pricing`` as (column, cost) terms: each unit bought
+    at its price [currency/year], a penalty per unlicensed user; holdings are free."""
+    prices = [m.pricing.buy_price(p) or 0.0 for p in m.col_buy]
+    penalty = 1e3 * MONTHS * (1 + max(prices + [0.0]))
+    terms = [(col, MONTHS * price) for col, price in zip(m.col_buy.values(), prices)]
+    return terms + [(col, penalty) for col in m.col_unlicensed.values()]
 
 
-def status_quo_of(m: PlanningModel, solved: bool, bought: dict[str, int],
-                  chosen: dict[tuple[int, int], int]) -> StatusQuo:
-    """The :class:`StatusQuo` from a status-quo solve of ``m`` (``solved``: a plan with every
-    user licensed), the units it buys and the users of each (group, bundle) it uses."""
+def status_quo_from(m: PlanningModel, x: np.ndarray | None) -> StatusQuo:
+    """The :class:`StatusQuo` of ``m`` from a status-quo solve's values by column (``None``:
+    no plan): the units it buys and the groups it leaves uncovered."""
     current = current_run_rate(m)
-    if not solved:
+    if x is None or sum(x[c] for c in m.col_unlicensed.values()) > EPS:
         return StatusQuo(current, None, ComplianceGap(),
                          "no compliant status quo: the groups' current product sets cannot "
                          "cover every user within the organization-wide rules")
-    # Only priced products have buy variables.
+    # Only priced products have buy columns.
+    bought = {p: int(round(x[c])) for p, c in m.col_buy.items()}
+    chosen = {k: int(round(x[c])) for k, c in m.col_users.items() if x[c] > 0.5}
     price = {p: m.pricing.buy_price(p) or 0.0 for p in bought}
     cure: list[dict[str, Any]] = [
         dict(product=p, quantity=q, unit_price=round(price[p], 4),
@@ -165,16 +170,8 @@ def compliant_status_quo(m: PlanningModel, solver: str, time_limit: "Deadline | 
     """Solve the status quo on the plan's model (edited for this solve; ``m`` is unchanged)."""
     allowed = status_quo_bundles(m)
     upper = {col: 0.0 for (gi, bi), col in m.col_users.items() if bi not in allowed[gi]}
-    costs, penalty = status_quo_costs(m)
-    cost = {col: costs[p] for p, col in m.col_buy.items()}
-    cost.update({col: penalty for col in m.col_unlicensed.values()})
-    outcome, x = solve_edited(m, solver, time_limit, upper, cost)
-    if x is None:
-        return status_quo_of(m, False, {}, {})
-    solved = sum(x[c] for c in m.col_unlicensed.values()) <= 1e-6
-    bought = {p: int(round(x[c])) for p, c in m.col_buy.items()}
-    chosen = {k: int(round(x[c])) for k, c in m.col_users.items() if x[c] > 0.5}
-    return status_quo_of(m, solved, bought, chosen)
+    _, x = solve_edited(m, solver, time_limit, upper, dict(status_quo_terms(m)))
+    return status_quo_from(m, x)
 
 
 def attach_status_quo(result, m: PlanningModel, solver: str, deadline, solve_quo=None) -> None:

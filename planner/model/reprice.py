@@ -13,7 +13,7 @@ changes no product's availability) share everything but the objective:
   :class:`~planner.model.solver.Resolver`, which starts every solve from the last point's
   (CBC's ``warmStart``, HiGHS's basis);
 - each point then goes through the same extract, baseline and audit as
-  :func:`planner.plan` (``plan_of``, ``status_quo_of``, ``audit_plan``).
+  :func:`planner.plan` (``plan_of``, ``status_quo_from``, ``audit_plan``).
 """
 from __future__ import annotations
 
@@ -25,14 +25,13 @@ from planner.catalog.load import Catalog
 from planner.catalog.pricing import Pricing
 from planner.input.organization import OrgInputs
 from planner.model.aggregate import alike_groups, spread
-from planner.model.baseline import StatusQuo, attach_status_quo, status_quo_bundles, status_quo_costs, status_quo_of
+from planner.model.baseline import StatusQuo, attach_status_quo, status_quo_bundles, status_quo_from, status_quo_terms
 from planner.model.deadline import Deadline
 from planner.model.options import enumerate_options
 from planner.model.program import PlanningModel, build_model, objective_terms
 from planner.model.solver import Resolver
 from planner.results import Plan
 
-UNLICENSED_TOLERANCE = 1e-6
 
 
 def price_signature(pricing: Pricing) -> tuple:
@@ -70,7 +69,6 @@ class PriceSweep:
                         if self.reduction.merges else self.model)
         self._plans = Resolver(self.reduced.matrix)
         self._quo = Resolver(self.reduced.matrix, self._status_quo_bounds())
-        self.model.problem  # noqa: B018 (the PuLP variables extract reads, made once)
 
     def _status_quo_bounds(self) -> dict[int, float]:
         """Upper bound 0 on the merged model's bundles the status quo does not allow.
@@ -94,14 +92,11 @@ class PriceSweep:
         for m in {id(self.model): self.model, id(self.reduced): self.reduced}.values():
             m.inputs, m.pricing = self.points[k], self.pricings[k]
 
-    def _load(self, x: np.ndarray | None) -> np.ndarray | None:
-        """The full model's values from the merged model's ``x``, set on its PuLP variables."""
-        if x is None:
-            return None
-        full = spread(x, self.reduced, self.model, self.reduction) if self.reduction.merges else x
-        for var, value in zip(self.model.variables, full.tolist()):
-            var.varValue = value
-        return full
+    def _load(self, x: np.ndarray | None) -> None:
+        """The full model's values from the merged model's ``x``."""
+        if x is not None:
+            self.model.set_solution(spread(x, self.reduced, self.model, self.reduction)
+                                    if self.reduction.merges else x)
 
     def _costs(self, terms) -> np.ndarray:
         cost = np.zeros(len(self.reduced.matrix.col_names))
@@ -111,21 +106,11 @@ class PriceSweep:
 
     def _status_quo(self, m: PlanningModel, solver: str, deadline) -> StatusQuo:
         """:func:`~planner.model.baseline.compliant_status_quo` on the kept status-quo model."""
-        buys, penalty = status_quo_costs(self.reduced)
-        terms = [(self.reduced.col_buy[p], c) for p, c in buys.items()]
-        terms += [(col, penalty) for col in self.reduced.col_unlicensed.values()]
-        outcome, x = self._quo.solve(self._costs(terms), solver, deadline)
-        solved = outcome.status in ("optimal", "feasible") and x is not None
+        _, x = self._quo.solve(self._costs(status_quo_terms(self.reduced)), solver, deadline)
         full = None
-        if solved and x is not None:
-            unlicensed = sum(x[c] for c in self.reduced.col_unlicensed.values())
-            solved = unlicensed <= UNLICENSED_TOLERANCE
+        if x is not None:
             full = spread(x, self.reduced, m, self.reduction) if self.reduction.merges else x
-        if full is None:
-            return status_quo_of(m, False, {}, {})
-        bought = {p: int(round(full[c])) for p, c in m.col_buy.items()}
-        chosen = {k: int(round(full[c])) for k, c in m.col_users.items() if full[c] > 0.5}
-        return status_quo_of(m, solved, bought, chosen)
+        return status_quo_from(m, full)
 
     def plan(self, k: int, solver: str | None = None, time_limit: float | None = None) -> Plan:
         """The plan at point ``k``, as :func:`planner.plan` with ``alternatives=False`` gives it.
