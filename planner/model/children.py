@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import ctypes.util
 import os
@@ -65,23 +66,34 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+_BLOCK: contextvars.ContextVar[list[subprocess.Popen] | None] = contextvars.ContextVar(
+    "guarded_block", default=None)
+"""The children started in the innermost :func:`guarded_children` block of this thread."""
+
+
 class _GuardedSubprocess:
-    """The ``subprocess`` module as PuLP's CBC runner sees it: Popen is guarded."""
+    """The ``subprocess`` module as PuLP's CBC runner sees it: Popen is guarded, and each
+    child is recorded in the block (thread) that started it."""
 
     def __init__(self, real):
-        self._real = real
-        self.started: list[subprocess.Popen] = []
+        self.real = real
+        self.blocks = 0  # guarded_children blocks open on this module, in any thread
 
     def __getattr__(self, name):
-        return getattr(self._real, name)
+        return getattr(self.real, name)
 
     def Popen(self, args, **kwargs):  # noqa: N802 - the name PuLP calls
         parent = os.getpid()
         kwargs.setdefault("start_new_session", True)
         kwargs.setdefault("preexec_fn", lambda: _die_with_parent(parent))
-        proc = self._real.Popen(args, **kwargs)
-        self.started.append(proc)
+        proc = self.real.Popen(args, **kwargs)
+        started = _BLOCK.get()
+        if started is not None:
+            started.append(proc)
         return proc
+
+
+_GUARD_LOCK = threading.Lock()
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -104,17 +116,27 @@ def _kill(proc: subprocess.Popen) -> None:
 def guarded_children(module):
     """Guard every process ``module`` starts with ``module.subprocess.Popen`` in the block.
 
-    On leaving the block (normally or by an exception, a signal included), each child
-    still running is killed with its process group and reaped.
+    On leaving the block (normally or by an exception, a signal included), each child the
+    block started that is still running is killed with its process group and reaped.
+    Blocks in several threads at once (CBC solves run side by side) share one guard on
+    the module, removed when the last of them ends; each kills only its own children.
     """
-    real = module.subprocess
-    guard = _GuardedSubprocess(real)
-    module.subprocess = guard
+    with _GUARD_LOCK:
+        guard = module.subprocess
+        if not isinstance(guard, _GuardedSubprocess):
+            guard = module.subprocess = _GuardedSubprocess(guard)
+        guard.blocks += 1
+    started: list[subprocess.Popen] = []
+    token = _BLOCK.set(started)
     try:
-        yield guard
+        yield started
     finally:
-        module.subprocess = real
-        for proc in guard.started:
+        _BLOCK.reset(token)
+        with _GUARD_LOCK:
+            guard.blocks -= 1
+            if guard.blocks == 0:
+                module.subprocess = guard.real
+        for proc in started:
             _kill(proc)
 
 
