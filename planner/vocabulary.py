@@ -58,3 +58,7 @@ are the ``reason`` values of catalog rules/fixes.csv."""
 
 FRONTLINE = WORKER_KINDS[1]
 """The worker kind eligibility ``frontline`` asks for."""
+
+BATCH_ENGINES = ("local", "ray", "serial")
+"""Where ``planner batch`` runs its plans (``--engine``): local processes, a Ray cluster, or
+one after another in this process (planner.batch.engines)."""

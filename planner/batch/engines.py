@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from planner.errors import InputError, Issue
+from planner.vocabulary import BATCH_ENGINES
 
-ENGINES = ("local", "ray", "serial")
+ENGINES = BATCH_ENGINES
 """Engine names accepted by :func:`make_engine` (and ``--engine``)."""
 
 CHUNKS_PER_WORKER = 8

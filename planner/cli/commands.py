@@ -12,7 +12,6 @@ from pathlib import Path
 
 import typer
 
-from planner.batch.engines import ENGINES
 from planner.catalog.view import KINDS
 from planner.cli.support import FORCE_HELP, Command, Group, Settings, note, plural
 from planner.cli.support import echo as _echo
@@ -25,6 +24,7 @@ from planner.model.dump import ModelDump
 from planner.outputs import check_folder, json_text, refuse_inputs, refuse_same_outputs
 from planner.model.solver import DEFAULT_SOLVER
 from planner.provenance import check_replaceable
+from planner.vocabulary import BATCH_ENGINES
 
 EXIT_TIME_LIMIT = 3
 
@@ -336,7 +336,7 @@ def audit(
 
 
 # Built from the batch engines' names, which mypy cannot enumerate.
-EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)  # type: ignore[misc]
+EngineName = Enum("EngineName", {e: e for e in BATCH_ENGINES}, type=str)  # type: ignore[misc]
 
 
 @app.command(cls=Command)
