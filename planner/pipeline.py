@@ -1,8 +1,6 @@
 """plan(): options, build, solve, extract, alternatives, audit. Nothing else."""
 from __future__ import annotations
 
-import pandas as pd
-
 from planner.audit.checks import audit, compliance_table
 from planner.model.baseline import attach_status_quo
 from planner.catalog.load import Catalog, load_catalog
@@ -16,6 +14,7 @@ from planner.catalog.pricing import Pricing
 from planner.model.robustness import check_robustness
 from planner.model.alternatives import alternatives as find_alternatives
 from planner.results import Plan
+from planner.table import is_blank
 from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.solver import SolveOutcome, solve_model
 
@@ -121,7 +120,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if alternatives or (alternatives is None and small):
         skipped: list[str] = []
         # the baseline solve comes after and needs about as long as the main one did
-        result.alternatives = find_alternatives(m, m.objective_value(), outcome.solver,
+        result.alternative_rows = find_alternatives(m, m.objective_value(), outcome.solver,
                                             deadline.sooner(outcome.seconds),
                                             ALTERNATIVES_PER_GROUP, skipped, progress)
         _annotate_why(result)
@@ -138,7 +137,7 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if robustness if robustness is not None else (alternatives if alternatives is not None else small):
         used = {p for go in options.groups for b in go.bundles for p in b.products}
         try:
-            result.robustness = check_robustness(
+            result.robustness_rows = check_robustness(
                 inputs, catalog, at, outcome.solver, deadline, pricing, used, base_choice,
                 progress=(lambda product: progress("robustness", 1, 1)) if progress else None)
             _annotate_robustness(result)
@@ -170,8 +169,9 @@ def audit_plan(inputs: OrgInputs, catalog: Catalog, at: str, result: Plan) -> No
     AuditFailed
         When the audit finds a violation.
     """
-    violations = audit(inputs, catalog, result.purchases, result.assignments, at, result.annual_cost)
-    result.compliance = compliance_table(violations)
+    violations = audit(inputs, catalog, result.purchase_rows, result.assignment_rows, at,
+                       result.annual_cost)
+    result.compliance_rows = compliance_table(violations)
     if violations:
         raise AuditFailed("the optimizer's plan failed the independent audit (please report): "
                           + "; ".join(str(v) for v in violations[:5]))
@@ -188,31 +188,30 @@ def chosen_choice(m: PlanningModel) -> dict[str, frozenset[tuple[str, ...]]]:
 
 def _annotate_robustness(result: Plan) -> None:
     """The Assignments columns ``robust`` and ``flips_at`` from the robustness table."""
-    if result.robustness is None:
+    if result.robustness_rows is None:
         return
-    table = result.robustness.set_index("group")
+    table = {r.group: r for r in result.robustness_rows}
     robust, flips = [], []
-    for r in result.assignments.itertuples(index=False):
-        row = table.loc[r.group] if r.group in table.index else None
-        ok = row is None or bool(row["robust"])
+    for r in result.assignment_rows:
+        row = table.get(r.group)
+        ok = row is None or bool(row.robust)
         robust.append(ok)
-        flips.append("" if row is None or ok else f"{row['flips_product']} at "
-                     f"{row['flips_at']:,.2f} {result.currency}/unit/month -> {row['flips_to']}")
-    result.assignments["robust"] = robust
-    result.assignments["flips_at"] = flips
+        flips.append("" if row is None or ok else f"{row.flips_product} at "
+                     f"{row.flips_at:,.2f} {result.currency}/unit/month -> {row.flips_to}")
+    result.assignment_rows = result.assignment_rows.with_columns(robust=robust, flips_at=flips)
 
 
 def _annotate_why(result: Plan) -> None:
     """Append the next-best choice and its extra cost to each group's why."""
-    alt = {r.group: r for r in result.alternatives.itertuples(index=False) if r.rank == 1}
+    alt = {r.group: r for r in result.alternative_rows if r.rank == 1}
     whys = []
-    for r in result.assignments.itertuples(index=False):
+    for r in result.assignment_rows:
         a = alt.get(r.group)
         text = r.why
-        if a is not None and not pd.isna(a.extra_annual_cost_per_user):
+        if a is not None and not is_blank(a.extra_annual_cost_per_user):
             text += (f"; next best: {a.alternative} at +{a.extra_annual_cost_per_user:,.2f} "
                      f"{result.currency}/user/year")
         elif a is not None:
             text += "; no other compliant choice"
         whys.append(text)
-    result.assignments["why"] = whys
+    result.assignment_rows = result.assignment_rows.with_columns(why=whys)

@@ -1,19 +1,24 @@
-"""The plan as data: a dataclass of DataFrames that every renderer reads.
+"""The plan as data: a dataclass of tables that every renderer reads.
 
-Renderers (Excel, console, JSON) only format a :class:`Plan`; they never compute.
+Renderers (Excel, console, JSON) only format a :class:`Plan`; they never compute. The
+tables are :class:`~planner.table.Table` rows; ``plan.purchases`` and its siblings give
+each as a pandas DataFrame for notebooks (built on first use).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, overload
 
-import pandas as pd
-
+from planner.table import Table
 from planner.vocabulary import ACTIONS, STATUSES, TIMELINE_ACTIONS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ACTIONS", "ALTERNATIVE_COLUMNS", "ASSIGNMENT_COLUMNS", "COMPLIANCE_COLUMNS",
            "PERIOD_COLUMNS", "PRODUCT_LIST_COLUMNS", "PRODUCT_SEPARATOR", "PURCHASE_COLUMNS",
-           "STATUSES", "TIMELINE_ACTIONS", "TIMELINE_COLUMNS", "Plan", "Timeline", "bundles_text",
+           "ROBUSTNESS_COLUMNS", "STATUSES", "TIMELINE_ACTIONS", "TIMELINE_COLUMNS", "Plan", "Timeline", "bundles_text",
            "products_text", "read_bundles", "read_products", "tables_as_text"]
 
 PURCHASE_COLUMNS = [
@@ -25,6 +30,7 @@ ALTERNATIVE_COLUMNS = [
     "group", "rank", "chosen", "alternative", "extra_annual_cost", "extra_annual_cost_per_user", "note",
 ]
 COMPLIANCE_COLUMNS = ["check", "scope", "passed", "detail"]
+ROBUSTNESS_COLUMNS = ["group", "robust", "flips_product", "flips_at", "flips_to"]
 PRODUCT_SEPARATOR = " + "
 """How one user's products are written in a workbook or on the console: ``a + b``."""
 BUNDLE_SEPARATOR = " | "
@@ -71,17 +77,25 @@ PRODUCT_LIST_COLUMNS = {"products": products_text, "chosen": bundles_text,
 """Columns of the plan tables that carry product ids, and how each is written as text."""
 
 
-def tables_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its product-list columns (:data:`PRODUCT_LIST_COLUMNS`) written as text.
+@overload
+def tables_as_text(table: Table) -> Table: ...
+@overload
+def tables_as_text(table: pd.DataFrame) -> pd.DataFrame: ...
+def tables_as_text(table):
+    """``table`` with its product-list columns (:data:`PRODUCT_LIST_COLUMNS`) written as text.
 
-    The plan's tables carry tuples of product ids; a CSV file or a console shows this text.
+    The plan's tables carry tuples of product ids; a CSV file, a workbook or a console
+    shows this text. A Table gives a Table, a DataFrame a DataFrame.
     """
     def text(write):
         return lambda value: write(value) if isinstance(value, (list, tuple)) else value
 
-    shown = {name: frame[name].map(text(write)) for name, write in PRODUCT_LIST_COLUMNS.items()
-             if name in frame.columns}
-    return frame.assign(**shown) if shown else frame
+    names = [name for name in PRODUCT_LIST_COLUMNS if name in table.columns]
+    if isinstance(table, Table):
+        return table.with_columns(**{name: [text(PRODUCT_LIST_COLUMNS[name])(v) for v in table.column(name)]
+                                     for name in names})
+    shown = {name: table[name].map(text(PRODUCT_LIST_COLUMNS[name])) for name in names}
+    return table.assign(**shown) if shown else table
 
 
 TIMELINE_COLUMNS = [
@@ -153,6 +167,27 @@ class Timeline:
         return round(self.chained_total_cost - self.total_cost, 2)
 
 
+class FrameView:
+    """A Plan attribute that shows one of its :class:`Table` fields as a DataFrame.
+
+    Reading it builds (once) and returns the DataFrame; assigning a DataFrame or a Table
+    replaces the rows; None stays None (a table that was not computed).
+    """
+
+    def __init__(self, rows: str, doc: str):
+        self.rows = rows
+        self.__doc__ = doc
+
+    def __get__(self, plan, owner=None):
+        if plan is None:
+            return self
+        table = getattr(plan, self.rows)
+        return None if table is None else table.frame()
+
+    def __set__(self, plan, value) -> None:
+        setattr(plan, self.rows, None if value is None else Table.of(value))
+
+
 @dataclass
 class Plan:
     """A purchase plan and the evidence behind it.
@@ -178,12 +213,17 @@ class Plan:
         Part of ``annual_cost`` that is already committed (running subscriptions and SA).
     gap : float or None
         Relative optimality gap; 0 when proven optimal.
-    purchases, assignments, alternatives, compliance : pandas.DataFrame
+    purchase_rows, assignment_rows, alternative_rows, compliance_rows : Table
         The four tables of the plan workbook (columns in ``*_COLUMNS``); the ``products``
         of an assignment are a tuple of product ids, an alternative's ``chosen`` and
         ``alternative`` a tuple of such bundles (empty: no other compliant choice).
         Renderers write them as text (:func:`products_text`, :func:`bundles_text`,
-        :func:`tables_as_text`).
+        :func:`tables_as_text`). ``plan.purchases``, ``plan.assignments``,
+        ``plan.alternatives`` and ``plan.compliance`` are the same tables as pandas
+        DataFrames (built on first use; assigning a DataFrame or a Table replaces the rows).
+    robustness_rows : Table or None
+        Per group, whether its choice survives the error bands of estimated prices
+        (``ROBUSTNESS_COLUMNS``; ``plan.robustness`` as a DataFrame); None when not checked.
     """
 
     status: str
@@ -194,10 +234,10 @@ class Plan:
     baseline_annual_cost: float | None
     committed_annual_cost: float
     gap: float | None
-    purchases: pd.DataFrame
-    assignments: pd.DataFrame
-    alternatives: pd.DataFrame
-    compliance: pd.DataFrame
+    purchase_rows: Table
+    assignment_rows: Table
+    alternative_rows: Table = field(default_factory=lambda: Table(ALTERNATIVE_COLUMNS))
+    compliance_rows: Table = field(default_factory=lambda: Table(COMPLIANCE_COLUMNS))
     organization: str = ""
     source_file: str = ""
     solver: str = ""
@@ -205,8 +245,17 @@ class Plan:
     messages: list[str] = field(default_factory=list)
     current_annual_cost: float | None = None
     compliance_gap: dict = field(default_factory=dict)
-    robustness: pd.DataFrame | None = None
+    robustness_rows: Table | None = None
     timeline: Timeline | None = None
+
+    purchases = FrameView("purchase_rows", "The Purchases table as a DataFrame (``PURCHASE_COLUMNS``).")
+    assignments = FrameView("assignment_rows",
+                            "The Assignments table as a DataFrame (``ASSIGNMENT_COLUMNS``).")
+    alternatives = FrameView("alternative_rows",
+                             "The Alternatives table as a DataFrame (``ALTERNATIVE_COLUMNS``).")
+    compliance = FrameView("compliance_rows", "The Compliance table as a DataFrame (``COMPLIANCE_COLUMNS``).")
+    robustness = FrameView("robustness_rows", "The robustness check as a DataFrame "
+                           "(``ROBUSTNESS_COLUMNS``); None when it was not run.")
 
     @property
     def savings(self) -> float | None:
@@ -233,9 +282,9 @@ class Plan:
     @property
     def groups_not_robust(self) -> int | None:
         """Groups whose choice flips within an estimate's band (None when not checked)."""
-        if self.robustness is None:
+        if self.robustness_rows is None:
             return None
-        return int((~self.robustness["robust"].astype(bool)).sum())
+        return sum(not bool(robust) for robust in self.robustness_rows.column("robust"))
 
     @property
     def timeline_periods(self) -> int | None:
@@ -260,19 +309,19 @@ class Plan:
     @property
     def compliant(self) -> bool:
         """True when every audit check passed."""
-        return bool(len(self.compliance)) and bool(self.compliance["passed"].all())
+        passed = self.compliance_rows.column("passed")
+        return bool(passed) and all(bool(p) for p in passed)
 
     def _robust_fields(self, group: str) -> dict:
-        if self.robustness is None or not len(self.robustness):
+        rows = [] if self.robustness_rows is None else [
+            r for r in self.robustness_rows if r.group == group]
+        if not rows:
             return {}
-        rows = self.robustness[self.robustness["group"] == group]
-        if not len(rows):
-            return {}
-        row = rows.iloc[0]
-        flips = None if row["robust"] else {"product": row["flips_product"],
-                                            "unit_price": float(row["flips_at"]),
-                                            "to": row["flips_to"]}
-        return {"robust": bool(row["robust"]), "flips_at": flips}
+        row = rows[0]
+        flips = None if row.robust else {"product": row.flips_product,
+                                         "unit_price": float(row.flips_at),
+                                         "to": row.flips_to}
+        return {"robust": bool(row.robust), "flips_at": flips}
 
     def to_json(self) -> dict:
         """The machine-readable result of ``--json`` (README, "What the figures mean")."""
@@ -293,10 +342,10 @@ class Plan:
                 "annual_cost": num(r.annual_cost),
                 "note": r.note,
             }
-            for r in self.purchases.itertuples(index=False)
+            for r in self.purchase_rows
         ]
         assignments = []
-        for r in self.assignments.itertuples(index=False):
+        for r in self.assignment_rows:
             assignments.append({
                 "group": r.group,
                 "users": int(r.users),

@@ -62,13 +62,15 @@ def _audit_periods(tm, decisions, first: Plan, solver: str | None):
             except RealizeError as exc:
                 raise TimelineAuditFailed(f"the timeline could not be checked (please report): {exc}")
             plan = extract_plan(m, solve(m.problem, solver, None))
-        found = audit(inputs, tm.catalog, plan.purchases, plan.assignments, pm.period.at, plan.annual_cost)
+        found = audit(inputs, tm.catalog, plan.purchase_rows, plan.assignment_rows, pm.period.at,
+                      plan.annual_cost)
         if found:
             raise TimelineAuditFailed(
                 f"the optimizer's timeline failed the independent audit in the period from "
                 f"{pm.period.start} (please report): " + "; ".join(str(v) for v in found[:5]))
-        tables.append(compliance_table(found))
-        tables[-1].insert(0, "period", t)
+        table = compliance_table(found).frame().copy()
+        table.insert(0, "period", t)
+        tables.append(table)
     return tables
 
 

@@ -16,12 +16,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner.catalog.load import Catalog
 from planner.dates import add_years
 from planner.input.organization import QUALIFYING_OS, Group, OrgInputs
 from planner.results import COMPLIANCE_COLUMNS, products_text, read_products
+from planner.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOLERANCE = 0.01  # [currency]
 
@@ -66,14 +70,20 @@ def check(name: str, requires: str) -> Callable:
 class PlanUnderAudit:
     """A plan with its organization and catalog, and the rules re-derived from them."""
 
-    def __init__(self, inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame,
-                 assignments: pd.DataFrame, at: str, annual_cost: float | None):
-        """The plan's tables, read once; ``at`` is the planning point it was made for."""
+    def __init__(self, inputs: OrgInputs, catalog: Catalog, purchases: Table | pd.DataFrame,
+                 assignments: Table | pd.DataFrame, at: str, annual_cost: float | None):
+        """The plan's tables, read once; ``at`` is the planning point it was made for.
+
+        A DataFrame's index labels its rows in findings (a plan workbook's row numbers);
+        a Table's rows are numbered from 0.
+        """
         self.inputs = inputs
         self.cat = catalog
-        self.purchases = purchases
+        self.purchase_labels = (list(range(len(purchases))) if isinstance(purchases, Table)
+                                else list(purchases.index))
+        self.purchases = Table.of(purchases)
         self.assignments = [(str(r.group), int(r.users), list(read_products(r.products)))
-                            for r in assignments.itertuples(index=False)]
+                            for r in Table.of(assignments)]
         self.at = at
         self.annual_cost = annual_cost
         self.agreement = inputs.org.agreement
@@ -140,8 +150,11 @@ class PlanUnderAudit:
 
     def quantities(self, actions) -> dict[str, int]:
         """Product -> units on the purchase lines with one of ``actions``."""
-        rows = self.purchases[self.purchases["action"].isin(actions)]
-        return {p: int(q) for p, q in rows.groupby("product")["quantity"].sum().items()}
+        out: dict[str, int] = {}
+        for r in self.purchases:
+            if r.action in actions:
+                out[r.product] = out.get(r.product, 0) + int(r.quantity)
+        return dict(sorted(out.items()))
 
     # -- prices, re-derived from the price lists and rules ---------------------------
     def _list_on(self, day: date):
@@ -162,12 +175,11 @@ class PlanUnderAudit:
         override = {o.product: o.unit_price for o in self.inputs.prices}
         if pid in override and not sa_only:
             return override[pid]
-        frame = pl.prices
-        if pid not in frame.index:
+        if not pl.lists(pid):
             plan_list = self._plan_list()
             return None if pl is plan_list else self._list_price(plan_list, pid, sa_only)
-        raw = frame.at[pid, "sa_unit_price" if sa_only else "unit_price"]
-        if raw != raw:
+        raw = pl.sa_price(pid) if sa_only else pl.unit_price(pid)
+        if raw is None or raw != raw:
             return None
         return float(raw) * (1 - self.inputs.org.discount_pct / 100) * self._rate(pl)
 
@@ -283,7 +295,7 @@ def _headcount(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
 
 @check("known_products", "every product in the plan exists in the catalog")
 def _known_products(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
-    used = {p for _, _, ps in plan.assignments for p in ps} | set(plan.purchases["product"])
+    used = {p for _, _, ps in plan.assignments for p in ps} | set(plan.purchases.column("product"))
     for p in sorted(used - set(plan.cat.items)):
         yield p, "not a catalog product"
 
@@ -577,7 +589,7 @@ def _midterm_products(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
                  "price lock, running lines at their term's list, step-up difference, "
                  "discount, Prices sheet, monthly billing)")
 def _prices(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
-    for r in plan.purchases.itertuples(index=False):
+    for r in plan.purchases:
         if r.product not in plan.cat.items or r.action == "drop":
             continue
         price = float(r.unit_price)
@@ -596,7 +608,7 @@ def _prices(plan: PlanUnderAudit) -> Iterator[tuple[str, str]]:
 @check("arithmetic", "monthly = quantity x unit price, annual = 12 x monthly, total = annual cost")
 def _arithmetic(plan: PlanUnderAudit) -> Iterator[tuple]:
     """Each finding may also name the Purchases row (its index) and column it is about."""
-    for row, r in zip(plan.purchases.index, plan.purchases.itertuples(index=False)):
+    for row, r in zip(plan.purchase_labels, plan.purchases):
         quantity, price = float(r.quantity), float(r.unit_price)
         monthly = quantity * price
         scope = f"{r.action} {r.product}"
@@ -606,7 +618,7 @@ def _arithmetic(plan: PlanUnderAudit) -> Iterator[tuple]:
         if abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
             yield (scope, f"annual_cost is {float(r.annual_cost):,.2f}, expected 12 x "
                    f"{monthly:,.2f} = {12 * monthly:,.2f}", row, "annual_cost")
-    total = float(plan.purchases["annual_cost"].sum())
+    total = sum(float(x) for x in plan.purchases.column("annual_cost"))
     if plan.annual_cost is not None and abs(total - plan.annual_cost) > 1:
         yield "total", (f"the plan's annual cost is {plan.annual_cost:,.2f}, expected the sum of "
                         f"the purchases, {total:,.2f}")
@@ -614,7 +626,8 @@ def _arithmetic(plan: PlanUnderAudit) -> Iterator[tuple]:
 
 # ------------------------------------------------------------------ running them
 
-def audit(inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame, assignments: pd.DataFrame,
+def audit(inputs: OrgInputs, catalog: Catalog, purchases: Table | pd.DataFrame,
+          assignments: Table | pd.DataFrame,
           at: str = "now", annual_cost: float | None = None,
           checks: Iterable[str] | None = None) -> list[Violation]:
     """Every rule the plan breaks (empty when compliant).
@@ -625,7 +638,7 @@ def audit(inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame, assignme
         The organization the plan is for.
     catalog : Catalog
         The catalog whose rules the plan must follow.
-    purchases, assignments : pandas.DataFrame
+    purchases, assignments : Table or pandas.DataFrame
         The plan's tables (columns as in :mod:`planner.results`); ``products`` in
         assignments is a tuple of product ids (or the ``"a + b"`` text of a plan workbook).
     at : str
@@ -645,11 +658,11 @@ def audit(inputs: OrgInputs, catalog: Catalog, purchases: pd.DataFrame, assignme
     return [Violation(name, *finding) for name in names for finding in CHECKS[name].find(plan)]
 
 
-def compliance_table(violations: list[Violation]) -> pd.DataFrame:
+def compliance_table(violations: list[Violation]) -> Table:
     """One row per check: passed, and the violations' details when not."""
     rows = []
     for name, registered in CHECKS.items():
         found = [v for v in violations if v.check == name]
         detail = "; ".join(f"{v.scope}: {v.detail}" for v in found[:20]) or registered.requires
         rows.append(dict(check=name, scope="all", passed=not found, detail=detail))
-    return pd.DataFrame(rows, columns=COMPLIANCE_COLUMNS)
+    return Table.from_dicts(COMPLIANCE_COLUMNS, rows)

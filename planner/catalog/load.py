@@ -11,15 +11,17 @@ import csv
 import difflib
 import functools
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner.errors import CatalogError
 from planner.vocabulary import PLATFORM_FAMILIES as FAMILIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COMMITMENT_LISTS = {"qualified_device_needs": "needs", "qualified_user_needs": "needs",
                     "enterprise_online_services": "products"}
@@ -168,6 +170,10 @@ class PriceList:
             frame[col] = pd.to_numeric(frame[col], errors="coerce")
         return frame
 
+    def lists(self, product: str) -> bool:
+        """True when the list has a row for ``product`` (its prices may still be blank)."""
+        return product in self._numbers
+
     def unit_price(self, product: str) -> float | None:
         """New-purchase price [currency/unit/month], or None if the list lacks it."""
         numbers = self._numbers.get(product)
@@ -197,10 +203,8 @@ class Catalog:
 
     Attributes
     ----------
-    products : pandas.DataFrame
-        One row per product, indexed by id (the raw columns of products.csv).
-    needs : pandas.DataFrame
-        The need vocabulary: capabilities.csv indexed by id.
+    need_ids : tuple of str
+        The need vocabulary (the ids of capabilities.csv, in file order).
     profiles : dict
         Profile id -> tuple of need ids.
     price_lists : dict
@@ -220,8 +224,7 @@ class Catalog:
         for it in its family's enterprise-wide commitment (Enterprise Online Services).
     """
 
-    products: pd.DataFrame
-    needs: pd.DataFrame
+    need_ids: tuple[str, ...]
     profiles: dict[str, tuple[str, ...]]
     price_lists: dict[str, PriceList]
     conditional_rights: list[tuple[str, str, frozenset[str]]]
@@ -234,6 +237,32 @@ class Catalog:
     platform_cover: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     _lineage: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
     _expanded: dict[tuple, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+
+    @functools.cached_property
+    def _need_set(self) -> frozenset[str]:
+        return frozenset(self.need_ids)
+
+    @functools.cached_property
+    def products(self) -> pd.DataFrame:
+        """One row per product, indexed by id (the raw columns of products.csv)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.tables["products"]).set_index("id")
+
+    @functools.cached_property
+    def needs(self) -> pd.DataFrame:
+        """The need vocabulary: capabilities.csv as a DataFrame indexed by id."""
+        import pandas as pd
+
+        return pd.DataFrame(self.tables["capabilities"]).set_index("id")
+
+    def only(self, product_ids) -> Catalog:
+        """This catalog with only the products ``product_ids`` (small catalogs for tests
+        and what-ifs; the rules, needs and price lists are kept)."""
+        keep = set(product_ids)
+        items = {k: v for k, v in self.items.items() if k in keep}
+        tables = {**self.tables, "products": [r for r in self.tables["products"] if r["id"] in keep]}
+        return replace(self, items=items, tables=tables)
 
     def product(self, product_id: str) -> Product:
         """The resolved :class:`Product` called ``product_id``."""
@@ -326,13 +355,13 @@ class Catalog:
             return self._expanded[key]
         wanted: set[str] = set()
         for token in key:
-            if token in self.needs.index:
+            if token in self._need_set:
                 wanted.add(token)
             elif token in self.profiles:
                 wanted.update(self.profiles[token])
             else:
                 raise KeyError(token)
-        self._expanded[key] = tuple(n for n in self.needs.index if n in wanted)
+        self._expanded[key] = tuple(n for n in self.need_ids if n in wanted)
         return self._expanded[key]
 
     def suggest(self, token: str, kind: str = "need") -> str | None:
@@ -341,7 +370,7 @@ class Catalog:
         ``kind`` is ``need`` (needs and profiles), ``product`` or ``price_list``.
         """
         pool = {
-            "need": list(self.needs.index) + list(self.profiles),
+            "need": list(self.need_ids) + list(self.profiles),
             "product": self.product_ids,
             "price_list": list(self.price_lists),
         }[kind]
@@ -636,8 +665,7 @@ def _load(root: Path) -> Catalog:
     if chk.errors:
         raise CatalogError("catalog is inconsistent:\n" + "\n".join(chk.errors))
     return Catalog(
-        products=pd.DataFrame(products).set_index("id"),
-        needs=pd.DataFrame(capabilities).set_index("id"),
+        need_ids=tuple(r["id"] for r in capabilities),
         profiles={r["profile"]: _split(r["needs"]) for r in profiles},
         price_lists=price_lists,
         conditional_rights=[(r["product"], r["capability"], frozenset(_split(r["agreements"])))

@@ -24,7 +24,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Generic, TypeVar
 
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from planner.catalog.load import Catalog, load_catalog
@@ -36,6 +35,9 @@ from planner.input.organization import Group, Growth, Holding, Organization, Org
 from planner.input.sheets import Table, normalise
 from planner.input.workbook import (CHOICES, FIELDS, HEADER_MAP, SHEET_NAMES, SHEETS, Column, RawOrg,
                                     raw_from_frames, read_workbook)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 YES = {"y", "yes", "true", "1"}
@@ -440,7 +442,7 @@ def check_needs(table: Table, rows: list[tuple[int, Row]], catalog: Catalog) -> 
 
 def _need_id(token: str, catalog: Catalog) -> str | None:
     key = token.strip().lower()
-    return key if key in catalog.needs.index or key in catalog.profiles else None
+    return key if key in catalog.need_ids or key in catalog.profiles else None
 
 
 def _product_ids(catalog: Catalog) -> dict[str, str]:

@@ -13,13 +13,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import Issue
 from planner.input.sheets import Limits, Table, find_sheet, normalise, open_workbook, read_table
+from planner.table import scalar
 from planner.vocabulary import AGREEMENTS, BILLING, PRIMARY_DEVICES, WORKER_KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 REQUIRED: Any = object()
@@ -409,11 +411,7 @@ def _cell(value: Any) -> Any:
     """A DataFrame value as openpyxl accepts it (blank for NaN, text for lists)."""
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if not isinstance(value, str) and pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value  # numpy scalar -> Python
+    return scalar(value)
 
 
 def _add_sheet(wb, title: str, header: list[Any], rows: list[list[Any]]) -> None:

@@ -66,7 +66,6 @@ from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
-import pandas as pd
 
 from planner.errors import SolverError
 from planner.model.children import stdout_to_stderr
@@ -76,6 +75,7 @@ from planner.model.matrix import EQ, GE, LE, Matrix
 from planner.model.program import PlanningModel
 from planner.model.solver import CbcArrays, HighsResult, LpFirst, highs_model, quiet_highs
 from planner.results import ALTERNATIVE_COLUMNS
+from planner.table import Table
 
 TIE_BUDGET = 0.004
 """Most the tie-break adds to a plan's cost [currency/year]: less than half a cent."""
@@ -346,7 +346,7 @@ def _resolved_ranks(m: PlanningModel, r: _Resolver, gi: int, picks: list[int], b
 
 
 def alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int,
-                 skipped: list[str] | None = None, progress=None, shortcut: bool = True) -> pd.DataFrame:
+                 skipped: list[str] | None = None, progress=None, shortcut: bool = True) -> Table:
     """Per group, the next ``per_group`` cheapest compliant choices and their extra cost.
 
     The alternative of rank r is the whole-plan optimum with the group's chosen bundles and
@@ -401,4 +401,4 @@ def alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gro
             pool.shutdown(wait=True, cancel_futures=True)
     if skipped is not None:
         skipped += cut
-    return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
+    return Table.from_dicts(ALTERNATIVE_COLUMNS, rows)

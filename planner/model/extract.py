@@ -5,10 +5,10 @@ import math
 from collections import defaultdict
 from typing import Any
 
-import pandas as pd
 from planner.model.program import MONTHS, PlanningModel
-from planner.results import ACTIONS, ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, PURCHASE_COLUMNS, Plan
 from planner.model.solver import SolveOutcome
+from planner.results import ACTIONS, ASSIGNMENT_COLUMNS, PURCHASE_COLUMNS, Plan
+from planner.table import Table
 
 EPS = 1e-6
 
@@ -151,33 +151,38 @@ def _purchase_rows(m: PlanningModel, kept: dict[int, int], bought: dict[str, int
     return rows
 
 
-def _notes(notes: pd.Series) -> str:
-    return "; ".join(dict.fromkeys(n for n in notes if n))
+def purchases_table(rows: list[dict]) -> Table:
+    """One row per (action, product, unit price), its notes joined, in a stable order.
 
-
-def purchases_frame(rows: list[dict]) -> pd.DataFrame:
-    """One row per (action, product, unit price), its notes joined, in a stable order."""
-    frame = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
-    if frame.empty:
-        return frame
+    Rows of the same key add their quantities and costs; the result is ordered by action
+    (``ACTIONS``), then product, then first appearance.
+    """
+    merged: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["action"], r["product"], r["product_name"], r["unit_price"])
+        line = merged.get(key)
+        if line is None:
+            merged[key] = dict(r, note=[r["note"]])
+            continue
+        for column in ("quantity", "monthly_cost", "annual_cost"):
+            line[column] += r[column]
+        line["note"].append(r["note"])
     order = {a: i for i, a in enumerate(ACTIONS)}
-    frame = (frame.groupby(["action", "product", "product_name", "unit_price"], as_index=False,
-                           sort=False)
-             .agg(quantity=("quantity", "sum"), monthly_cost=("monthly_cost", "sum"),
-                  annual_cost=("annual_cost", "sum"), note=("note", _notes)))
-    frame["_o"] = frame["action"].map(order)
-    frame = frame.sort_values(["_o", "product"]).drop(columns="_o").reset_index(drop=True)
-    return frame[PURCHASE_COLUMNS]
+    lines = sorted(merged.values(), key=lambda line: (order[line["action"]], line["product"]))
+    for line in lines:
+        line["note"] = "; ".join(dict.fromkeys(n for n in line["note"] if n))
+    return Table.from_dicts(PURCHASE_COLUMNS, lines)
 
 
-def unit_annual_costs(purchases: pd.DataFrame) -> dict[str, float]:
+def unit_annual_costs(purchases: Table) -> dict[str, float]:
     """Average annual cost of one used unit of each product (keep and buy rows)."""
-    used = purchases[purchases["action"] != "drop"]
-    out = {}
-    for p, rows in used.groupby("product"):
-        units = rows["quantity"].sum()
-        out[p] = float(rows["annual_cost"].sum() / units) if units else 0.0
-    return out
+    units: dict[str, float] = defaultdict(float)
+    cost: dict[str, float] = defaultdict(float)
+    for r in purchases:
+        if r.action != "drop":
+            units[r.product] += r.quantity
+            cost[r.product] += r.annual_cost
+    return {p: cost[p] / units[p] if units[p] else 0.0 for p in units}
 
 
 def why_text(m: PlanningModel, gi: int, bi: int) -> str:
@@ -208,7 +213,7 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
     needed, needed_by_group = _units_needed(m, chosen)
     priced, bought = settle_ties(m, needed_by_group)
     kept = _kept_units(m, needed, needed_by_group, priced, bought)
-    purchases = purchases_frame(_purchase_rows(m, kept, bought))
+    purchases = purchases_table(_purchase_rows(m, kept, bought))
     unit_cost = unit_annual_costs(purchases)
     rows = []
     for (gi, bi), users in sorted(chosen.items()):
@@ -218,18 +223,16 @@ def extract_plan(m: PlanningModel, outcome: SolveOutcome) -> Plan:
         rows.append(dict(group=go.group.name, users=users, products=tuple(bundle.products),
                          annual_cost_per_user=round(per_user, 2), why=why_text(m, gi, bi),
                          robust=None, flips_at=""))
-    assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+    assignments = Table.from_dicts(ASSIGNMENT_COLUMNS, rows)
     committed = sum(h.quantity * m.pricing.contract_price(h) * MONTHS
                     for h in m.inputs.holdings if m.pricing.running(h))
     baseline = sum(h.quantity * m.pricing.holding_price(h) * MONTHS for h in m.inputs.holdings)
-    annual = float(purchases["annual_cost"].sum()) if len(purchases) else 0.0
+    annual = purchases.total("annual_cost")
     plan = Plan(
         status=outcome.status, currency=m.inputs.org.currency, at=m.pricing.at,
         price_list=m.pricing.price_list.id, annual_cost=round(annual, 2),
         baseline_annual_cost=round(baseline, 2), committed_annual_cost=round(committed, 2),
-        gap=outcome.gap, purchases=purchases, assignments=assignments,
-        alternatives=pd.DataFrame(columns=ALTERNATIVE_COLUMNS),
-        compliance=pd.DataFrame(columns=COMPLIANCE_COLUMNS),
+        gap=outcome.gap, purchase_rows=purchases, assignment_rows=assignments,
         organization=m.inputs.org.name, source_file=m.inputs.source, solver=outcome.solver,
         solve_seconds=outcome.seconds,
         messages=([m.inputs.org.notes] if m.inputs.org.notes else [])

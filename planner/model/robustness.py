@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
 from planner.catalog.load import Catalog
 from planner.errors import NoCompliantPlan
 from planner.input.organization import OrgInputs
@@ -20,8 +18,9 @@ from planner.model.program import build_model
 from planner.model.options import enumerate_options
 from planner.catalog.pricing import Pricing
 from planner.model.solver import solve_model
+from planner.results import ROBUSTNESS_COLUMNS
+from planner.table import Table
 
-ROBUSTNESS_COLUMNS = ["group", "robust", "flips_product", "flips_at", "flips_to"]
 BISECTION_STEPS = 6
 
 Choice = dict[str, frozenset[tuple[str, ...]]]
@@ -62,7 +61,7 @@ def _label(bundles: frozenset[tuple[str, ...]]) -> str:
 
 def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, time_limit,
                      pricing: Pricing, candidates: set[str], base: Choice,
-                     progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+                     progress: Callable[[str], None] | None = None) -> Table:
     """One row per group: robust or not, and the estimated price that flips its choice."""
     flips: dict[str, tuple[str, float, str]] = {}
     for product, band in estimated_products(pricing, candidates).items():
@@ -94,7 +93,7 @@ def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, 
     rows = [dict(group=g, robust=g not in flips, flips_product=flips.get(g, ("",))[0],
                  flips_at=flips[g][1] if g in flips else None,
                  flips_to=flips[g][2] if g in flips else "") for g in base]
-    return pd.DataFrame(rows, columns=ROBUSTNESS_COLUMNS)
+    return Table.from_dicts(ROBUSTNESS_COLUMNS, rows)
 
 
 __all__ = ["check_robustness", "estimated_products", "ROBUSTNESS_COLUMNS", "NoCompliantPlan"]

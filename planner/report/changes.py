@@ -10,7 +10,12 @@ plan needs more, do not renew ``held - planned`` when it needs fewer.
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING, Any
+
+from planner.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHANGE_COLUMNS = ["product", "product_name", "held", "planned", "change", "renew", "add",
                   "do_not_renew", "annual_cost"]
@@ -23,52 +28,52 @@ ADDING_ACTIONS = ("buy", "true-up", "step-up")
 KEEP_WORD = {"renewal": "renew", "now": "keep"}
 
 
-def changes_table(purchases: pd.DataFrame, at: str = "now") -> pd.DataFrame:
+def changes_table(purchases: Table | pd.DataFrame, at: str = "now") -> Table:
     """One row per product: units held, planned, and the change in words.
 
     Parameters
     ----------
-    purchases : pandas.DataFrame
+    purchases : Table or pandas.DataFrame
         The plan's Purchases table (columns of :data:`planner.results.PURCHASE_COLUMNS`).
     at : {"now", "renewal"}
         Planning point: held units kept are "renew" at renewal and "keep" now.
 
     Returns
     -------
-    pandas.DataFrame
+    Table
         Columns :data:`CHANGE_COLUMNS`, the most expensive product first; ``annual_cost``
         is the sum of the product's Purchases rows.
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"action": ["drop", "true-up"], "product": ["e3", "e3"],
-    ...                      "product_name": ["E3", "E3"], "quantity": [350, 400],
-    ...                      "annual_cost": [0.0, 100.0]})
-    >>> changes_table(rows, "renewal")[["held", "planned", "change"]].values.tolist()
-    [[350, 400, 'renew 350, add 50']]
+    >>> rows = Table(["action", "product", "product_name", "quantity", "annual_cost"],
+    ...              [("drop", "e3", "E3", 350, 0.0), ("true-up", "e3", "E3", 400, 100.0)])
+    >>> [(r.held, r.planned, r.change) for r in changes_table(rows, "renewal")]
+    [(350, 400, 'renew 350, add 50')]
     """
-    if purchases.empty:
-        return pd.DataFrame(columns=CHANGE_COLUMNS)
-    rows = []
-    for product, lines in purchases.groupby("product", sort=False):
-        units = lines.groupby("action")["quantity"].sum()
-
+    units: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    costs: dict[str, float] = {}
+    for r in Table.of(purchases):
+        by_action = units.setdefault(r.product, {})
+        by_action[r.action] = by_action.get(r.action, 0) + int(r.quantity)
+        names.setdefault(r.product, r.product_name)
+        costs[r.product] = costs.get(r.product, 0.0) + float(r.annual_cost)
+    rows: list[dict[str, Any]] = []
+    for product, by_action in units.items():
         def total(actions) -> int:
-            return int(sum(units.get(a, 0) for a in actions))
+            return sum(by_action.get(a, 0) for a in actions)
 
         kept = total(KEEPING_ACTIONS)
         held = kept + total(LAPSING_ACTIONS)
         planned = kept + total(ADDING_ACTIONS)
         renew = min(held, planned)
-        rows.append(dict(product=product, product_name=lines["product_name"].iloc[0],
-                         held=held, planned=planned, renew=renew, add=planned - renew,
-                         do_not_renew=held - renew,
-                         annual_cost=float(lines["annual_cost"].sum())))
-    table = pd.DataFrame(rows)
-    table["change"] = [change_text(r.renew, r.add, r.do_not_renew, at)
-                       for r in table.itertuples(index=False)]
-    table = table.sort_values("annual_cost", ascending=False, kind="stable")
-    return table.reset_index(drop=True)[CHANGE_COLUMNS]
+        rows.append(dict(product=product, product_name=names[product], held=held,
+                         planned=planned, change=change_text(renew, planned - renew, held - renew, at),
+                         renew=renew, add=planned - renew, do_not_renew=held - renew,
+                         annual_cost=costs[product]))
+    rows.sort(key=lambda r: -costs[r["product"]])  # stable: equal costs keep the Purchases order
+    return Table.from_dicts(CHANGE_COLUMNS, rows)
 
 
 def change_text(renew: int, add: int, do_not_renew: int, at: str = "now") -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.report.layout import format_table, print_setup, put, wrap_columns
+from planner.table import Table
 
 CHART_TITLE = "Annual cost by product"
 CHART_COLUMNS = ["product_name", "product", "annual_cost"]
@@ -24,14 +24,14 @@ MIN_HEIGHT = 6.0
 ROW_HEIGHT = 0.53  # a default row [cm]
 
 
-def write_cost_chart(ws: Worksheet, changes: pd.DataFrame, money: str) -> int:
+def write_cost_chart(ws: Worksheet, changes: Table, money: str) -> int:
     """Write the cost table (most expensive first) and its chart below it.
 
     Parameters
     ----------
     ws : openpyxl.worksheet.worksheet.Worksheet
         An empty sheet.
-    changes : pandas.DataFrame
+    changes : Table
         :func:`planner.report.changes.changes_table` (sorted by annual cost, descending).
     money : str
         Number format of amounts.
@@ -41,10 +41,10 @@ def write_cost_chart(ws: Worksheet, changes: pd.DataFrame, money: str) -> int:
     int
         Number of bars (products with a cost); 0 when there is nothing to chart.
     """
-    rows = changes[changes["annual_cost"].abs() > 0].reset_index(drop=True)
+    rows = changes.where(lambda r: abs(r.annual_cost) > 0).select(CHART_COLUMNS)
     for col, name in enumerate(CHART_COLUMNS, start=1):
         put(ws, 1, col, name)
-    for row, record in enumerate(rows[CHART_COLUMNS].itertuples(index=False), start=2):
+    for row, record in enumerate(rows.rows, start=2):
         for col, value in enumerate(record, start=1):
             put(ws, row, col, value, money if col == 3 else None)
     count = len(rows)

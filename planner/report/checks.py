@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.results import PURCHASE_COLUMNS
 from planner.report.changes import ADDING_ACTIONS, CHANGE_COLUMNS, KEEPING_ACTIONS, LAPSING_ACTIONS
 from planner.report.layout import Formula, format_table, put
+from planner.table import Table
 
 CHECK_COLUMNS = ["check", "where", "written", "recomputed", "difference", "status"]
 # Largest difference still "ok" [currency].
@@ -171,17 +171,17 @@ def write_checks(ws: Worksheet, checks: list[Check]) -> None:
     format_table(ws, len(checks) + 1, COMMENTS, text_columns=("check",))
 
 
-def months_covered(purchases: pd.DataFrame) -> list[float]:
+def months_covered(purchases: Table) -> list[float]:
     """Months each Purchases row's annual cost pays for (12 unless the plan says less).
 
     Examples
     --------
-    >>> months_covered(pd.DataFrame({"monthly_cost": [10.0, 180.0, 0.0],
-    ...                              "annual_cost": [120.0, 900.0, 0.0]}))
+    >>> months_covered(Table(["monthly_cost", "annual_cost"],
+    ...                      [(10.0, 120.0), (180.0, 900.0), (0.0, 0.0)]))
     [12.0, 5.0, 12.0]
     """
     out = []
-    for monthly, annual in zip(purchases["monthly_cost"], purchases["annual_cost"]):
+    for monthly, annual in zip(purchases.column("monthly_cost"), purchases.column("annual_cost")):
         try:
             months = round(float(annual) / float(monthly), 10) if float(monthly) else 12.0
         except (TypeError, ValueError):

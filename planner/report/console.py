@@ -134,9 +134,9 @@ def _purchases_table(plan: Plan) -> Table:
     table.add_column("product")
     table.add_column("quantity", justify="right")
     table.add_column("unit price", justify="right")
-    total = money(plan.purchases["annual_cost"].sum(), plan.currency)
+    total = money(plan.purchase_rows.total("annual_cost"), plan.currency)
     table.add_column("annual cost", justify="right", footer=total)
-    for r in plan.purchases.itertuples(index=False):
+    for r in plan.purchase_rows:
         table.add_row(Text(str(r.action)), Text(str(r.product)), _count(r.quantity),
                       money(r.unit_price, plan.currency), money(r.annual_cost, plan.currency))
     return table
@@ -148,7 +148,7 @@ def _assignments_table(plan: Plan) -> Table:
     table.add_column("users", justify="right")
     table.add_column("products")
     table.add_column("annual cost / user", justify="right")
-    for r in plan.assignments.itertuples(index=False):
+    for r in plan.assignment_rows:
         table.add_row(Text(str(r.group)), _count(r.users), Text(products_text(r.products)),
                       money(r.annual_cost_per_user, plan.currency))
     return table

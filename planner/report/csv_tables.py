@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner.outputs import atomic_write
 from planner.report.changes import changes_table
 from planner.report.figures import headline_amounts
 from planner.results import PERIOD_COLUMNS, TIMELINE_COLUMNS, Plan, tables_as_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES = ("summary", "changes", "purchases", "assignments", "alternatives", "compliance")
 """The tables written, in this order, as ``<stem>-<table>.csv``."""
@@ -40,13 +42,15 @@ def csv_paths(out: str | os.PathLike, timeline: bool = False) -> list[Path]:
 
 def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     """The plan's tables by name (see :func:`table_names`)."""
+    import pandas as pd
+
     summary = [("status", plan.status), ("planning_point", plan.at),
                ("price_list", plan.price_list), ("currency", plan.currency),
                ("gap", plan.gap), ("input", Path(plan.source_file).name if plan.source_file
                                    else "")]
     summary += [(a.key, a.value) for a in headline_amounts(plan)]
     tables = {"summary": pd.DataFrame(summary, columns=["field", "value"]),
-              "changes": changes_table(plan.purchases, plan.at),
+              "changes": changes_table(plan.purchase_rows, plan.at).frame(),
               "purchases": plan.purchases, "assignments": plan.assignments,
               "alternatives": plan.alternatives, "compliance": plan.compliance}
     if plan.timeline is not None:

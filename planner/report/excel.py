@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -42,7 +41,7 @@ from planner.report.checks import PlanCells, months_covered, plan_checks, write_
 from planner.report.layout import BOLD, COUNT_FORMAT, currency_format, format_table, note, put
 from planner.report.read import TOTAL_LABEL, pass_fail, read_plan
 from planner.report.summary import write_summary
-from planner.report.timeline_sheet import write_timeline
+from planner.table import Table
 
 __all__ = ["SHEET_ORDER", "build_plan_workbook", "read_plan", "write_plan"]
 
@@ -142,37 +141,39 @@ def build_plan_workbook(plan: Plan, org=None) -> Workbook:
     sheets = {title: wb.create_sheet(title) for title in SHEET_ORDER}
     wb.remove(wb.active)
     money = currency_format(plan.currency)
-    changes = changes_table(plan.purchases, plan.at)
+    changes = changes_table(plan.purchase_rows, plan.at)
     cells = PlanCells()
     cells.changes_rows = _write_changes(sheets["Changes"], changes, money)
     cells.purchases_rows, cells.purchases_total_row = _write_purchases(
-        sheets["Purchases"], plan.purchases, money)
+        sheets["Purchases"], plan.purchase_rows, money)
     write_cost_chart(sheets["Cost by product"], changes, money)
     cells.chart_rows = {ws_row[1].value: ws_row[1].row
                         for ws_row in sheets["Cost by product"].iter_rows(min_row=2, max_col=3)
                         if ws_row[1].value is not None}
-    for title, frame, columns in (("Assignments", plan.assignments, ASSIGNMENT_COLUMNS),
-                                  ("Alternatives", plan.alternatives, ALTERNATIVE_COLUMNS)):
+    for title, table, columns in (("Assignments", plan.assignment_rows, ASSIGNMENT_COLUMNS),
+                                  ("Alternatives", plan.alternative_rows, ALTERNATIVE_COLUMNS)):
         ws = sheets[title]
-        format_table(ws, _write_frame(ws, frame, columns, money), text_columns=TEXT_COLUMNS[title])
-    _write_compliance(sheets["Compliance"], plan.compliance)
+        format_table(ws, _write_table(ws, table, columns, money), text_columns=TEXT_COLUMNS[title])
+    _write_compliance(sheets["Compliance"], plan.compliance_rows)
     copied = tuple(ws.title for ws in write_input_sheets(wb, org)) if org is not None else ()
     for title in copied:
         wb[title].sheet_properties.tabColor = "808080"
     cells.summary_rows = write_summary(sheets["Summary"], plan, money, org, copied)
     write_checks(sheets["Checks"], plan_checks(cells))
     if plan.timeline is not None:
+        from planner.report.timeline_sheet import write_timeline  # pandas: timelines only
+
         write_timeline(wb.create_sheet("Timeline", index=1), plan.timeline, money)
     wb.active = 0
     return wb
 
 
-def _write_frame(ws: Worksheet, frame: pd.DataFrame, columns: list[str], money: str) -> int:
-    """Header and rows of ``frame`` in ``columns`` order; returns the last row written."""
+def _write_table(ws: Worksheet, table: Table, columns: list[str], money: str) -> int:
+    """Header and rows of ``table`` in ``columns`` order; returns the last row written."""
     for col, name in enumerate(columns, start=1):
         put(ws, 1, col, name)
-    body = tables_as_text(frame.reindex(columns=columns))
-    for row, record in enumerate(body.itertuples(index=False), start=2):
+    body = tables_as_text(table.select(columns))
+    for row, record in enumerate(body.rows, start=2):
         for col, (name, value) in enumerate(zip(columns, record), start=1):
             put(ws, row, col, value, _column_format(name, money))
     return len(body) + 1
@@ -192,38 +193,35 @@ def _write_total(ws: Worksheet, row: int, columns: list[str], totals: dict[str, 
         put(ws, row, columns.index(name) + 1, value, money).font = BOLD
 
 
-def _write_purchases(ws: Worksheet, frame: pd.DataFrame,
+def _write_purchases(ws: Worksheet, table: Table,
                      money: str) -> tuple[dict[int, float], int]:
     """Purchases with a TOTAL row; returns {Excel row: months paid} and the TOTAL row."""
-    last = _write_frame(ws, frame, PURCHASE_COLUMNS, money)
-    months = dict(zip(range(2, last + 1), months_covered(frame)))
+    last = _write_table(ws, table, PURCHASE_COLUMNS, money)
+    months = dict(zip(range(2, last + 1), months_covered(table)))
     annual_col = PURCHASE_COLUMNS.index("annual_cost") + 1
     for row, paid in months.items():
         if paid != 12:
             ws.cell(row=row, column=annual_col).comment = note(PART_YEAR)
     total_row = last + 1
     _write_total(ws, total_row, PURCHASE_COLUMNS,
-                 {name: float(frame[name].sum()) if len(frame) else 0.0
-                  for name in ("monthly_cost", "annual_cost")}, money)
+                 {name: table.total(name) for name in ("monthly_cost", "annual_cost")}, money)
     format_table(ws, last, text_columns=TEXT_COLUMNS["Purchases"])
     return months, total_row
 
 
-def _write_changes(ws: Worksheet, changes: pd.DataFrame, money: str) -> dict[str, int]:
+def _write_changes(ws: Worksheet, changes: Table, money: str) -> dict[str, int]:
     """The Changes table with a TOTAL annual cost; returns product -> Excel row."""
-    last = _write_frame(ws, changes, CHANGE_COLUMNS, money)
-    _write_total(ws, last + 1, CHANGE_COLUMNS,
-                 {"annual_cost": float(changes["annual_cost"].sum()) if len(changes) else 0.0},
-                 money)
+    last = _write_table(ws, changes, CHANGE_COLUMNS, money)
+    _write_total(ws, last + 1, CHANGE_COLUMNS, {"annual_cost": changes.total("annual_cost")}, money)
     format_table(ws, last, CHANGE_COMMENTS, text_columns=TEXT_COLUMNS["Changes"])
-    return {product: row for row, product in enumerate(changes["product"], start=2)}
+    return {product: row for row, product in enumerate(changes.column("product"), start=2)}
 
 
-def _write_compliance(ws: Worksheet, frame: pd.DataFrame) -> None:
+def _write_compliance(ws: Worksheet, table: Table) -> None:
     """The audit's checks with ``passed`` shown as PASS / FAIL."""
-    shown = frame.reindex(columns=COMPLIANCE_COLUMNS).copy()
-    shown["passed"] = shown["passed"].map(pass_fail)
-    last = _write_frame(ws, shown, COMPLIANCE_COLUMNS, money="")
+    shown = table.select(COMPLIANCE_COLUMNS)
+    shown = shown.with_columns(passed=[pass_fail(p) for p in shown.column("passed")])
+    last = _write_table(ws, shown, COMPLIANCE_COLUMNS, money="")
     column = COMPLIANCE_COLUMNS.index("passed") + 1
     for row in range(2, last + 1):
         cell = ws.cell(row=row, column=column)

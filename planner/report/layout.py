@@ -12,8 +12,6 @@ import math
 import textwrap
 from typing import Any, Iterable
 
-import numpy as np
-import pandas as pd
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.outputs import allow_formula
+from planner.table import scalar
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 COUNT_FORMAT = "#,##0"
@@ -62,7 +61,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any,
     row, column : int
         1-based cell position.
     value : Any
-        A :class:`Formula` is written as a formula; NaN and ``pd.NA`` become blank;
+        A :class:`Formula` is written as a formula; None, NaN and pandas' NA become blank;
         numpy scalars become Python numbers.
     number_format : str, optional
         Excel number format of the cell.
@@ -73,7 +72,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any,
         The written cell.
     """
     cell = ws.cell(row=row, column=column)
-    cell.value = plain(value)
+    cell.value = scalar(value)
     if isinstance(value, Formula):
         allow_formula(cell)
     elif isinstance(cell.value, str):
@@ -82,19 +81,6 @@ def put(ws: Worksheet, row: int, column: int, value: Any,
     if number_format:
         cell.number_format = number_format
     return cell
-
-
-def plain(value: Any) -> Any:
-    """A value openpyxl can store: Python scalars, None for missing."""
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.generic):
-        value = value.item()
-    try:
-        missing = pd.isna(value)
-    except (TypeError, ValueError):
-        return value
-    return None if missing is True else value
 
 
 def style_header(ws: Worksheet, comments: dict[str, str] | None = None, row: int = 1,

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError, Issue
 from planner.results import ALTERNATIVE_COLUMNS, ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, \
     PURCHASE_COLUMNS
 from planner.input.sheets import normalise, open_workbook, read_table
-from planner.report.layout import plain
+from planner.table import scalar
 from planner.report.summary import SUMMARY_HEADER, SUMMARY_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_COLUMNS = {
     "Purchases": PURCHASE_COLUMNS,
@@ -45,7 +46,7 @@ OPTIONAL_SHEETS = frozenset({"Alternatives", "Compliance"})
 
 def pass_fail(value: Any) -> str | None:
     """``PASS`` or ``FAIL`` for a compliance flag (bool or text); None when blank."""
-    if plain(value) is None:
+    if scalar(value) is None:
         return None
     if isinstance(value, str):
         return "PASS" if value.strip().upper() in {"PASS", "TRUE", "Y", "YES"} else "FAIL"
@@ -92,6 +93,8 @@ def read_plan(path: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 
 def _read_sheet(wb, file: str, title: str, issues: list[Issue]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = TABLE_COLUMNS[title]
     required = REQUIRED_COLUMNS[title]
     optional = [c for c in columns if c not in required]
@@ -108,6 +111,8 @@ def _read_sheet(wb, file: str, title: str, issues: list[Issue]) -> pd.DataFrame:
 
 
 def _to_numbers(values: pd.Series, table, column: str, issues: list[Issue]) -> pd.Series:
+    import pandas as pd
+
     numbers = pd.to_numeric(values, errors="coerce")
     for row in values.index[values.notna() & numbers.isna()]:
         issues.append(table.issue(f"'{values[row]}' is not a number", row, column))
@@ -115,6 +120,8 @@ def _to_numbers(values: pd.Series, table, column: str, issues: list[Issue]) -> p
 
 
 def _read_summary(wb, file: str, issues: list[Issue]) -> pd.DataFrame:
+    import pandas as pd
+
     table = read_table(wb, file, "summary", list(SUMMARY_HEADER), [], issues)
     keys = {normalise(label): key for key, label in SUMMARY_LABELS.items()}
     records = [] if table is None else [

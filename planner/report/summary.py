@@ -147,7 +147,7 @@ def _notes(plan: Plan, org, input_sheets: tuple[str, ...]) -> list[tuple[str, st
                       f"{source or 'the inputs'}, so this file stands alone (planner validate "
                       "and planner solve read it as an organization workbook)."))
     notes += [("note", text) for text in plan.messages]
-    total = float(plan.purchases["annual_cost"].sum()) if len(plan.purchases) else 0.0
+    total = plan.purchase_rows.total("annual_cost")
     if abs(total - plan.annual_cost) > 0.01:
         notes.append(("note", f"The Purchases total ({total:,.2f}) differs from the solver's "
                               f"annual cost ({plan.annual_cost:,.2f})."))

@@ -208,7 +208,7 @@ def test_the_check_alone_rejects_its_plan(name):
 
 
 def test_the_compliance_table_has_one_row_per_check_and_names_the_breach():
-    table = compliance_table(holding_groups().violations())
+    table = compliance_table(holding_groups().violations()).frame()
     assert list(table["check"]) == list(CHECKS)
     row = table.set_index("check").loc["holding_groups"]
     assert not row["passed"] and row["detail"].startswith("m365_e3: 12 units used")

@@ -64,13 +64,20 @@ def test_cold_solve_writes_what_the_library_writes(scenario, tmp_path):
     assert _cells(cold) == _cells(warm)
 
 
-def test_solve_json_imports_neither_rich_nor_the_terminal_summary(tmp_path):
+def test_solve_json_imports_neither_pandas_nor_rich_nor_the_terminal_summary(tmp_path):
     code, modules = _imported_by(["solve", str(ROOT / "scenarios" / "contoso.xlsx"), "-o",
                                   str(tmp_path / "plan.xlsx"), "--json"], tmp_path)
     assert code == 0
-    assert "rich" not in _top(modules)
+    assert not _top(modules) & {"pandas", "rich"}
     assert "planner.report.console" not in modules
     assert not {m for m in modules if m.startswith(("planner.importer", "planner.roles"))}
+
+
+def test_solve_with_its_terminal_summary_does_not_import_pandas(tmp_path):
+    code, modules = _imported_by(["solve", str(ROOT / "scenarios" / "contoso.xlsx"), "-o",
+                                  str(tmp_path / "plan.xlsx")], tmp_path)
+    assert code == 0
+    assert "rich" in _top(modules) and "pandas" not in _top(modules)
 
 
 def test_import_planner_alone_loads_no_heavy_package():

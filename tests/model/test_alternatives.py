@@ -33,6 +33,7 @@ from planner.model.extract import unlicensed_users
 from planner.model.options import enumerate_options
 from planner.model.program import build_model
 from planner.model.solver import solve
+from planner.table import Table
 from org_builders import draw_groups
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,10 +81,10 @@ def solved(inputs, at="now", solver="cbc"):
     return m, float(pulp.value(m.problem.objective))
 
 
-def answers(frame) -> list[tuple]:
-    """The answer columns, row by row, a missing cost as None."""
+def answers(table) -> list[tuple]:
+    """The answer columns, row by row, a missing cost as None (a Table or a DataFrame)."""
     clean = lambda v: None if isinstance(v, float) and v != v else v  # noqa: E731
-    return [tuple(clean(v) for v in r) for r in frame[ANSWER].itertuples(index=False)]
+    return [tuple(clean(v) for v in r) for r in Table.of(table, ANSWER).rows]
 
 
 def _ties(frame) -> set[str]:
@@ -94,6 +95,7 @@ def _ties(frame) -> set[str]:
 
 
 def agrees_with_the_old_loop(m, base, new, solver="cbc"):
+    new = Table.of(new).frame()
     values = [v.varValue for v in m.variables]
     old = today_alternatives(m, base, solver, None, 4)  # a rank more, to see ties at the last rank
     for v, value in zip(m.variables, values):  # that loop leaves its last re-solve's values behind
@@ -126,7 +128,7 @@ def test_generated_organizations_do_have_separable_groups():
     m, base = solved(inputs)
     assert set(separable_groups(m)) == {0, 1}
     fast = alternatives(m, base, "cbc", None, 3)
-    assert set(fast["note"]) == {"the group's next cheapest choice; the rest of the plan is unchanged "
+    assert set(fast.column("note")) == {"the group's next cheapest choice; the rest of the plan is unchanged "
                                  "(it shares no holding, cap or platform rule)"}
     assert answers(fast) == answers(alternatives(m, base, "cbc", None, 3, shortcut=False))
 
@@ -230,7 +232,7 @@ def test_a_tie_goes_to_the_first_product_tuple(solver, shortcut):
     override = PriceOverride(target, (prices.buy_price(target) or 0) - gap)
     tied = dataclasses.replace(inputs, prices=(override,))
     m, base = solved(tied, "now", solver)
-    frame = alternatives(m, base, solver, None, 3, shortcut=shortcut)
+    frame = alternatives(m, base, solver, None, 3, shortcut=shortcut).frame()
     go = m.options.groups[0]
     order = tie_order(go.bundles)
     extras = list(frame["extra_annual_cost"])
@@ -258,7 +260,7 @@ def test_the_deadline_skips_groups_or_raises(scenario_path):
     m, base = solved(read_org(scenario_path("trey_research")), "renewal")
     spent = Deadline(0.0)
     skipped: list[str] = []
-    frame = alternatives(m, base, "cbc", spent, 3, skipped)
+    frame = alternatives(m, base, "cbc", spent, 3, skipped).frame()
     resolved = [go.group.name for gi, go in enumerate(m.options.groups) if gi not in separable_groups(m)
                 and any(g == gi for (g, _) in m.col_users if (m.users[g, _].value() or 0) > 0.5)]
     assert resolved and set(skipped) == set(resolved)

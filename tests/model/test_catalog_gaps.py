@@ -181,9 +181,7 @@ GAP_NEEDS = ["teams", "mailbox", "teams_phone", "teams_premium", "power_bi_pro",
 
 
 def _gap_catalog():
-    import dataclasses
-    items = {k: v for k, v in CATALOG.items.items() if k in GAP_UNIVERSE}
-    return dataclasses.replace(CATALOG, items=items, products=CATALOG.products.loc[list(items)])
+    return CATALOG.only(GAP_UNIVERSE)
 
 
 GAP_CATALOG = _gap_catalog()

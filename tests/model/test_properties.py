@@ -34,9 +34,7 @@ SETTINGS = settings(max_examples=int(__import__("os").environ.get("PLANNER_PROPE
 
 
 def small_catalog():
-    full = load_catalog()
-    items = {k: v for k, v in full.items.items() if k in UNIVERSE}
-    return dataclasses.replace(full, items=items, products=full.products.loc[list(items)])
+    return load_catalog().only(UNIVERSE)
 
 
 CATALOG = small_catalog()

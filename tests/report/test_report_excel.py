@@ -22,6 +22,7 @@ from planner.results import (
     Plan,
 )
 from planner.input.validate import read_org
+from planner.table import Table
 
 SHEETS = list(SHEET_ORDER)
 INPUT_SHEETS = ["Organization", "Groups", "Holdings", "Prices"]
@@ -66,7 +67,10 @@ def make_plan(**overrides) -> Plan:
         solve_seconds=0.42, messages=["Prices from us-list-2026-07."],
     )
     fields.update(overrides)
-    return Plan(**fields)
+    names = {"purchases": "purchase_rows", "assignments": "assignment_rows",
+             "alternatives": "alternative_rows", "compliance": "compliance_rows"}
+    tables = {rows: Table.of(fields.pop(name)) for name, rows in names.items() if name in fields}
+    return Plan(**fields, **tables)
 
 
 def make_org(**changes) -> OrgInputs:
