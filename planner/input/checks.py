@@ -3,7 +3,8 @@
 Each check returns warnings (:class:`~planner.errors.Issue` with severity ``warning``)
 located on the cell they are about: a renewal date already past, holdings that ended
 before the planning date, more work devices per user than per-user install rights cover,
-an Enterprise Agreement below its minimum size. They never stop a plan;
+an Enterprise Agreement below its minimum size, a ``holds_with_teams_suite`` of N beside
+a with-Teams suite on the Holdings sheet. They never stop a plan;
 ``planner validate --strict`` and ``planner solve --strict`` turn them into errors.
 The thresholds are catalog data, each with its source: the install limits of
 ``capabilities.csv`` and, in ``rules/platform.csv``, ``ea_minimum_size`` and
@@ -34,6 +35,28 @@ def check_renewal_in_past(org: Organization, where: "OrgSheet") -> list[Issue]:
                         f"renewal_date {org.renewal_date.isoformat()} is before as_of "
                         f"{org.as_of.isoformat()}: that renewal is in the past",
                         "give the next renewal (anniversary or end of term)", WARNING)]
+
+
+def check_with_teams_answer(org: Organization, where: "OrgSheet", holdings: tuple[Holding, ...],
+                            catalog: Catalog) -> list[Issue]:
+    """A warning when ``holds_with_teams_suite`` is N but Holdings lists a with-Teams suite.
+
+    The answer decides (the plan may renew and add seats to the held suite, and buys no
+    other with-Teams suite), but a customer who holds one may also move to another
+    (E3 to E5 with Teams), so the two are worth reconciling.
+    """
+    suites = catalog.sales_rules.get("with_teams_existing_customers", (frozenset(),))[0]
+    held = [h for h in holdings if h.product in suites]
+    if org.holds_with_teams_suite is not False or not held:
+        return []
+    listed = ", ".join(h.product + (f" (row {h.row})" if h.row else "") for h in held)
+    kind = "a with-Teams suite" if len(held) == 1 else "with-Teams suites"
+    return [where.issue("holds_with_teams_suite",
+                        f"holds_with_teams_suite is N, but Holdings lists {listed}, {kind}; "
+                        "the plan buys no other with-Teams suite (no move to another suite "
+                        "with Teams)",
+                        "answer Y if these are with-Teams subscriptions, or hold the (no Teams) "
+                        "product ids if they are not", WARNING)]
 
 
 def check_ended_holdings(table: Table | None, holdings: tuple[Holding, ...],

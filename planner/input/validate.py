@@ -29,7 +29,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, Valida
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
 from planner.input.checks import (check_agreement_size, check_counts, check_device_rights,
-                                  check_ended_holdings, check_renewal_in_past)
+                                  check_ended_holdings, check_renewal_in_past, check_with_teams_answer)
 from planner.input.dates import to_date
 from planner.input.organization import Group, Growth, Holding, Organization, OrgInputs, PriceOverride
 from planner.input.sheets import Table, normalise
@@ -748,6 +748,7 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
     if holding_table is not None:
         issues += check_sa_backing(holding_table, holdings, catalog)
     issues += check_ended_holdings(holding_table, holdings, org, catalog)
+    issues += check_with_teams_answer(org, where, holdings, catalog)
     issues += check_device_rights(group_table, groups, catalog)
     issues += check_agreement_size(org, where, groups, catalog)
     issues += check_counts(group_table, groups, holding_table, holdings)

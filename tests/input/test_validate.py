@@ -445,6 +445,17 @@ def test_holdings_ended_at_as_of_warn(tmp_path):
         "renewal (update ends if the term was renewed)")
 
 
+@pytest.mark.parametrize("answer, warned", [("N", True), ("Y", False), (None, False)])
+def test_answering_no_with_teams_suite_beside_a_held_one_warns(tmp_path, answer, warned):
+    changes = [] if answer is None else [row("Organization", ["holds_with_teams_suite", answer])]
+    found = warnings_of(tmp_path, *changes)
+    expected = ("org.xlsx, sheet Organization, row 9, column value: holds_with_teams_suite is N, "
+                "but Holdings lists m365_e3 (row 2), a with-Teams suite; the plan buys no other "
+                "with-Teams suite (no move to another suite with Teams) (answer Y if these are "
+                "with-Teams subscriptions, or hold the (no Teams) product ids if they are not)")
+    assert found == ((expected,) if warned else ())
+
+
 def test_a_perpetual_licence_without_sa_never_ends(tmp_path):
     past = cell("Holdings", 3, "ends", "2026-03-31")
     no_sa = cell("Holdings", 3, "sa", "N")
