@@ -28,10 +28,15 @@ PR_SET_PDEATHSIG = 1
 
 
 def _libc():
+    # The process's own symbols include the C library's on Linux and macOS (dlopen(NULL));
+    # ctypes.util.find_library would run ldconfig, a child process, on every start.
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    except OSError:  # no C library to call: the guards that need it are skipped
-        return None
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):
+        try:
+            return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        except OSError:  # no C library to call: the guards that need it are skipped
+            return None
 
 
 _LIBC = _libc()
