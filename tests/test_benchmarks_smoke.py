@@ -90,3 +90,10 @@ def test_per_user_optimum_with_a_platform_step_up(catalog):
     best = plan(org, alternatives=False, catalog=catalog)
     per_user = solve_per_user(org, catalog)
     assert per_user.objective == pytest.approx(_avoidable(best), abs=0.01)
+
+
+def test_the_robustness_benchmark_agrees_on_its_quick_organization(capsys):
+    from benchmarks.robustness import main
+
+    assert main(["--quick"]) == 0
+    assert "flags agree: True" in capsys.readouterr().out

@@ -18,6 +18,7 @@ changes no product's availability) share everything but the objective:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -51,15 +52,20 @@ class PriceSweep:
         ``discount_pct``, ``price_list``) and share :func:`price_signature`.
     catalog : Catalog
     at : {"now", "renewal"}
+    pricings : sequence of Pricing, optional
+        The pricing of each point, when it is not the organization's own (the robustness
+        check scales estimated catalog prices: ``Pricing.for_plan(..., scale)``).
 
     ``feasible`` is False when some group has no compliant bundle at all; :meth:`plan` is
     then not to be used (:func:`planner.plan` names the shortfalls).
     """
 
-    def __init__(self, points: Sequence[OrgInputs], catalog: Catalog, at: str):
+    def __init__(self, points: Sequence[OrgInputs], catalog: Catalog, at: str,
+                 pricings: Sequence[Pricing] | None = None):
         self.points = list(points)
         self.catalog, self.at = catalog, at
-        self.pricings = [Pricing.for_plan(inputs, catalog, at) for inputs in self.points]
+        self.pricings = (list(pricings) if pricings is not None
+                         else [Pricing.for_plan(inputs, catalog, at) for inputs in self.points])
         first = self.points[0]
         options = enumerate_options(first, catalog, self.pricings[0], also=self.pricings[1:])
         self.feasible = not any(go.shortfalls for go in options.groups)
@@ -68,7 +74,11 @@ class PriceSweep:
         self.reduced = (build_model(first, self.reduction.options, self.pricings[0], catalog)
                         if self.reduction.merges else self.model)
         self._plans = Resolver(self.reduced.matrix)
-        self._quo = Resolver(self.reduced.matrix, self._status_quo_bounds())
+
+    @cached_property
+    def _quo(self) -> Resolver:
+        """The merged model restricted to the status quo (made when a plan first needs it)."""
+        return Resolver(self.reduced.matrix, self._status_quo_bounds())
 
     def _status_quo_bounds(self) -> dict[int, float]:
         """Upper bound 0 on the merged model's bundles the status quo does not allow.
@@ -111,6 +121,20 @@ class PriceSweep:
         if x is not None:
             full = spread(x, self.reduced, m, self.reduction) if self.reduction.merges else x
         return status_quo_from(m, full)
+
+    def solved(self, k: int, solver: str | None = None, time_limit=None) -> PlanningModel | None:
+        """The full model with the optimum at point ``k`` loaded (None without a plan).
+
+        Only the optimization: no extraction, baseline or audit (the robustness check
+        reads which bundles each group uses).
+        """
+        self._at_point(k)
+        outcome, x = self._plans.solve(self._costs(objective_terms(self.reduced)), solver,
+                                       Deadline.of(time_limit))
+        if x is None or outcome.status not in ("optimal", "feasible"):
+            return None
+        self._load(x)
+        return self.model
 
     def plan(self, k: int, solver: str | None = None, time_limit: float | None = None) -> Plan:
         """The plan at point ``k``, as :func:`planner.plan` with ``alternatives=False`` gives it.
