@@ -21,8 +21,6 @@ from planner.model.program import MONTHS, PlanningModel, build_model, unlicensed
 from planner.model.timeline import Line, TimelineModel, build_timeline, line_end
 from planner.results import PERIOD_COLUMNS, TIMELINE_ACTIONS, TIMELINE_COLUMNS
 
-EPS = 1e-6
-
 
 def units(var) -> int:
     """A solved integer variable's value (0 for None)."""
