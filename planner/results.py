@@ -170,8 +170,9 @@ class Timeline:
 class FrameView:
     """A Plan attribute that shows one of its :class:`Table` fields as a DataFrame.
 
-    Reading it builds (once) and returns the DataFrame; assigning a DataFrame or a Table
-    replaces the rows; None stays None (a table that was not computed).
+    Reading it builds (once) and returns the DataFrame; assigning a Table replaces the
+    rows, assigning a DataFrame makes that frame the table (later edits to it count);
+    None stays None (a table that was not computed).
     """
 
     def __init__(self, rows: str, doc: str):
@@ -185,7 +186,9 @@ class FrameView:
         return None if table is None else table.frame()
 
     def __set__(self, plan, value) -> None:
-        setattr(plan, self.rows, None if value is None else Table.of(value))
+        if value is not None and not isinstance(value, Table):
+            value = Table.backed_by(value)
+        setattr(plan, self.rows, value)
 
 
 @dataclass

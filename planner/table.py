@@ -112,6 +112,13 @@ class Table:
         return cls(list(frame.columns), frame.astype(object).itertuples(index=False, name=None))
 
     @classmethod
+    def backed_by(cls, frame: pd.DataFrame) -> Table:
+        """A table whose frame is ``frame`` itself: later edits to it are the table's."""
+        table = cls(list(frame.columns))
+        table._frame = frame
+        return table
+
+    @classmethod
     def of(cls, value: Table | pd.DataFrame, columns: Sequence[str] | None = None) -> Table:
         """``value`` as a Table: a Table as it is, a DataFrame by :meth:`from_frame`.
 

@@ -83,3 +83,17 @@ def test_scalar_gives_what_a_cell_holds():
     assert scalar(pd.Timestamp("2027-06-30")).year == 2027
     assert scalar(pd.NaT) is None and scalar(np.float64("nan")) is None
     assert scalar(("a", "b")) == ("a", "b")
+
+
+def test_a_plan_table_is_its_dataframe_once_read_or_assigned():
+    import planner
+    from planner.examples import tiny_org
+
+    plan = planner.plan(tiny_org(), alternatives=False)
+    plan.purchases.loc[0, "note"] = "checked by finance"
+    assert plan.purchase_rows.column("note")[0] == "checked by finance"
+    assert plan.to_json()["purchases"][0]["note"] == "checked by finance"
+    frame = plan.assignments.copy()
+    plan.assignments = frame
+    frame.loc[0, "users"] = 1
+    assert plan.assignments is frame and plan.assignment_rows.column("users")[0] == 1
