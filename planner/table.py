@@ -143,10 +143,6 @@ class Table:
 
     __hash__ = None  # type: ignore[assignment]  # mutable rows
 
-    def dicts(self) -> list[dict[str, Any]]:
-        """Each row as a dict of column to value."""
-        return [dict(zip(self.columns, r)) for r in self.rows]
-
     def column(self, name: str) -> list[Any]:
         """The values of one column, top to bottom (KeyError for an unknown column)."""
         i = self._index(name)

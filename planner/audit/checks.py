@@ -618,7 +618,7 @@ def _arithmetic(plan: PlanUnderAudit) -> Iterator[tuple]:
         if abs(12 * monthly - float(r.annual_cost)) > TOLERANCE * 12:
             yield (scope, f"annual_cost is {float(r.annual_cost):,.2f}, expected 12 x "
                    f"{monthly:,.2f} = {12 * monthly:,.2f}", row, "annual_cost")
-    total = sum(float(x) for x in plan.purchases.column("annual_cost"))
+    total = plan.purchases.total("annual_cost")
     if plan.annual_cost is not None and abs(total - plan.annual_cost) > 1:
         yield "total", (f"the plan's annual cost is {plan.annual_cost:,.2f}, expected the sum of "
                         f"the purchases, {total:,.2f}")

@@ -242,6 +242,10 @@ class Catalog:
     def _need_set(self) -> frozenset[str]:
         return frozenset(self.need_ids)
 
+    def is_need(self, token: str) -> bool:
+        """True when ``token`` is a need id (a capability; profiles are not needs)."""
+        return token in self._need_set
+
     @functools.cached_property
     def products(self) -> pd.DataFrame:
         """One row per product, indexed by id (the raw columns of products.csv)."""
@@ -355,7 +359,7 @@ class Catalog:
             return self._expanded[key]
         wanted: set[str] = set()
         for token in key:
-            if token in self._need_set:
+            if self.is_need(token):
                 wanted.add(token)
             elif token in self.profiles:
                 wanted.update(self.profiles[token])

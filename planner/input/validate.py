@@ -442,7 +442,7 @@ def check_needs(table: Table, rows: list[tuple[int, Row]], catalog: Catalog) -> 
 
 def _need_id(token: str, catalog: Catalog) -> str | None:
     key = token.strip().lower()
-    return key if key in catalog.need_ids or key in catalog.profiles else None
+    return key if catalog.is_need(key) or key in catalog.profiles else None
 
 
 def _product_ids(catalog: Catalog) -> dict[str, str]:

@@ -22,10 +22,9 @@ from collections.abc import Callable
 from planner.catalog.load import Catalog
 from planner.errors import NoCompliantPlan
 from planner.input.organization import OrgInputs
-from planner.model.program import build_model
+from planner.model.program import PlanningModel, build_model
 from planner.model.options import enumerate_options
 from planner.catalog.pricing import Pricing
-from planner.model.program import PlanningModel
 from planner.model.reprice import PriceSweep
 from planner.model.solver import solve_model
 from planner.results import ROBUSTNESS_COLUMNS
