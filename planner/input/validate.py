@@ -1,9 +1,9 @@
 """Raw workbook rows to a validated :class:`~planner.input.organization.OrgInputs`, or every problem.
 
 Each sheet's columns are declared once, in :data:`planner.input.workbook.SHEETS` (and
-``FIELDS``); the pydantic row models here (``GroupRow``, ``HoldingRow``, ``PriceRow``,
-``GrowthRow``, ``OrganizationFields``) are generated from that specification by
-:func:`row_model`, giving each column the converter its ``rule`` names (:data:`RULE_TYPES`),
+``FIELDS``); the row models here (``GroupRow``, ``HoldingRow``, ``PriceRow``,
+``GrowthRow``, ``OrganizationFields``, each a :class:`RowModel`) are made from that
+specification, giving each column the converter its ``rule`` names (:data:`RULE_CONVERTERS`),
 and convert Excel cells robustly (``12.0`` is 12; text is stripped; TRUE in a number column
 is an error). Rules that need the catalog or span rows and sheets are small ``check_*``
 functions returning ``list[Issue]``. :func:`read_org` and :func:`org_from_frames` run them
@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import math
 import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Generic, TypeVar
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
+from typing import TYPE_CHECKING, Any, Callable
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.errors import InputError, Issue
@@ -144,142 +140,154 @@ def _id_list(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in LIST_SEPARATORS.split(str(value)) if p.strip()))
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Count = Annotated[int, BeforeValidator(_whole(0))]
-Positive = Annotated[int, BeforeValidator(_whole(1))]
-Amount = Annotated[float, BeforeValidator(_amount)]
-Percent = Annotated[float, BeforeValidator(_percent)]
-Rate = Annotated[float, BeforeValidator(_rate)]
-Fraction = Annotated[float, BeforeValidator(_fraction)]
-Currency = Annotated[str, BeforeValidator(_currency)]
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Day = Annotated[date, BeforeValidator(to_date)]
-IdList = Annotated[tuple[str, ...], BeforeValidator(_id_list)]
-RULE_TYPES: dict[str, Any] = {
-    "text": Text, "count": Count, "positive": Positive, "money": Amount, "percent": Percent,
-    "rate": Rate, "fraction": Fraction, "currency": Currency, "yes_no": YesNo, "date": Day,
-    "needs": IdList, "product": Text, "group": Text, "price_list": Text,
-    **{rule: Annotated[str, BeforeValidator(_choice(values))] for rule, values in CHOICES.items()},
+def _converted(rule: str) -> Callable[[Any], Any]:
+    """The converter of a column ``rule``: an enumeration's values, else :data:`RULE_CONVERTERS`."""
+    return _choice(CHOICES[rule]) if rule in CHOICES else RULE_CONVERTERS[rule]
+
+
+RULE_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "text": _text, "count": _whole(0), "positive": _whole(1), "money": _amount,
+    "percent": _percent, "rate": _rate, "fraction": _fraction, "currency": _currency,
+    "yes_no": _yes_no, "date": to_date, "needs": _id_list, "product": _text, "group": _text,
+    "price_list": _text,
 }
-"""Column rule (:attr:`planner.input.workbook.Column.rule`) -> the type its cells convert to."""
+"""Column rule (:attr:`planner.input.workbook.Column.rule`) -> the converter of its cells
+(the enumerations of :data:`planner.input.workbook.CHOICES` convert to one of their values).
+
+A converter takes a non-blank cell and returns the value, or raises ``ValueError`` with
+the message the user sees."""
 
 
 # ------------------------------------------------------------------ column spec
 
-class Row(BaseModel):
-    """Base of the row models: one field per column, its type converts the cell.
+class Row:
+    """Base of the converted rows: one attribute per column of the sheet, in its order.
 
-    Rows are built by :func:`convert`, cell by cell, so a blank cell takes the field's
-    default and a bad cell is reported without hiding the checks on the others.
+    Rows are built by :func:`convert`, cell by cell, so a blank cell takes the column's
+    default and a bad cell is reported (and left None) without hiding the checks on the
+    others. Each row type is a frozen dataclass made by :class:`RowModel`.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
     if TYPE_CHECKING:
-        # The fields are generated from the column specification (:func:`row_model`).
+        # The attributes are generated from the column specification (:class:`RowModel`).
         def __getattr__(self, name: str) -> Any: ...
 
 
-def row_model(name: str, columns: tuple[Column, ...], doc: str) -> type[Row]:
-    """A row model with one field per column of the specification, in its order.
+class RowModel:
+    """A sheet's (or the Organization fields') columns and the row type they convert to.
 
-    Each field is typed by its column's rule (:data:`RULE_TYPES`); a column whose ``value``
-    is :data:`~planner.input.workbook.REQUIRED` is a required field, any other defaults to
-    its ``value`` (and also accepts None when that is the default).
+    Parameters
+    ----------
+    name : str
+        Name of the row type (``GroupRow``).
+    columns : tuple of Column
+        The specification (:data:`planner.input.workbook.SHEETS`, ``FIELDS``): each column
+        is converted by its ``rule`` (:data:`RULE_CONVERTERS`); one whose ``value`` is
+        :data:`~planner.input.workbook.REQUIRED` is required, any other defaults to ``value``.
+    doc : str
+        Docstring of the row type.
     """
-    fields: dict[str, Any] = {}
-    for c in columns:
-        typed = RULE_TYPES[c.rule]
-        fields[c.name] = ((typed, ...) if c.required
-                          else (typed | None if c.value is None else typed, c.value))
-    model = create_model(name, __base__=Row, __module__=__name__, **fields)
-    model.__doc__ = doc
-    return model
+
+    def __init__(self, name: str, columns: tuple[Column, ...], doc: str) -> None:
+        self.name = name
+        self.columns: dict[str, Column] = {c.name: c for c in columns}
+        self.converters: dict[str, Callable[[Any], Any]] = {
+            c.name: _converted(c.rule) for c in columns}
+        self.row_type: type[Row] = dataclasses.make_dataclass(
+            name, list(self.columns), bases=(Row,), frozen=True)
+        self.row_type.__module__, self.row_type.__doc__ = __name__, doc
+
+    @property
+    def required(self) -> list[str]:
+        """Names of the columns every row must fill in."""
+        return [name for name, c in self.columns.items() if c.required]
+
+    def __repr__(self) -> str:
+        return f"RowModel({self.name!r}, {list(self.columns)})"
 
 
-OrganizationFields = row_model("OrganizationFields", FIELDS,
-                               "The Organization sheet's fields (one ``field``, ``value`` row each).")
-GroupRow = row_model("GroupRow", SHEETS["groups"].columns, "One Groups row: a persona.")
-HoldingRow = row_model("HoldingRow", SHEETS["holdings"].columns,
-                       "One Holdings row: licences already owned or subscribed.")
-PriceRow = row_model("PriceRow", SHEETS["prices"].columns,
-                     "One Prices row: a negotiated unit price [currency/unit/month].")
-GrowthRow = row_model("GrowthRow", SHEETS["growth"].columns,
-                      "One Growth row: a group's headcount from a date on.")
+def row_values(row: Row) -> dict[str, Any]:
+    """A converted row's values by column name (None for blank or bad cells without default)."""
+    return dict(vars(row))
 
-ROW_MODELS: dict[str, type[Row]] = {
+
+OrganizationFields = RowModel("OrganizationFields", FIELDS,
+                              "The Organization sheet's fields (one ``field``, ``value`` row each).")
+GroupRow = RowModel("GroupRow", SHEETS["groups"].columns, "One Groups row: a persona.")
+HoldingRow = RowModel("HoldingRow", SHEETS["holdings"].columns,
+                      "One Holdings row: licences already owned or subscribed.")
+PriceRow = RowModel("PriceRow", SHEETS["prices"].columns,
+                    "One Prices row: a negotiated unit price [currency/unit/month].")
+GrowthRow = RowModel("GrowthRow", SHEETS["growth"].columns,
+                     "One Growth row: a group's headcount from a date on.")
+
+ROW_MODELS: dict[str, RowModel] = {
     "groups": GroupRow, "holdings": HoldingRow, "prices": PriceRow, "growth": GrowthRow,
 }
 """Internal sheet name -> row model of the sheets read row by row."""
 
-M = TypeVar("M", bound=Row)
 
-
-@functools.cache
-def _adapter(model: type[Row], name: str) -> TypeAdapter:
-    return TypeAdapter(model.model_fields[name].rebuild_annotation())
-
-
-def convert(model: type[M], record: dict[str, Any]) -> tuple[M, list[tuple[str, str]]]:
-    """Convert one row's cells with the types of ``model``.
+def convert(model: RowModel, record: dict[str, Any]) -> tuple[Row, list[tuple[str, str]]]:
+    """Convert one row's cells with the columns of ``model``.
 
     Parameters
     ----------
-    model : type
-        A row model (:data:`ROW_MODELS` or :class:`OrganizationFields`).
+    model : RowModel
+        A row model (:data:`ROW_MODELS` or :data:`OrganizationFields`).
     record : dict
         Internal column name -> cell value (None for blank).
 
     Returns
     -------
-    row : model
-        The converted row; a field whose cell is bad or missing is None.
+    row : Row
+        The converted row; a blank cell takes its column's default, a bad or missing
+        required one is None.
     errors : list of (str, str)
-        ``(field, message)`` for each bad or missing required cell.
+        ``(column, message)`` for each bad or missing required cell.
     """
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    for name, info in model.model_fields.items():
+    for name, column in model.columns.items():
         value = record.get(name)
         if value is None:
-            if info.is_required():
-                values[name] = None
+            if column.required:
                 errors.append((name, "missing value; this column is required"))
+            values[name] = None if column.required else column.value
             continue
         try:
-            values[name] = _adapter(model, name).validate_python(value)
-        except ValidationError as exc:
+            values[name] = model.converters[name](value)
+        except ValueError as exc:
             values[name] = None
-            errors.append((name, exc.errors()[0]["msg"].removeprefix("Value error, ")))
-    return model.model_construct(**values), errors
+            errors.append((name, str(exc)))
+    return model.row_type(**values), errors
 
 
 @dataclass
-class Parsed(Generic[M]):
+class Parsed:
     """A sheet's rows converted by a row model.
 
     ``rows`` holds every row as ``(excel_row, model)`` (bad cells as None) for the checks;
     ``bad`` the Excel rows with at least one bad cell, which are not turned into inputs.
     """
 
-    rows: list[tuple[int, M]] = field(default_factory=list)
+    rows: list[tuple[int, Row]] = field(default_factory=list)
     bad: set[int] = field(default_factory=set)
 
     @property
-    def valid(self) -> list[tuple[int, M]]:
+    def valid(self) -> list[tuple[int, Row]]:
         """The rows without a bad cell."""
         return [(row, r) for row, r in self.rows if row not in self.bad]
 
 
-def parse_rows(table: Table, model: type[M],
-               absent: frozenset[str] = frozenset()) -> tuple[Parsed[M], list[Issue]]:
+def parse_rows(table: Table, model: RowModel,
+               absent: frozenset[str] = frozenset()) -> tuple[Parsed, list[Issue]]:
     """Convert every row of ``table`` with ``model``.
 
     Parameters
     ----------
     table : planner.input.sheets.Table
         Rows keyed by internal column names.
-    model : type
+    model : RowModel
         A row model (:data:`ROW_MODELS`).
     absent : frozenset of str, optional
         Required columns the sheet lacks: reported once by :func:`check_columns`, so
@@ -292,7 +300,7 @@ def parse_rows(table: Table, model: type[M],
     issues : list of Issue
         One per bad cell, located by row and column.
     """
-    parsed: Parsed[M] = Parsed()
+    parsed = Parsed()
     issues: list[Issue] = []
     for row, record in table.rows:
         converted, errors = convert(model, record)
@@ -330,7 +338,7 @@ def _did_you_mean(close: str | None, valid: list[str] | None = None) -> str | No
     return "valid: " + ", ".join(valid) if valid else None
 
 
-def check_columns(table: Table, model: type[Row], sheet: str | None = None) -> list[Issue]:
+def check_columns(table: Table, model: RowModel, sheet: str | None = None) -> list[Issue]:
     """Errors for the required columns (fields without a default) ``table`` lacks.
 
     Each is named as the template writes it (the first spelling of ``sheet``'s column).
@@ -338,8 +346,7 @@ def check_columns(table: Table, model: type[Row], sheet: str | None = None) -> l
     written = HEADER_MAP.get(sheet, {}) if sheet else {}
     return [table.issue(f"missing column '{written.get(name, (name,))[0]}'", 1,
                         hint="add this column to the header row")
-            for name, info in model.model_fields.items()
-            if info.is_required() and name not in table.spelled]
+            for name in model.required if name not in table.spelled]
 
 
 def check_sheets(raw: RawOrg) -> list[Issue]:
@@ -363,7 +370,7 @@ def check_organization_fields(table: Table) -> list[Issue]:
     """Unknown fields (warning), duplicate fields and values without a field name."""
     issues: list[Issue] = []
     first: dict[Any, int] = {}
-    known = list(OrganizationFields.model_fields)
+    known = list(OrganizationFields.columns)
     for row, record in table.rows:
         name = record.get("field")
         if name is None:
@@ -609,12 +616,12 @@ def _organization(raw: RawOrg, issues: list[Issue]) -> tuple[Organization, OrgSh
         issues += check_organization_fields(table)
         for row, rec in table.rows:
             name = rec.get("field")
-            if name in OrganizationFields.model_fields and name not in where.rows:
+            if name in OrganizationFields.columns and name not in where.rows:
                 where.rows[name] = row
                 record[name] = rec.get("value")
     fields, errors = convert(OrganizationFields, record)
     issues += [where.issue(name, message) for name, message in errors]
-    values = fields.model_dump(exclude_none=True)
+    values = {k: v for k, v in row_values(fields).items() if v is not None}
     values.setdefault("name", Path(raw.file).stem or Organization.name)
     return Organization(**values), where
 
@@ -626,13 +633,13 @@ def _sheet_rows(raw: RawOrg, sheet: str, issues: list[Issue]) -> tuple[Table | N
         return None, Parsed()
     model = ROW_MODELS[sheet]
     issues += check_columns(table, model, sheet)
-    absent = frozenset(name for name in model.model_fields if name not in table.spelled)
+    absent = frozenset(name for name in model.columns if name not in table.spelled)
     parsed, row_issues = parse_rows(table, model, absent)
     issues += row_issues
     return table, parsed
 
 
-def _groups(table: Table | None, parsed: Parsed[Row], catalog: Catalog,
+def _groups(table: Table | None, parsed: Parsed, catalog: Catalog,
             issues: list[Issue]) -> tuple[Group, ...]:
     if table is None:
         return ()
@@ -651,7 +658,7 @@ def _groups(table: Table | None, parsed: Parsed[Row], catalog: Catalog,
     return tuple(groups)
 
 
-def _holdings(table: Table | None, parsed: Parsed[Row], group_names: list[str] | None,
+def _holdings(table: Table | None, parsed: Parsed, group_names: list[str] | None,
               catalog: Catalog, issues: list[Issue]) -> tuple[Holding, ...]:
     if table is None:
         return ()
@@ -670,7 +677,7 @@ def _holdings(table: Table | None, parsed: Parsed[Row], group_names: list[str] |
         for row, h in parsed.valid if (pid := lookup.get(normalise(h.product))))
 
 
-def _prices(table: Table | None, parsed: Parsed[Row], currency: str,
+def _prices(table: Table | None, parsed: Parsed, currency: str,
             catalog: Catalog, issues: list[Issue]) -> tuple[PriceOverride, ...]:
     if table is None:
         return ()
@@ -681,7 +688,7 @@ def _prices(table: Table | None, parsed: Parsed[Row], currency: str,
                  for row, p in parsed.valid if (pid := lookup.get(normalise(p.product))))
 
 
-def _growth(table: Table | None, parsed: Parsed[Row], group_names: list[str] | None,
+def _growth(table: Table | None, parsed: Parsed, group_names: list[str] | None,
             issues: list[Issue]) -> tuple[Growth, ...]:
     if table is None:
         return ()

@@ -34,10 +34,10 @@ def test_blank_is_no_date():
 
 def test_every_reader_converts_dates_alike():
     from planner.explore import _day as explore_day
-    from planner.input.validate import Day
+    from planner.input.validate import RULE_CONVERTERS
     from planner.roles.rows import _day as roster_day
 
-    assert Day.__metadata__[0].func is to_date
+    assert RULE_CONVERTERS["date"] is to_date
     for read in (explore_day, roster_day):
         assert read("2026-12-31") == date(2026, 12, 31) and read(None) is None
         with pytest.raises(ValueError, match="is not a date"):

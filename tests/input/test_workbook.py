@@ -20,8 +20,8 @@ from support import digest, write_xlsx
 
 def test_header_map_names_every_model_field_once():
     for sheet, model in ROW_MODELS.items():
-        assert list(HEADER_MAP[sheet]) == list(model.model_fields)
-    assert list(FIELD_NAMES) == list(OrganizationFields.model_fields)
+        assert list(HEADER_MAP[sheet]) == list(model.columns)
+    assert list(FIELD_NAMES) == list(OrganizationFields.columns)
     assert set(SHEET_NAMES) == set(HEADER_MAP)
     for columns in [*HEADER_MAP.values(), FIELD_NAMES]:
         spellings = [{normalise(s) for s in aliases} for aliases in columns.values()]
@@ -119,23 +119,40 @@ def test_frames_read_like_sheets_with_position_plus_two_rows():
 # ------------------------------------------------------------------ one specification
 
 def test_the_row_models_follow_the_column_specification():
-    from planner.input.validate import RULE_TYPES
-    from planner.input.workbook import FIELDS, SHEETS
+    from dataclasses import fields
 
+    from planner.input.validate import RULE_CONVERTERS, convert
+    from planner.input.workbook import CHOICES, FIELDS, RULE_KINDS, SHEETS
+
+    assert set(RULE_KINDS) == set(RULE_CONVERTERS) | set(CHOICES)
     models = {**{key: ROW_MODELS[key] for key in ROW_MODELS}, "fields": OrganizationFields}
     for key, model in models.items():
         columns = FIELDS if key == "fields" else SHEETS[key].columns
-        assert list(model.model_fields) == [c.name for c in columns], key
+        assert [f.name for f in fields(model.row_type)] == [c.name for c in columns], key
+        assert model.required == [c.name for c in columns if c.default == "required"], key
+        blank, errors = convert(model, {})
+        assert [name for name, _ in errors] == model.required, key
         for c in columns:
-            info = model.model_fields[c.name]
-            assert info.is_required() == (c.default == "required"), (key, c.name)
-            typed = RULE_TYPES[c.rule]
-            assert info.rebuild_annotation() in (typed, typed | None), (key, c.name, c.rule)
-            if info.default not in (None, "") and not info.is_required():
-                shown = ("Y" if info.default else "N") if isinstance(info.default, bool) \
-                    else info.default
+            default = getattr(blank, c.name)
+            if c.required:
+                assert default is None, (key, c.name)
+            elif default not in (None, ""):
+                shown = ("Y" if default else "N") if isinstance(default, bool) else default
                 assert c.default.startswith(f"`{shown:g}`" if isinstance(shown, float)
                                             else f"`{shown}`"), (key, c.name, c.default)
+
+
+def test_a_bad_cell_is_reported_with_the_converters_message_and_left_none():
+    from planner.input.validate import GroupRow, convert
+
+    row, errors = convert(GroupRow, {"group": " Sales ", "users": "12.5", "worker": "frontline",
+                                     "needs": "teams; email", "devices_per_user": True})
+    assert row.group == "Sales" and row.needs == ("teams", "email")
+    assert row.users is None and row.devices_per_user is None
+    assert dict(errors) == {"users": "12.5 is not a whole number",
+                            "devices_per_user": "TRUE is a yes/no value, not a whole number"}
+    with pytest.raises(AttributeError):
+        row.users = 3
 
 
 def test_the_nomenclature_tables_are_generated_from_the_specification():
