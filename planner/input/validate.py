@@ -12,13 +12,12 @@ file, sheet, row and column; warnings travel in :attr:`OrgInputs.warnings`.
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import math
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -161,41 +160,59 @@ the message the user sees."""
 # ------------------------------------------------------------------ column spec
 
 class Row:
-    """Base of the converted rows: one attribute per column of the sheet, in its order.
+    """One converted row: an attribute per column of its sheet, read-only.
 
     Rows are built by :func:`convert`, cell by cell, so a blank cell takes the column's
     default and a bad cell is reported (and left None) without hiding the checks on the
-    others. Each row type is a frozen dataclass made by :class:`RowModel`.
+    others.
     """
 
-    if TYPE_CHECKING:
-        # The attributes are generated from the column specification (:class:`RowModel`).
-        def __getattr__(self, name: str) -> Any: ...
+    __slots__ = ("_model", "_values")
+
+    def __init__(self, model: RowModel, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._model.name} has no column {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._model.name} rows are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Row) and self._model is other._model
+                and self._values == other._values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        cells = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"{self._model.name}({cells})"
 
 
 class RowModel:
-    """A sheet's (or the Organization fields') columns and the row type they convert to.
+    """A sheet's (or the Organization fields') columns, and how their cells convert.
 
     Parameters
     ----------
     name : str
-        Name of the row type (``GroupRow``).
+        Name of the rows (``GroupRow``), shown in their repr.
     columns : tuple of Column
         The specification (:data:`planner.input.workbook.SHEETS`, ``FIELDS``): each column
         is converted by its ``rule`` (:data:`RULE_CONVERTERS`); one whose ``value`` is
         :data:`~planner.input.workbook.REQUIRED` is required, any other defaults to ``value``.
     doc : str
-        Docstring of the row type.
+        What a row is.
     """
 
     def __init__(self, name: str, columns: tuple[Column, ...], doc: str) -> None:
-        self.name = name
+        self.name, self.__doc__ = name, doc
         self.columns: dict[str, Column] = {c.name: c for c in columns}
         self.converters: dict[str, Callable[[Any], Any]] = {
             c.name: _converted(c.rule) for c in columns}
-        self.row_type: type[Row] = dataclasses.make_dataclass(
-            name, list(self.columns), bases=(Row,), frozen=True)
-        self.row_type.__module__, self.row_type.__doc__ = __name__, doc
 
     @property
     def required(self) -> list[str]:
@@ -208,7 +225,7 @@ class RowModel:
 
 def row_values(row: Row) -> dict[str, Any]:
     """A converted row's values by column name (None for blank or bad cells without default)."""
-    return dict(vars(row))
+    return dict(row._values)
 
 
 OrganizationFields = RowModel("OrganizationFields", FIELDS,
@@ -259,7 +276,7 @@ def convert(model: RowModel, record: dict[str, Any]) -> tuple[Row, list[tuple[st
         except ValueError as exc:
             values[name] = None
             errors.append((name, str(exc)))
-    return model.row_type(**values), errors
+    return Row(model, values), errors
 
 
 @dataclass
@@ -761,7 +778,7 @@ def validate_raw(raw: RawOrg, catalog: Catalog | None = None,
     issues += check_counts(group_table, groups, holding_table, holdings)
     issues = _sorted(issues, raw)
     if strict:
-        issues = [dataclasses.replace(i, severity="error") for i in issues]
+        issues = [replace(i, severity="error") for i in issues]
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
     return OrgInputs(org=org, groups=groups, holdings=holdings, prices=prices, growth=growth,
