@@ -94,7 +94,11 @@ def status_quo_bundles(m: PlanningModel) -> dict[int, list[int]]:
 
 
 def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[list[dict], int]:
-    """Uncovered users and needs per group, allocating held units to their groups first."""
+    """Uncovered users and needs per group, allocating held units to their groups first.
+
+    A group's users are all uncovered when it has a need no held product gives; else those
+    whose chosen bundle needs more units than the holdings left for it.
+    """
     supply: dict[str, float] = {}
     assigned: dict[tuple[str, str], float] = {}
     for h in m.inputs.holdings:
@@ -125,6 +129,8 @@ def _gap_groups(m: PlanningModel, chosen: dict[tuple[int, int], int]) -> tuple[l
                 if need > 1e-9:
                     uncovered_users = max(uncovered_users, min(users, math.ceil(need / per_user - 1e-9)))
         needs_uncovered = [n for n in go.needs if n not in have]
+        if needs_uncovered:  # no holding gives these needs: every user of the group lacks them
+            uncovered_users = sum(users for _, users in by_group.get(gi, ()))
         if uncovered_users or needs_uncovered:
             holds = any(h.group == name for h in m.inputs.holdings)
             rows.append(dict(group=name, users_uncovered=int(uncovered_users),

@@ -169,6 +169,25 @@ def test_the_baseline_is_the_compliant_status_quo_and_savings_are_never_negative
     assert {"current_annual_cost", "compliance_gap", "baseline_annual_cost", "savings"} <= set(payload)
 
 
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_group_lacking_a_need_no_holding_gives_is_wholly_uncovered(scenario_path, solver):
+    """Tailspin at renewal: the sales groups need Office, which nothing held gives. Every
+    one of their users is uncovered, whichever of two equal-cost cures the solver picks
+    (the count used to be 675 with CBC and 725 with HiGHS for the 750 sales users)."""
+    from planner import read_org
+
+    inputs = read_org(scenario_path("tailspin_toys"))
+    gap = plan(inputs, at="renewal", solver=solver, alternatives=False,
+               robustness=False).compliance_gap
+    users = {g.name: g.users for g in inputs.groups}
+    rows = {r["group"]: r for r in gap["groups"]}
+    assert {"sales", "new_sales", "part_time"} <= set(rows)
+    for name, row in rows.items():
+        if row["needs_uncovered"]:
+            assert row["users_uncovered"] == users[name], name
+    assert gap["users"] == sum(r["users_uncovered"] for r in rows.values())
+
+
 def test_estimate_risk_flags_a_choice_that_flips_inside_the_band(scenario_path):
     """Alpine at renewal: full USLs beat SA + Cloud Add-on by less than the estimates' bands.
     The group is flagged, and moving the flipping price past ``flips_at`` really flips it."""

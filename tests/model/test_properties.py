@@ -262,6 +262,10 @@ def test_the_baseline_is_current_plus_cure_and_savings_are_never_negative(inputs
     assert result.baseline_annual_cost == pytest.approx(result.current_annual_cost + gap["annual_cost"], abs=0.05)
     assert result.baseline_annual_cost - result.annual_cost >= -0.05
     assert result.savings >= 0
+    users = {g.name: g.users for g in inputs.groups}
+    for row in gap["groups"]:  # a need nothing held gives leaves the whole group uncovered
+        if row["needs_uncovered"]:
+            assert row["users_uncovered"] == users[row["group"]], row
 
 
 @SETTINGS
