@@ -55,7 +55,6 @@ from planner.input.organization import PLAN_AT, Group, Holding, OrgInputs, Price
 from planner.pipeline import plan
 from planner.catalog.pricing import Pricing
 from planner.model.reprice import PriceSweep, price_signature
-from planner.model.solver import DEFAULT_SOLVER
 from planner.results import Plan
 
 _KEEP: Any = object()  # "leave unchanged" for arguments where None is a meaningful value
@@ -606,7 +605,7 @@ def _price_sweeps(points: list[dict[str, Any]], applied: list[tuple[OrgInputs, s
 
 def sweep(inputs: OrgInputs, grid: Mapping[str, Sequence] | Sequence[Mapping[str, Any]],
           change: Callable[..., OrgInputs] | None = None, *, at: str = "now",
-          values: str = "quantity", catalog: Catalog | None = None, solver: str = DEFAULT_SOLVER,
+          values: str = "quantity", catalog: Catalog | None = None, solver: str | None = None,
           time_limit: float | None = None, progress: bool | None = None,
           errors: str = "record", reuse_model: bool = True) -> pd.DataFrame:
     """Solve the organization at every point of a parameter grid: a tidy table of results.
@@ -788,7 +787,7 @@ def _need_label(item: str | Sequence[str]) -> tuple[str, tuple[str, ...]]:
 
 def need_costs(inputs: OrgInputs, groups: Iterable[str] | None = None,
                needs: Iterable[str | Sequence[str]] | None = None, *, at: str = "now",
-               catalog: Catalog | None = None, solver: str = DEFAULT_SOLVER,
+               catalog: Catalog | None = None, solver: str | None = None,
                time_limit: float | None = None, progress: bool | None = False) -> pd.DataFrame:
     """What each need of each group adds to the annual cost: "Copilot for sales costs X".
 

@@ -16,7 +16,7 @@ from planner.model.alternatives import alternatives as find_alternatives
 from planner.results import Plan
 from planner.table import is_blank
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.solver import SolveOutcome, solve_model
+from planner.model.solver import SolveOutcome, resolve_solver, solve_model
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -65,7 +65,9 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
         program (:mod:`planner.timeline`; alternatives and robustness are per point and
         not computed for it).
     solver : {"highs", "cbc"}, optional
-        The only solver tried; by default CBC, with HiGHS as the fallback (one warning).
+        The only solver tried. By default HiGHS, in process, with CBC as the fallback (one
+        warning); the re-solves of alternatives that HiGHS's linear programs do not settle,
+        and the timeline, go to CBC first.
     time_limit : float, optional
         Seconds of wall clock for the whole run (main solve, alternatives, baseline,
         robustness). When they run out the best plan found is returned (status
@@ -120,7 +122,8 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if alternatives or (alternatives is None and small):
         skipped: list[str] = []
         # the baseline solve comes after and needs about as long as the main one did
-        result.alternative_rows = find_alternatives(m, m.objective_value(), outcome.solver,
+        result.alternative_rows = find_alternatives(m, m.objective_value(),
+                                            resolve_solver(solver, outcome.solver),
                                             deadline.sooner(outcome.seconds),
                                             ALTERNATIVES_PER_GROUP, skipped, progress)
         _annotate_why(result)

@@ -16,7 +16,6 @@ import pandas as pd
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.input.organization import OrgInputs
-from planner.model.solver import DEFAULT_SOLVER
 from planner.batch.draws import DRAW_COLUMN, make_draws
 from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
 from planner.batch.fields import PER_ORGANIZATION, PLAN_FIELDS, RUN_COLUMNS, lost_values, skipped_values
@@ -42,7 +41,7 @@ def _spec(spec: SweepSpec | Mapping | str | os.PathLike) -> SweepSpec:
 def monte_carlo(org: OrgInputs | str | os.PathLike, spec: SweepSpec | Mapping | str | os.PathLike,
                 draws: int = 100, seed: int = 0, *, engine: str | Engine = "local",
                 workers: int | None = None, address: str | None = None, at: str = "now",
-                solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
+                solver: str | None = None, time_limit: float | None = None,
                 catalog: Catalog | None = None, progress: bool = False,
                 chunk_size: int | None = None) -> pd.DataFrame:
     """Plan ``draws`` random variations of an organization: one row per draw.

@@ -20,7 +20,6 @@ import pandas as pd
 
 from planner.errors import InputError, Issue
 from planner.model.deadline import Deadline
-from planner.model.solver import DEFAULT_SOLVER
 from planner.batch.engines import Engine, WorkerLost, chunked, make_engine
 from planner.batch.fields import PLAN_FIELDS, RUN_COLUMNS, cell, failure_values, lost_values, skipped_values
 from planner.batch.progress import Reporter
@@ -131,7 +130,7 @@ class _Jobs:
 
 def run(paths: Iterable[str | os.PathLike], out: str | os.PathLike | None = None, *,
         engine: str | Engine = "local", workers: int | None = None, address: str | None = None,
-        at: str = "now", solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
+        at: str = "now", solver: str | None = None, time_limit: float | None = None,
         alternatives: bool | None = None, resume: bool = False, progress: bool = False,
         chunk_size: int | None = None, force: bool = False) -> pd.DataFrame:
     """Plan every organization workbook in ``paths``: one summary row per workbook.

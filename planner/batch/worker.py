@@ -16,7 +16,6 @@ from typing import Any
 
 from planner.catalog.load import Catalog, load_catalog
 from planner.input.organization import OrgInputs
-from planner.model.solver import DEFAULT_SOLVER
 from planner.batch.fields import PLAN_FIELDS, failure_values, plan_values
 from planner.batch.spec import SweepSpec
 
@@ -36,7 +35,7 @@ class PlanSettings:
     """
 
     at: str = "now"
-    solver: str = DEFAULT_SOLVER
+    solver: str | None = None
     time_limit: float | None = None
     alternatives: bool | None = None
 

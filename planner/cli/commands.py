@@ -154,9 +154,9 @@ def solve(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout and "
                                  f"nothing else ({JSON_ERRORS})."),
     solver: Solver = typer.Option(None, "--solver", show_default=False,
-                                  help=f"The only MILP solver to use (default: {DEFAULT_SOLVER}, "
-                                       "falling back to the other with a warning); CBC measured "
-                                       "faster, see docs/benchmarks.md."),
+                                  help=f"The only MILP solver to use (default: {DEFAULT_SOLVER} in "
+                                       "process, falling back to the other with a warning; the "
+                                       "timeline and the alternatives' harder re-solves: CBC)."),
     time_limit: float = typer.Option(None, "--time-limit", metavar="S", min=0.1,
                                      help="Wall-clock seconds for the whole run; then the best plan "
                                           "found is written (exit 3 if not proven optimal) and "

@@ -34,7 +34,12 @@ from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays, Matrix
 
 SOLVERS = ("highs", "cbc")
-DEFAULT_SOLVER = "cbc"  # HiGHS is the faster main solve; CBC the faster alternatives and timeline (docs/benchmarks.md)
+DEFAULT_SOLVER = "highs"
+"""Tried first on a model solved from its arrays (a plan's main solve, its status quo and
+robustness ends, price sweeps): in process, and the faster on 9 of 10 benchmarked sizes."""
+PULP_DEFAULT_SOLVER = "cbc"
+"""Tried first on a PuLP problem (the timeline, the admin-role plans) and on the re-solves of
+alternatives that HiGHS's linear programs do not settle: CBC is the faster there."""
 MIP_REL_GAP = 1e-9
 
 
@@ -560,9 +565,25 @@ def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadl
     return _Attempt("none", None, seconds, str(pulp.LpStatus.get(problem.status, problem.status)))
 
 
-def _solve_loop(attempt, solver: str | None, deadline: Deadline) -> SolveOutcome:
-    """Try ``solver`` (``None``: the default, then the other) with ``attempt(name, limit)``."""
-    order = [solver] if solver else [DEFAULT_SOLVER] + [s for s in SOLVERS if s != DEFAULT_SOLVER]
+def resolve_solver(chosen: str | None, used: str) -> str:
+    """The solver for alternatives' re-solves that HiGHS's linear programs do not settle.
+
+    ``chosen`` (``--solver``) when given; else :data:`PULP_DEFAULT_SOLVER` when installed,
+    else ``used``, the solver of the plan's main solve.
+    """
+    if chosen:
+        return chosen
+    try:
+        _make(PULP_DEFAULT_SOLVER, None)
+    except SolverError:
+        return used
+    return PULP_DEFAULT_SOLVER
+
+
+def _solve_loop(attempt, solver: str | None, deadline: Deadline,
+                first: str = DEFAULT_SOLVER) -> SolveOutcome:
+    """Try ``solver`` (``None``: ``first``, then the other) with ``attempt(name, limit)``."""
+    order = [solver] if solver else [first] + [s for s in SOLVERS if s != first]
     failures: list[str] = []
     for name in order:
         limit = deadline.limit_for_solve()
@@ -589,11 +610,13 @@ def _solve_loop(attempt, solver: str | None, deadline: Deadline) -> SolveOutcome
 
 
 def solve(problem: pulp.LpProblem, solver: str | None = None,
-          time_limit: Deadline | float | None = None) -> SolveOutcome:
-    """Solve ``problem`` with ``solver`` (``None``: the default, with a fallback).
+          time_limit: Deadline | float | None = None, first: str = PULP_DEFAULT_SOLVER) -> SolveOutcome:
+    """Solve ``problem`` with ``solver`` (``None``: ``first``, then the other as the fallback).
 
     ``time_limit`` is a :class:`~planner.model.deadline.Deadline` shared by the run, or
-    seconds for this solve alone.
+    seconds for this solve alone. ``first`` is :data:`PULP_DEFAULT_SOLVER` for a PuLP
+    problem; a plan's model made PuLP objects (:func:`solve_model`) keeps
+    :data:`DEFAULT_SOLVER`.
 
     Raises
     ------
@@ -603,7 +626,8 @@ def solve(problem: pulp.LpProblem, solver: str | None = None,
         When no solver could run (an explicitly named one is the only one tried).
     """
     deadline = Deadline.of(time_limit)
-    return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver, deadline)
+    return _solve_loop(lambda name, limit: _pulp_attempt(problem, name, limit, deadline), solver,
+                       deadline, first)
 
 
 def _pulp_columns_attempt(problem: pulp.LpProblem, variables: list[pulp.LpVariable], name: str,
@@ -648,7 +672,7 @@ def solve_model(m, solver: str | None = None, time_limit: Deadline | float | Non
     is :func:`solve` of ``m.problem``. Same arguments and errors as :func:`solve`.
     """
     if m.materialised:
-        return solve(m.problem, solver, time_limit)
+        return solve(m.problem, solver, time_limit, DEFAULT_SOLVER)
     from planner.model.aggregate import alike_groups, spread
     from planner.model.program import build_model
 
@@ -689,7 +713,7 @@ def solve_edited(m, solver: str | None, time_limit: Deadline | float | None,
                 variables[col].upBound = bound
             m.problem.setObjective(pulp.LpAffineExpression(
                 [(variables[col], coef) for col, coef in cost.items() if coef]))
-            outcome = solve(m.problem, solver, time_limit)
+            outcome = solve(m.problem, solver, time_limit, DEFAULT_SOLVER)
             x = np.array([v.varValue or 0.0 for v in variables], dtype=float)
         finally:
             for v, (bound, value) in zip(variables, saved):

@@ -17,7 +17,7 @@ from planner.cli.support import FORCE_HELP, Command, Group, note
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.errors import InputError, Issue
-from planner.model.solver import DEFAULT_SOLVER
+from planner.model.solver import PULP_DEFAULT_SOLVER
 from planner.outputs import json_text, refuse_inputs
 from planner.provenance import check_replaceable
 from planner.roles.catalog import load_role_catalog
@@ -69,9 +69,8 @@ def plan(
                                      "the input)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
     solver: Solver = typer.Option(None, "--solver", show_default=False,
-                                  help=f"The only MILP solver to use (default: {DEFAULT_SOLVER}, "
-                                       "as for 'planner solve', falling back to the other with "
-                                       "a warning)."),
+                                  help=f"The only MILP solver to use (default: {PULP_DEFAULT_SOLVER}, "
+                                       "falling back to the other with a warning)."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Give each person the least-privilege VL roles covering their tasks; flag today's roles.

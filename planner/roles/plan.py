@@ -154,7 +154,7 @@ def plan_roles(people, catalog: RoleCatalog, solver: str | None = None, file: st
         The people (``Person.key`` unique, as given by :func:`read_people`).
     catalog : RoleCatalog
     solver : {"highs", "cbc"}, optional
-        The only solver tried (default: the planner's default, with a fallback).
+        The only solver tried (default: CBC, with HiGHS as the fallback).
     file, sheet : str
         Where the people came from, for messages.
 

@@ -316,13 +316,14 @@ def test_roles_template_dates_are_recent_and_sources_have_no_internal_notes(tmp_
     assert "wrote roster-status.xlsx" in status.stderr and "wrote" not in status.stdout
 
 
-def test_roles_defaults_to_the_solver_of_solve(tmp_path):
-    from planner.model.solver import DEFAULT_SOLVER
+def test_help_names_each_commands_default_solver(tmp_path):
+    """``solve`` plans from arrays (HiGHS first); ``roles plan`` solves a PuLP problem (CBC)."""
+    from planner.model.solver import DEFAULT_SOLVER, PULP_DEFAULT_SOLVER
 
     roles = run_cli("roles", "plan", "--help", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
     solve = run_cli("solve", "--help", cwd=tmp_path, env={"COLUMNS": "200"}).stdout
-    for text in (roles, solve):
-        assert f"default: {DEFAULT_SOLVER}" in " ".join(text.split())
+    assert f"default: {PULP_DEFAULT_SOLVER}," in " ".join(roles.split())
+    assert f"default: {DEFAULT_SOLVER} in process," in " ".join(solve.split())
 
 
 # ------------------------------------------------------------------ netted purchases

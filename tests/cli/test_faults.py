@@ -191,7 +191,9 @@ def huge(box) -> Path:
 
 
 def _start_long_solve(box: Sandbox):
-    proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force")
+    """A long run whose solves are CBC children (HiGHS, the default, runs in process)."""
+    proc = box.start("solve", "big.xlsx", "-o", "plan.xlsx", "--alternatives", "--force",
+                     "--solver", "cbc")
     box.wait_for_solver(timeout=120)
     return proc
 
@@ -275,14 +277,22 @@ def test_solver_files_never_stay_in_tmpdir_and_are_private(box):
 
 @pytest.mark.parametrize("kind", ["file", "missing"])
 def test_an_unusable_tmpdir_falls_back_with_one_warning_or_fails_in_one_line(box, kind):
-    """Issue 20 defect 4: CBC failing on TMPDIR used to switch to HiGHS without a word."""
+    """Issue 20 defect 4: CBC failing on TMPDIR used to switch to HiGHS without a word.
+
+    A plan's model goes to HiGHS in process (no solver files); the timeline's goes to CBC
+    first, which needs TMPDIR.
+    """
     bad = box.folder / "tmp-is-a-file"
     if kind == "file":
         bad.write_text("not a folder")
     env = {"TMPDIR": str(bad), "TMP": str(bad)}
-    expected = {"org.xlsx", "plan.xlsx"} | ({bad.name} if kind == "file" else set())
+    expected = {"org.xlsx", "plan.xlsx", "plan3.xlsx"} | ({bad.name} if kind == "file" else set())
     before = digest(org_of(box))
-    default = box.run("solve", "org.xlsx", "-o", "plan.xlsx", "--no-alternatives", "--json",
+    in_process = box.run("solve", "org.xlsx", "-o", "plan3.xlsx", "--no-alternatives", "--json",
+                         env=env)
+    assert in_process.returncode == 0, in_process.stderr
+    assert "solved with" not in in_process.stderr
+    default = box.run("solve", "org.xlsx", "-o", "plan.xlsx", "--at", "timeline", "--json",
                       env=env)
     assert default.returncode == 0, default.stderr
     warnings = [line for line in default.stderr.splitlines() if "solved with" in line]

@@ -1,4 +1,4 @@
-"""The solver wrapper: default, outcome normalisation, gap against the LP relaxation."""
+"""The solver wrapper: defaults, outcome normalisation, gap against the LP relaxation."""
 from __future__ import annotations
 
 import sys
@@ -36,8 +36,26 @@ def test_gap_against_the_lp_relaxation_keeps_the_incumbent(name):
     assert (x.value(), y.value()) == (4.0, 0.0)
 
 
-def test_default_is_cbc_as_the_benchmarks_measured():
-    assert DEFAULT_SOLVER == "cbc"
+def test_each_kind_of_model_goes_to_its_measured_default_first():
+    """A plan's model (arrays) to HiGHS in process, a PuLP problem (timeline, roles) to CBC."""
+    from org_builders import small_org
+
+    from planner.catalog.load import load_catalog
+    from planner.catalog.pricing import Pricing
+    from planner.model.options import enumerate_options
+    from planner.model.program import build_model
+    from planner.model.solver import PULP_DEFAULT_SOLVER, solve_model
+
+    assert (DEFAULT_SOLVER, PULP_DEFAULT_SOLVER) == ("highs", "cbc")
+    p = pulp.LpProblem("t", pulp.LpMinimize)
+    x = p.add_variable("x", 0, 2, "Integer")
+    p += x
+    p += (x >= 1, "one")
+    assert solve(p).solver == PULP_DEFAULT_SOLVER
+    inputs, catalog = small_org(), load_catalog()
+    pricing = Pricing.for_plan(inputs, catalog, "now")
+    m = build_model(inputs, enumerate_options(inputs, catalog, pricing), pricing, catalog)
+    assert solve_model(m).solver == DEFAULT_SOLVER
 
 
 def test_highs_takes_an_integral_lp_optimum_as_proven():

@@ -153,15 +153,21 @@ def test_an_explicit_solver_never_falls_back(org, monkeypatch, chosen):
     assert not (org.parent / "org-plan.xlsx").exists()
 
 
-def test_crashing_cbc_by_default_falls_back_to_highs(org, monkeypatch):
+@pytest.mark.parametrize("at, crashing, other", [("now", "highs", "cbc"), ("timeline", "cbc", "highs")])
+def test_a_crashing_default_solver_falls_back_to_the_other(org, monkeypatch, at, crashing, other):
+    """A plan's model goes to HiGHS first, the timeline's PuLP problem to CBC first."""
     def boom(self, *args):
-        raise OSError("cbc binary missing")
+        raise OSError(f"{crashing} binary missing")
 
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
-    result = invoke("solve", org.name, "--no-alternatives", "--json", cwd=org.parent)
+    if crashing == "highs":
+        monkeypatch.setattr(solve_module.LpFirst, "solve", boom)  # both HiGHS paths run it
+    else:
+        monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", boom)
+    result = invoke("solve", org.name, "--at", at, "--no-alternatives", "--json", cwd=org.parent)
     assert result.exit_code == 0, result.output
-    assert ("warning: solver 'cbc' failed (OSError: cbc binary missing); solved with 'highs' "
-            "instead") in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "solved with" in line]
+    assert warnings == [f"warning: solver '{crashing}' failed (OSError: {crashing} binary missing); "
+                        f"solved with '{other}' instead"]
 
 
 def test_crashing_highs_chosen_is_one_clear_line(org, monkeypatch):
