@@ -203,7 +203,7 @@ class Command(TyperCommand):
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
-                name = param.display_name_raw
+                name = param.metavar or param.name or ""
                 if param.nargs != 1 and not name.endswith("..."):
                     name += "..."
                 pieces.append(name if param.required else f"[{name}]")
@@ -272,7 +272,7 @@ def _usage_message(exc) -> str:
 
 def _usage_hint(exc, ctx, args: list[str]) -> str | None:
     param = getattr(exc, "param", None)
-    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    choices = getattr(getattr(param, "type", None), "choices", None)
     given = _given_value(param, args)
     if choices and given is not None:
         return did_you_mean(given, [getattr(c, "value", c) for c in choices])
