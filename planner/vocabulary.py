@@ -62,3 +62,6 @@ FRONTLINE = WORKER_KINDS[1]
 BATCH_ENGINES = ("local", "ray", "serial")
 """Where ``planner batch`` runs its plans (``--engine``): local processes, a Ray cluster, or
 one after another in this process (planner.batch.engines)."""
+
+SOLVERS = ("highs", "cbc")
+"""The MILP solvers a plan can use (``--solver``; planner.model.solver runs them)."""

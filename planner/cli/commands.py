@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from planner.catalog.view import KINDS
-from planner.cli.support import FORCE_HELP, Command, Group, Settings, note, plural
+from planner.cli.support import FORCE_HELP, Command, Group, Settings, Solver, note, plural
 from planner.cli.support import echo as _echo
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
@@ -88,13 +88,6 @@ class At(str, Enum):
     now = "now"
     renewal = "renewal"
     timeline = "timeline"
-
-
-class Solver(str, Enum):
-    """MILP solvers."""
-
-    highs = "highs"
-    cbc = "cbc"
 
 
 def _print_version(value: bool) -> None:

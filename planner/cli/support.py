@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable, Iterable
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -21,11 +22,16 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from planner.cli import signals
 from planner.errors import InputError, Issue, PlannerError, visible
 from planner.outputs import JOURNAL, json_text
+from planner.vocabulary import SOLVERS
 
 EXIT_BUG = 4
 EXIT_USAGE = 2
 FORCE_HELP = ("Replace an existing output that planner did not write last or that was "
               "edited since.")
+
+
+Solver = Enum("Solver", {s: s for s in SOLVERS}, type=str)  # type: ignore[misc]
+"""The MILP solvers ``--solver`` can name."""
 
 
 class Settings:

@@ -32,8 +32,8 @@ from planner.errors import SolverError
 from planner.model.children import _LIBC, guarded_children, private_tmpdir, stdout_to_stderr
 from planner.model.deadline import Deadline, DeadlineReached
 from planner.model.matrix import Arrays, Matrix
+from planner.vocabulary import SOLVERS
 
-SOLVERS = ("highs", "cbc")
 DEFAULT_SOLVER = "highs"
 """Tried first on a model solved from its arrays (a plan's main solve, its status quo and
 robustness ends, price sweeps): in process, and the faster on 9 of 10 benchmarked sizes."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from planner.cli.support import FORCE_HELP, Command, Group, note
+from planner.cli.support import FORCE_HELP, Command, Group, Solver, note
 from planner.cli.support import run as _run
 from planner.cli.support import warn as _warn
 from planner.errors import InputError, Issue
@@ -32,13 +32,6 @@ from planner.roles.template import template as build_template
 app = typer.Typer(
     help="Volume Licensing roles: least-privilege role plans, assignment status, templates.",
     cls=Group, no_args_is_help=True, pretty_exceptions_show_locals=False)
-
-
-class Solver(str, Enum):
-    """MILP solvers the plan command can use."""
-
-    highs = "highs"
-    cbc = "cbc"
 
 
 class Kind(str, Enum):
