@@ -273,7 +273,7 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
     for (u, p, h) in exact:
         for seed in seeds:
             agg = child("model", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
-            pu = child("per_user", users=u, personas=p, holdings=h, seed=seed, solver=_default_solver(), at="now")
+            pu = child("per_user", users=u, personas=p, holdings=h, seed=seed, solver=_pulp_solver(), at="now")
             same = (pu["status"] == "optimal"
                     and abs(pu["objective"] - agg["objective"]) <= 1e-6 * max(1, agg["objective"]))
             if not same:
@@ -289,7 +289,7 @@ def section_per_user(rep: Report, users: int, personas: int, holdings: int, seed
         agg = child("model", users=users, personas=personas, holdings=holdings, seed=seeds[0],
                     solver=_default_solver(), at="now")
         pu = child("per_user", users=users, personas=personas, holdings=holdings, seed=seeds[0],
-                   solver=_default_solver(), at="now", time_limit=time_limit,
+                   solver=_pulp_solver(), at="now", time_limit=time_limit,
                    timeout=time_limit * 3 + 600)
         ratio = pu["total"] / agg["total"]
         finished = pu["status"] == "optimal"
@@ -454,6 +454,13 @@ def _default_solver() -> str:
     from planner.model.solver import DEFAULT_SOLVER
 
     return DEFAULT_SOLVER
+
+
+def _pulp_solver() -> str:
+    """The default of a PuLP problem (the per-user formulation is one)."""
+    from planner.model.solver import PULP_DEFAULT_SOLVER
+
+    return PULP_DEFAULT_SOLVER
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:
