@@ -1,11 +1,14 @@
 """Running a solver: the only module that imports solver back-ends.
 
-CBC (bundled with PuLP) is the default and HiGHS (through highspy) the other. The plan's
-main solve and its baseline run on the model's arrays (:func:`solve_model`,
-:func:`solve_edited`); alternatives and the timeline solve PuLP problems (:func:`solve`).
-When no solver is named and the default one is missing or
-fails, the other is tried and one warning gives the reason; a solver named explicitly
-is the only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
+HiGHS (through highspy, in process) and CBC (bundled with PuLP, a child process). The
+plan's main solve, its baseline and robustness ends run on the model's arrays
+(:func:`solve_model`, :func:`solve_edited`) and go to HiGHS first
+(:data:`DEFAULT_SOLVER`); the timeline and the admin-role plans solve PuLP problems
+(:func:`solve`) and go to CBC first (:data:`PULP_DEFAULT_SOLVER`), as do the
+alternatives' re-solves that HiGHS's linear programs do not settle
+(:func:`resolve_solver`). When no solver is named and the first one is missing or fails,
+the other is tried and one warning gives the reason; a solver named explicitly is the
+only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
 
 Every run of a back-end is guarded (:mod:`planner.model.children`): CBC's files live in
 a private folder removed afterwards, its process never outlives the planner, and
