@@ -25,8 +25,9 @@ QUICK = [(2000, 10, 6, "renewal", 0)]
 
 def today_robustness(inputs, catalog, at, solver, pricing, used, base) -> dict[str, tuple]:
     """Group -> (product, flips_at, band end) of the groups whose choice flips, each band end
-    and bisection point planned from its own options (the check before issue 15)."""
-    from planner.model.robustness import BISECTION_STEPS, choices_with_scale, estimated_products
+    and bisection point planned from its own options (the check before issue 15; each
+    group bisected to its own flip price, as the check does since)."""
+    from planner.model.robustness import choices_with_scale, estimated_products, flip_scale
 
     flips: dict[str, tuple] = {}
     for product, band in estimated_products(pricing, used).items():
@@ -35,12 +36,11 @@ def today_robustness(inputs, catalog, at, solver, pricing, used, base) -> dict[s
         for end in ((1 - band, 1 + band) if price else ()):
             moved = choices_with_scale(inputs, catalog, at, solver, None, {product: end})
             changed = [g for g in base if moved and moved.get(g) != base[g] and g not in flips]
-            lo, hi = 1.0, end
-            for _ in range(BISECTION_STEPS if changed else 0):
-                mid = (lo + hi) / 2
-                probe = choices_with_scale(inputs, catalog, at, solver, None, {product: mid})
-                lo, hi = (mid, hi) if probe and all(probe.get(g) == base[g] for g in changed) else (lo, mid)
-            flips.update({g: (product, round(price * hi, 2), end) for g in changed})
+            for g in changed:
+                def keeps(scale, g=g, product=product):
+                    probe = choices_with_scale(inputs, catalog, at, solver, None, {product: scale})
+                    return bool(probe) and probe.get(g) == base[g]
+                flips[g] = (product, round(price * flip_scale(keeps, end), 2), end)
     return flips
 
 

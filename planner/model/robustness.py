@@ -4,8 +4,9 @@ Microsoft does not publish several prices the plan rests on (Cloud Add-ons, SA, 
 per user, VDA ...); the catalog marks each as an estimate with an error band
 (``band_pct``). For every estimated product that some group could use, the plan is
 re-solved with that price at the bottom and at the top of its band, the others fixed. A
-group whose chosen products change is *not robust*; bisection then finds the price at
-which its choice flips (to the band's 1/64).
+group whose chosen products change is *not robust*; bisection then finds, for each such
+group, the price at which its own choice flips (to the band's 1/64) and what it flips to
+there. Groups that flip together share the bisection's plans.
 
 The band ends are planned from one model (:class:`~planner.model.reprice.PriceSweep`:
 bundles enumerated once, exact at every end, and one program whose objective alone
@@ -102,6 +103,20 @@ def band_ends(inputs: OrgInputs, pricing: Pricing, candidates: set[str]) -> list
     return out
 
 
+def flip_scale(keeps: Callable[[float], bool], end: float) -> float:
+    """The scale nearest 1 (within the band's 1/2**BISECTION_STEPS) at which ``keeps`` turns
+    False, by bisection between 1 (kept) and ``end`` (not kept)."""
+    lo, hi = 1.0, end
+    for _ in range(BISECTION_STEPS):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if keeps(mid) else (lo, mid)
+    return hi
+
+
+def _keeps(choice: Choice | None, group: str, base: Choice) -> bool:
+    return choice is not None and choice.get(group) == base[group]
+
+
 def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, time_limit,
                      pricing: Pricing, candidates: set[str], base: Choice,
                      progress: Callable[[str], None] | None = None) -> Table:
@@ -113,17 +128,17 @@ def check_robustness(inputs: OrgInputs, catalog: Catalog, at: str, solver: str, 
         if kept is not None and all(kept.get(g) == base[g] for g in base):
             pass  # the base choice is optimal at this end: its own options could only break a tie
         elif (moved := choices_with_scale(inputs, catalog, at, solver, time_limit, {product: end})):
-            changed = [g for g in base if moved.get(g) != base[g] and g not in flips]
-            lo, hi = 1.0, end  # lo keeps the base choice, hi changes it
-            for _ in range(BISECTION_STEPS if changed else 0):
-                mid = (lo + hi) / 2
-                probe = choices_with_scale(inputs, catalog, at, solver, time_limit, {product: mid})
-                if probe is not None and all(probe.get(g) == base[g] for g in changed):
-                    lo = mid
-                else:
-                    hi = mid
-            for g in changed:
-                flips[g] = (product, round(price * hi, 2), _label(moved[g]))
+            probes: dict[float, Choice | None] = {end: moved}
+
+            def probed(scale: float) -> Choice | None:
+                if scale not in probes:
+                    probes[scale] = choices_with_scale(inputs, catalog, at, solver, time_limit,
+                                                       {product: scale})
+                return probes[scale]
+
+            for g in (g for g in base if moved.get(g) != base[g] and g not in flips):
+                hi = flip_scale(lambda scale: _keeps(probed(scale), g, base), end)
+                flips[g] = (product, round(price * hi, 2), _label((probed(hi) or moved)[g]))
         if progress and (k + 1 == len(ends) or ends[k + 1][0] != product):
             progress(product)
     rows = [dict(group=g, robust=g not in flips, flips_product=flips.get(g, ("",))[0],

@@ -76,3 +76,27 @@ def test_generated_organizations_flag_what_planning_each_band_end_alone_flags(in
     else:
         event("a tie end")
         assert set(new) <= set(old)
+
+
+def test_each_flagged_group_gets_its_own_flip_price_and_choice(monkeypatch):
+    """Two groups change at one band end, at different prices: each is given the price where
+    its own choice flips and what it flips to there (a joint bisection gave both the first
+    group's price)."""
+    from planner.model import robustness
+
+    base = {"a": frozenset({("m365_e3",)}), "b": frozenset({("o365_e3",)})}
+
+    def choices(inputs, catalog, at, solver, time_limit, scale):
+        s = scale["vda_user"]
+        return {"a": base["a"] if s < 1.05 else frozenset({("a_after",)}),
+                "b": base["b"] if s < 1.15 else frozenset({("b_mid",)}) if s < 1.19
+                else frozenset({("b_end",)})}
+
+    monkeypatch.setattr(robustness, "band_ends", lambda *a: [("vda_user", 10.0, 1.2)])
+    monkeypatch.setattr(robustness, "band_end_choices", lambda *a: [None])
+    monkeypatch.setattr(robustness, "choices_with_scale", choices)
+    table = robustness.check_robustness(None, None, "now", "cbc", None, None, set(), base)
+    rows = {r.group: r for r in table}
+    step = 10.0 * 0.2 / 2 ** robustness.BISECTION_STEPS
+    assert 10.5 <= rows["a"].flips_at <= 10.5 + step and rows["a"].flips_to == "a_after"
+    assert 11.5 <= rows["b"].flips_at <= 11.5 + step and rows["b"].flips_to == "b_mid"
