@@ -1,4 +1,5 @@
-"""The notebooks run cleanly in under a minute each and stay in step with their .py sources.
+"""The notebooks run cleanly in under a minute each, stay in step with their .py sources, and
+their saved text outputs are what they print today (rebuild: python notebooks/build.py).
 
 Each notebook is executed with nbclient and the ``python3`` kernel of this environment
 (ipykernel is in the ``test`` extra), from the notebooks folder so that relative paths to
@@ -7,6 +8,7 @@ Each notebook is executed with nbclient and the ``python3`` kernel of this envir
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 from pathlib import Path
 
@@ -46,9 +48,23 @@ def test_committed_notebooks_match_their_sources():
     assert _build_module().check() == []
 
 
+def _texts(nb) -> list[str]:
+    """Every text output of ``nb`` (streams, plain text, HTML, markdown), with durations such
+    as ``0.03 s`` blanked: what a reader sees, less what the machine's speed decides."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts = [out.get("text", "")] + [v for k, v in sorted(out.get("data", {}).items())
+                                             if k.startswith("text/")]
+            found += [re.sub(r"\d+(\.\d+)? s\b", "_ s", "".join(p) if isinstance(p, list) else p)
+                      for p in parts if p]
+    return found
+
+
 @pytest.mark.parametrize("script", PAIRS, ids=[p.stem for p in PAIRS])
 def test_notebook_runs_under_a_minute(script):
     nb = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    saved = _texts(nb)
     client = NotebookClient(nb, timeout=LIMIT, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.perf_counter()
@@ -60,6 +76,8 @@ def test_notebook_runs_under_a_minute(script):
     assert _outputs(nb, "image/png"), "each notebook tells its story with at least one plot"
     assert any("conclusion" in text.lower() for text in _outputs(nb, "text/markdown")), (
         "each notebook displays a computed conclusion")
+    assert _texts(nb) == saved, (f"{script.with_suffix('.ipynb').name}'s saved outputs are not "
+                                 "what it prints today: run python notebooks/build.py")
 
 
 @pytest.mark.parametrize("script", PAIRS, ids=[p.stem for p in PAIRS])
