@@ -571,13 +571,16 @@ def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadl
 def resolve_solver(chosen: str | None, used: str) -> str:
     """The solver for alternatives' re-solves that HiGHS's linear programs do not settle.
 
-    ``chosen`` (``--solver``) when given; else :data:`PULP_DEFAULT_SOLVER` when installed,
-    else ``used``, the solver of the plan's main solve.
+    ``chosen`` (``--solver``) when given; else :data:`PULP_DEFAULT_SOLVER` when it can run
+    here (installed, and a private folder for its files can be made in ``TMPDIR``), else
+    ``used``, the solver of the plan's main solve. The answers are the same either way.
     """
     if chosen:
         return chosen
     try:
         _make(PULP_DEFAULT_SOLVER, None)
+        with private_tmpdir():
+            pass
     except SolverError:
         return used
     return PULP_DEFAULT_SOLVER
