@@ -49,14 +49,17 @@ def test_committed_notebooks_match_their_sources():
 
 
 def _texts(nb) -> list[str]:
-    """Every text output of ``nb`` (streams, plain text, HTML, markdown), with durations such
-    as ``0.03 s`` blanked: what a reader sees, less what the machine's speed decides."""
+    """Every text output of ``nb`` (stdout, plain text, HTML, markdown), with durations such
+    as ``0.03 s`` blanked: what a reader sees, less what the machine's speed decides (stderr,
+    where progress bars go, is left out)."""
     found = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
+            if out.get("name") == "stderr":
+                continue
             parts = [out.get("text", "")] + [v for k, v in sorted(out.get("data", {}).items())
                                              if k.startswith("text/")]
-            found += [re.sub(r"\d+(\.\d+)? s\b", "_ s", "".join(p) if isinstance(p, list) else p)
+            found += [re.sub(r"\d+(\.\d+)? ?s\b", "_ s", "".join(p) if isinstance(p, list) else p)
                       for p in parts if p]
     return found
 
