@@ -16,7 +16,7 @@ from planner.model.alternatives import alternatives as find_alternatives
 from planner.results import Plan
 from planner.table import is_blank
 from planner.model.deadline import Deadline, DeadlineReached
-from planner.model.solver import SolveOutcome, resolve_solver, solve_model
+from planner.model.solver import PULP_DEFAULT_SOLVER, SolveOutcome, solve_model
 
 ALTERNATIVES_LIMIT = 40  # groups; past this, alternatives are skipped unless asked for
 ALTERNATIVES_PER_GROUP = 3
@@ -122,10 +122,10 @@ def plan(inputs: OrgInputs, at: str = "now", solver: str | None = None, time_lim
     if alternatives or (alternatives is None and small):
         skipped: list[str] = []
         # the baseline solve comes after and needs about as long as the main one did
-        result.alternative_rows = find_alternatives(m, m.objective_value(),
-                                            resolve_solver(solver, outcome.solver),
+        result.alternative_rows = find_alternatives(m, m.objective_value(), solver or PULP_DEFAULT_SOLVER,
                                             deadline.sooner(outcome.seconds),
-                                            ALTERNATIVES_PER_GROUP, skipped, progress)
+                                            ALTERNATIVES_PER_GROUP, skipped, progress,
+                                            fallback=solver is None)
         _annotate_why(result)
         if skipped:
             named = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")

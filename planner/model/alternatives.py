@@ -270,10 +270,10 @@ class _Resolver:
     with HiGHS, to HiGHS's MIP.
     """
 
-    def __init__(self, m: PlanningModel, solver: str):
+    def __init__(self, m: PlanningModel, solver: str, fallback: bool = False):
         lower, upper = column_bounds(m)
         arrays = replace(m.matrix.arrays(), col_lower=lower, col_upper=upper)
-        self.a, self.solver = arrays, solver
+        self.a, self.solver, self.fallback = arrays, solver, fallback
         self._cbc: CbcArrays | None = None
         self.h = highs_model(arrays, quiet_highs())
         for option in ("dual_feasibility_tolerance", "primal_feasibility_tolerance"):
@@ -296,13 +296,20 @@ class _Resolver:
         start = time.perf_counter()
         with _HIGHS, stdout_to_stderr():
             result = self._lp_first(upper, cost, limit)
-        if result.status == "unproven":
-            if self._cbc is None:
-                self._cbc = CbcArrays(self.a)
-            left = None if limit is None else max(MIN_SOLVE_SECONDS, limit - (time.perf_counter() - start))
-            result = self._cbc.solve(self.a.col_lower, upper, cost, left, gap_rel=RESOLVE_GAP,
-                                     options=("preprocess", "off"))
-        return result
+        if result.status != "unproven":
+            return result
+        if self._cbc is None:
+            self._cbc = CbcArrays(self.a)
+        left = None if limit is None else max(MIN_SOLVE_SECONDS, limit - (time.perf_counter() - start))
+        try:
+            return self._cbc.solve(self.a.col_lower, upper, cost, left, gap_rel=RESOLVE_GAP,
+                                   options=("preprocess", "off"))
+        except SolverError:
+            if not self.fallback:
+                raise
+        self.solver = "highs"  # CBC cannot run here (not installed, TMPDIR unusable): HiGHS's MIP
+        with _HIGHS, stdout_to_stderr():
+            return self._lp_first(upper, cost, limit)
 
 
 def _resolved_ranks(m: PlanningModel, r: _Resolver, gi: int, picks: list[int], base: float,
@@ -346,7 +353,8 @@ def _resolved_ranks(m: PlanningModel, r: _Resolver, gi: int, picks: list[int], b
 
 
 def alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_group: int,
-                 skipped: list[str] | None = None, progress=None, shortcut: bool = True) -> Table:
+                 skipped: list[str] | None = None, progress=None, shortcut: bool = True,
+                 fallback: bool = False) -> Table:
     """Per group, the next ``per_group`` cheapest compliant choices and their extra cost.
 
     The alternative of rank r is the whole-plan optimum with the group's chosen bundles and
@@ -356,7 +364,8 @@ def alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gro
     deadline (``time_limit``) runs out, the groups whose re-solves are not done are appended
     to ``skipped`` (``None``: the deadline error is raised); ``progress(phase, k, n)`` is told
     of each group, in order, from the calling thread. ``shortcut=False`` re-solves every
-    group (the tests compare the two).
+    group (the tests compare the two). ``fallback``: when ``solver`` is CBC and cannot run,
+    the re-solves it would take go to HiGHS's MIP (the same answers) instead of failing.
     """
     deadline = Deadline.of(time_limit)
     chosen = chosen_bundles(m)
@@ -375,7 +384,7 @@ def alternatives(m: PlanningModel, base: float, solver: str, time_limit, per_gro
     results: dict[int, object] = {}
     pool = None
     if work:
-        resolver = _Resolver(m, solver)
+        resolver = _Resolver(m, solver, fallback)
         pool = ThreadPoolExecutor(max_workers=WORKERS if solver == "cbc" else 1)
         for gi in work:
             results[gi] = pool.submit(_resolved_ranks, m, resolver, gi, picks[gi], base, deadline,

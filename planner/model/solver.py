@@ -5,10 +5,10 @@ plan's main solve, its baseline and robustness ends run on the model's arrays
 (:func:`solve_model`, :func:`solve_edited`) and go to HiGHS first
 (:data:`DEFAULT_SOLVER`); the timeline and the admin-role plans solve PuLP problems
 (:func:`solve`) and go to CBC first (:data:`PULP_DEFAULT_SOLVER`), as do the
-alternatives' re-solves that HiGHS's linear programs do not settle
-(:func:`resolve_solver`). When no solver is named and the first one is missing or fails,
-the other is tried and one warning gives the reason; a solver named explicitly is the
-only one tried. The solver outcome is normalised once into :class:`SolveOutcome`.
+alternatives' re-solves that HiGHS's linear programs do not settle. When no solver is
+named and the first one is missing or fails, the other is tried and one warning gives the
+reason; a solver named explicitly is the only one tried. The solver outcome is normalised
+once into :class:`SolveOutcome`.
 
 Every run of a back-end is guarded (:mod:`planner.model.children`): CBC's files live in
 a private folder removed afterwards, its process never outlives the planner, and
@@ -566,24 +566,6 @@ def _pulp_attempt(problem: pulp.LpProblem, name: str, limit: float | None, deadl
     if problem.status == pulp.LpStatusInfeasible:
         return _Attempt("infeasible", None, seconds)
     return _Attempt("none", None, seconds, str(pulp.LpStatus.get(problem.status, problem.status)))
-
-
-def resolve_solver(chosen: str | None, used: str) -> str:
-    """The solver for alternatives' re-solves that HiGHS's linear programs do not settle.
-
-    ``chosen`` (``--solver``) when given; else :data:`PULP_DEFAULT_SOLVER` when it can run
-    here (installed, and a private folder for its files can be made in ``TMPDIR``), else
-    ``used``, the solver of the plan's main solve. The answers are the same either way.
-    """
-    if chosen:
-        return chosen
-    try:
-        _make(PULP_DEFAULT_SOLVER, None)
-        with private_tmpdir():
-            pass
-    except SolverError:
-        return used
-    return PULP_DEFAULT_SOLVER
 
 
 def _solve_loop(attempt, solver: str | None, deadline: Deadline,

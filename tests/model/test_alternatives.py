@@ -285,3 +285,31 @@ def test_a_default_run_shows_no_solver_banner(scenario_path):
             "assert len(r.alternatives)" % str(scenario_path("contoso")))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "" and "HiGHS" not in done.stderr
+
+
+@pytest.mark.parametrize("fallback", [True, False])
+def test_a_re_solve_for_cbc_where_cbc_cannot_run(scenario_path, tmp_path, monkeypatch, fallback):
+    """With TMPDIR unusable CBC cannot write its files. By default (no --solver) the re-solves
+    the LPs leave to CBC go to HiGHS's MIP, with the same answers; with CBC named, one error."""
+    from planner.errors import SolverError
+    from planner.model import alternatives as module
+
+    m, base = solved(read_org(scenario_path("litware")), "now")
+    expected = answers(alternatives(m, base, "highs", None, 2, shortcut=False))
+    real = module._Resolver._lp_first
+
+    def unproven_for_cbc(self, upper, cost, limit):  # every re-solve goes the CBC way
+        result = real(self, upper, cost, limit)
+        return module.HighsResult("unproven") if self.solver == "cbc" else result
+
+    monkeypatch.setattr(module._Resolver, "_lp_first", unproven_for_cbc)
+    bad = tmp_path / "a-file"
+    bad.write_text("not a folder")
+    monkeypatch.setenv("TMPDIR", str(bad))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    if fallback:
+        found = alternatives(m, base, "cbc", None, 2, shortcut=False, fallback=True)
+        assert answers(found) == expected
+    else:
+        with pytest.raises(SolverError, match="cannot create a temporary folder"):
+            alternatives(m, base, "cbc", None, 2, shortcut=False)

@@ -110,17 +110,3 @@ def test_a_fractional_platform_binary_is_settled_by_enumeration(name):
     assert outcome.status == "optimal" and outcome.gap == 0
     assert (a.value(), x.value(), y.value()) == (1.0, 3.0, 0.0) and pulp.value(p.objective) == 7.0
 
-
-def test_alternatives_resolve_on_cbc_only_where_it_can_run(tmp_path, monkeypatch):
-    """With TMPDIR unusable, CBC cannot write its files: the re-solves the LPs do not settle
-    go to the main solve's solver instead of failing the plan."""
-    from planner.model.solver import PULP_DEFAULT_SOLVER, resolve_solver
-
-    assert resolve_solver("highs", "highs") == "highs"
-    assert resolve_solver(None, "highs") == PULP_DEFAULT_SOLVER
-    bad = tmp_path / "a-file"
-    bad.write_text("not a folder")
-    monkeypatch.setenv("TMPDIR", str(bad))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    assert resolve_solver(None, "highs") == "highs"
-    assert resolve_solver("cbc", "highs") == "cbc"  # named with --solver: the only one tried
